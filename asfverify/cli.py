@@ -1,0 +1,137 @@
+"""The asfverify command line. Subcommands load lazily so `--help` and `verify` start fast."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import AsfError
+
+# name -> "module:attribute"; each lives in asfverify/commands/.
+COMMANDS = {
+    "init": "asfverify.commands.core:init",
+    "run": "asfverify.commands.core:run",
+    "plugins": "asfverify.commands.core:plugins",
+    "criteria": "asfverify.commands.core:criteria",
+    "review": "asfverify.commands.review:review",
+    "status": "asfverify.commands.review:status",
+    "runs": "asfverify.commands.review:runs",
+    "explain": "asfverify.commands.review:explain",
+    "report": "asfverify.commands.report:report",
+    "certify": "asfverify.commands.certs:certify",
+    "verify": "asfverify.commands.certs:verify",
+    "revoke": "asfverify.commands.certs:revoke",
+    "status-list": "asfverify.commands.certs:status_list",
+    "ledger": "asfverify.commands.ledger:ledger",
+    "keys": "asfverify.commands.keys:keys",
+    "agreements": "asfverify.commands.agreements:agreements",
+    "plugin": "asfverify.commands.plugin:plugin",
+}
+
+HELP_LINES = {
+    "init": "Create a workspace: asfverify.toml, keys/, ledger.db, plugins/.",
+    "run": "Verify application packages and record everything in the ledger.",
+    "plugins": "List installed verifiers: name, version, requirements, source.",
+    "criteria": "Show the criteria set and requirements no verifier covers.",
+    "review": "Record a certifier's decision on one requirement of a run.",
+    "status": "Show a run with its reviews applied.",
+    "runs": "List recorded runs.",
+    "explain": "Show every rule tried for one requirement of a run.",
+    "report": "Write the HTML evidence report of a run.",
+    "certify": "Issue a signed certificate for a certifiable run.",
+    "verify": "Verify a certificate offline.",
+    "revoke": "Revoke a certificate.",
+    "status-list": "Write the signed revocation status list.",
+    "ledger": "Verify, list, prove and checkpoint the ledger.",
+    "keys": "Show or rotate the workspace signing key.",
+    "agreements": "The collective-agreement registry.",
+    "plugin": "Create a new verifier plugin from a template.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported only when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None
+            raise
+        command = getattr(module, attr)
+        self.commands[name] = command
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # The one place where the AsfError family becomes an exit status and a one-line message.
+        try:
+            return super().invoke(ctx)
+        except AsfError as exc:
+            if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
+                raise
+            click.echo(f"Error: {exc.diagnostics()}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line unless --debug
+            if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
+                raise
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
+            ctx.exit(2)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Describe commands without importing them, to keep `--help` fast.
+        rows = [(name, HELP_LINES.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="asfverify")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False),
+    envvar="ASFVERIFY_WORKSPACE",
+    help="Workspace folder (default: the nearest asfverify.toml upwards; env ASFVERIFY_WORKSPACE).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, debug: bool) -> None:
+    """Verify ASF certification evidence, keep a signed ledger, issue and verify certificates.
+
+    \b
+    Example:
+        asfverify init
+        asfverify run ../shared/samples/vagen-framat
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+    ctx.obj["debug"] = debug
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="asfverify")
+
+
+def workspace_from(ctx: click.Context):
+    """The workspace chosen by --workspace, ASFVERIFY_WORKSPACE, or found upwards."""
+    from . import workspace
+
+    root = ctx.find_root().obj.get("workspace") if ctx.find_root().obj else None
+    return workspace.find(root)
