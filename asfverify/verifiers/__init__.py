@@ -1,0 +1,28 @@
+"""Built-in verifiers, registered through the same hook as any plugin."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+from ..hookspecs import hookimpl
+
+BUILTIN_VERIFIERS = (
+    "asfverify.verifiers.identity:IdentityVerifier",
+    "asfverify.verifiers.bylaws:BylawsVerifier",
+    "asfverify.verifiers.payroll:PayrollVerifier",
+    "asfverify.verifiers.agreement:AgreementVerifier",
+)
+
+
+@hookimpl
+def register_verifiers(register: Callable[[Any], None]) -> None:
+    for target in BUILTIN_VERIFIERS:
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # TODO(core): remove once all built-ins exist
+            if exc.name == module_name:
+                continue
+            raise
+        register(getattr(module, attr)())
