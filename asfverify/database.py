@@ -8,8 +8,8 @@ from pathlib import Path
 import sqlite_utils
 
 # Each subsystem owns its tables and declares them as a sqlite_utils.Migrations set.
+# (The text cache lives in its own file, cache.db, so no document text ever sits beside the ledger.)
 MIGRATION_SETS = (
-    "asfverify.textcache",
     "asfverify.ledger.schema",
     "asfverify.agreements.registry",
 )

@@ -1,0 +1,297 @@
+"""Loading and validating an application package: a folder (or .zip of one) with application.toml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import stat
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+
+from .documents import DocumentFile, sha256_file
+from .errors import PackageError
+from .limits import Limits
+from .textcache import TextCache
+from .verifier import Organisation
+
+MANIFEST = "application.toml"
+DOCUMENT_KINDS = {
+    "bylaws": "stadgar or bolagsordning",
+    "policy": "a board's policy decision",
+    "payroll": "employee list from the payroll system",
+    "collective-agreement": "membership certificate or hängavtal",
+    "annual-report": "årsredovisning",
+    "work-environment": "SAM documents (policy, risk assessment, action plan, follow-up)",
+    "other": "anything else",
+}
+LEGAL_FORMS = ("aktiebolag", "aktiebolag (svb)", "ekonomisk förening", "ideell förening", "stiftelse")
+PAYROLL_FIELDS = ("employee", "hire_date", "end_date", "subsidy", "eligible", "rate")
+
+_TOP_KEYS = {"organisation", "application", "documents"}
+_ORG_KEYS = {"name", "org_number", "legal_form"}
+_APP_KEYS = {"reference_date", "criteria"}
+_DOC_KEYS = {"path", "kind", "columns", "sheet", "description"}
+
+
+@dataclass
+class Application:
+    """A validated package: what verifiers see (asfverify.verifier.Application)."""
+
+    source: str
+    root: Path
+    organisation: Organisation
+    reference_date: dt.date
+    criteria: str
+    documents: list[DocumentFile] = field(default_factory=list)
+    _tempdir: Path | None = None
+
+    def documents_of(self, *kinds: str) -> list[DocumentFile]:
+        return [d for d in self.documents if d.kind in kinds]
+
+    def close(self) -> None:
+        """Remove the folder a zip package was unpacked into."""
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None
+
+    def __enter__(self) -> "Application":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def describe(self) -> dict[str, Any]:
+        from .verifiers.identity import public_org_number
+
+        org = {"name": self.organisation.name, "org_number": public_org_number(self.organisation.org_number)}
+        if self.organisation.legal_form:
+            org["legal_form"] = self.organisation.legal_form
+        return {
+            "organisation": org,
+            "reference_date": self.reference_date.isoformat(),
+            "criteria": self.criteria,
+            "documents": [d.describe() for d in self.documents],
+        }
+
+
+def normalise_org_number(value: Any, where: str) -> str:
+    """NNNNNN-NNNN from 'NNNNNN-NNNN' or 10 digits, Luhn-checked (python-stdnum)."""
+    from stdnum import luhn
+
+    if not isinstance(value, str):
+        raise PackageError(f"{where}: org_number must be a string like \"769600-0004\"")
+    text = value.strip()
+    digits = text.replace("-", "")
+    if not (len(digits) == 10 and digits.isdigit() and (text == digits or (len(text) == 11 and text[6] == "-"))):
+        raise PackageError(f"{where}: org_number {value!r} is not NNNNNN-NNNN or 10 digits")
+    if not luhn.is_valid(digits):
+        raise PackageError(f"{where}: org_number {value!r} has a wrong check digit")
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def _unknown(keys: Iterable[str], allowed: set[str], where: str) -> None:
+    extra = sorted(set(keys) - allowed)
+    if extra:
+        raise PackageError(f"{where}: unknown key {extra[0]!r} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _inside(root: Path, relative: str, where: str) -> Path:
+    """The real path of a package-relative path, refusing anything that leaves the package."""
+    if not relative or not isinstance(relative, str):
+        raise PackageError(f"{where}: path must be a non-empty string")
+    pure = PurePosixPath(relative.replace("\\", "/"))
+    if pure.is_absolute() or relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
+        raise PackageError(f"{where}: absolute path {relative!r} is not allowed")
+    if ".." in pure.parts:
+        raise PackageError(f"{where}: path {relative!r} leaves the package ('..')")
+    candidate = root.joinpath(*pure.parts)
+    real = candidate.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise PackageError(f"{where}: {relative!r} is a symlink that leaves the package")
+    return candidate
+
+
+def _unpack_zip(zip_path: Path, limits: Limits) -> tuple[Path, Path]:
+    """Unpack into a private temp folder, refusing escaping members, links and bombs; returns (tempdir, root)."""
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PackageError(f"{zip_path}: not a readable zip file ({exc})") from None
+    tempdir = Path(tempfile.mkdtemp(prefix="asfverify-pkg-"))
+    try:
+        with archive:
+            members = archive.infolist()
+            if len(members) > limits.max_zip_members:
+                raise PackageError(f"{zip_path}: {len(members)} members, more than the limit of {limits.max_zip_members}")
+            total = 0
+            for info in members:
+                name = info.filename
+                where = f"{zip_path.name}: member {name!r}"
+                pure = PurePosixPath(name.replace("\\", "/"))
+                if pure.is_absolute() or name.startswith(("/", "\\")) or ".." in pure.parts or (len(name) > 1 and name[1] == ":"):
+                    raise PackageError(f"{where} escapes the package folder")
+                mode = info.external_attr >> 16
+                if stat.S_ISLNK(mode):
+                    raise PackageError(f"{where} is a symbolic link, not allowed in a zip package")
+                if info.is_dir():
+                    continue
+                if info.file_size > limits.max_document_bytes:
+                    raise PackageError(f"{where} is {info.file_size} bytes, over the limit of {limits.max_document_bytes}")
+                if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio and info.file_size > 1024 * 1024:
+                    raise PackageError(f"{where} compresses suspiciously well (zip bomb?)")
+                total += info.file_size
+                if total > limits.max_zip_bytes:
+                    raise PackageError(f"{zip_path.name}: more than {limits.max_zip_bytes} bytes unpacked")
+                target = tempdir.joinpath(*pure.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                written = 0
+                with archive.open(info) as src, target.open("wb") as dst:
+                    while block := src.read(1 << 20):
+                        written += len(block)
+                        if written > limits.max_document_bytes:  # the header's size may lie
+                            raise PackageError(f"{where} is over the limit of {limits.max_document_bytes} bytes")
+                        dst.write(block)
+    except zipfile.BadZipFile as exc:
+        shutil.rmtree(tempdir, ignore_errors=True)
+        raise PackageError(f"{zip_path}: corrupt zip file ({exc})") from None
+    except BaseException:
+        shutil.rmtree(tempdir, ignore_errors=True)
+        raise
+    # The package is the folder holding application.toml: the zip's root or its single top folder.
+    if (tempdir / MANIFEST).is_file():
+        return tempdir, tempdir
+    tops = [p for p in tempdir.iterdir() if p.is_dir()]
+    if len(tops) == 1 and (tops[0] / MANIFEST).is_file():
+        return tempdir, tops[0]
+    shutil.rmtree(tempdir, ignore_errors=True)
+    raise PackageError(f"{zip_path}: no {MANIFEST} at the top of the zip file")
+
+
+def load(
+    source: str | Path,
+    *,
+    limits: Limits | None = None,
+    extra_kinds: Iterable[str] = (),
+    cache: TextCache | None = None,
+    today: dt.date | None = None,
+) -> Application:
+    """Validate a package and hash its documents; raises PackageError (exit 2) naming file and key."""
+    limits = limits or Limits()
+    path = Path(source)
+    tempdir: Path | None = None
+    if path.is_file() and path.suffix.lower() == ".zip":
+        tempdir, root = _unpack_zip(path, limits)
+    elif path.is_dir():
+        root = path
+    elif path.exists():
+        raise PackageError(f"{path}: a package is a folder with {MANIFEST} or a .zip of one")
+    else:
+        raise PackageError(f"{path}: no such package")
+    try:
+        app = _load_folder(root, str(source), limits, set(DOCUMENT_KINDS) | set(extra_kinds), cache, today)
+    except BaseException:
+        if tempdir is not None:
+            shutil.rmtree(tempdir, ignore_errors=True)
+        raise
+    app._tempdir = tempdir
+    return app
+
+
+def _load_folder(
+    root: Path, source: str, limits: Limits, kinds: set[str], cache: TextCache | None, today: dt.date | None
+) -> Application:
+    manifest_path = root / MANIFEST
+    label = f"{Path(source).name}/{MANIFEST}"
+    if not manifest_path.is_file():
+        raise PackageError(f"{source}: no {MANIFEST}")
+    if manifest_path.stat().st_size > limits.max_manifest_bytes:
+        raise PackageError(f"{label}: larger than {limits.max_manifest_bytes} bytes")
+    try:
+        raw = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise PackageError(f"{label}: not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackageError(f"{label}: invalid TOML: {exc}") from None
+    _unknown(raw, _TOP_KEYS, label)
+
+    org = raw.get("organisation")
+    if not isinstance(org, dict):
+        raise PackageError(f"{label}: missing [organisation]")
+    _unknown(org, _ORG_KEYS, f"{label} [organisation]")
+    name = org.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise PackageError(f"{label} [organisation]: missing name")
+    if "org_number" not in org:
+        raise PackageError(f"{label} [organisation]: missing org_number")
+    org_number = normalise_org_number(org["org_number"], f"{label} [organisation] org_number")
+    legal_form = org.get("legal_form")
+    if legal_form is not None and legal_form not in LEGAL_FORMS:
+        raise PackageError(f"{label} [organisation]: unknown legal_form {legal_form!r} (one of: {', '.join(LEGAL_FORMS)})")
+
+    app_table = raw.get("application", {})
+    if not isinstance(app_table, dict):
+        raise PackageError(f"{label}: [application] must be a table")
+    _unknown(app_table, _APP_KEYS, f"{label} [application]")
+    reference_date = app_table.get("reference_date", today or dt.date.today())
+    if isinstance(reference_date, dt.datetime) or not isinstance(reference_date, dt.date):
+        raise PackageError(f"{label} [application]: reference_date must be a TOML date like 2026-10-31")
+    criteria = app_table.get("criteria", "asf-v1")
+    if not isinstance(criteria, str) or not criteria:
+        raise PackageError(f"{label} [application]: criteria must be a criteria set id like \"asf-v1\"")
+
+    documents_raw = raw.get("documents", [])
+    if not isinstance(documents_raw, list):
+        raise PackageError(f"{label}: documents must be [[documents]] tables")
+    documents: list[DocumentFile] = []
+    seen: set[str] = set()
+    for number, doc in enumerate(documents_raw, start=1):
+        where = f"{label} [[documents]] #{number}"
+        if not isinstance(doc, dict):
+            raise PackageError(f"{where}: must be a table")
+        _unknown(doc, _DOC_KEYS, where)
+        rel = doc.get("path")
+        kind = doc.get("kind")
+        if not isinstance(rel, str) or not rel:
+            raise PackageError(f"{where}: missing path")
+        where = f"{label} document {rel!r}"
+        if not isinstance(kind, str) or kind not in kinds:
+            raise PackageError(f"{where}: unknown kind {kind!r} (one of: {', '.join(sorted(kinds))})")
+        file_path = _inside(root, rel, where)
+        if not file_path.is_file():
+            raise PackageError(f"{where}: file not found")
+        size = file_path.stat().st_size
+        if size > limits.max_document_bytes:
+            raise PackageError(f"{where}: {size} bytes, over the limit of {limits.max_document_bytes}")
+        if rel in seen:
+            raise PackageError(f"{where}: listed twice")
+        seen.add(rel)
+        options: dict[str, Any] = {}
+        if "columns" in doc:
+            columns = doc["columns"]
+            if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+                raise PackageError(f"{where}: columns must map field names to header strings")
+            _unknown(columns, set(PAYROLL_FIELDS), f"{where} columns")
+            options["columns"] = dict(columns)
+        for key in ("sheet", "description"):
+            if key in doc:
+                if not isinstance(doc[key], str):
+                    raise PackageError(f"{where}: {key} must be a string")
+                options[key] = doc[key]
+        documents.append(
+            DocumentFile(
+                path=rel, kind=kind, abs_path=file_path, sha256=sha256_file(file_path), size=size,
+                options=options, limits=limits, cache=cache,
+            )
+        )
+    return Application(
+        source=source,
+        root=root,
+        organisation=Organisation(name=name.strip(), org_number=org_number, legal_form=legal_form),
+        reference_date=reference_date,
+        criteria=criteria,
+        documents=documents,
+    )

@@ -1,0 +1,162 @@
+"""Criteria sets as data, and the aggregation of results into requirement, criterion and decision outcomes."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import BadInput
+
+# Worst first: a criterion takes the first of these that any of its requirements has.
+CRITERION_ORDER = ("fail", "review", "missing", "pass")
+DECISIONS = ("certifiable", "needs-review", "rejected")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    evidence: str = ""
+    document_kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    sv: str
+    en: str
+    requirements: tuple[Requirement, ...]
+    required: bool = True
+    source: str = "criteria file"
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    title: str
+    criteria: tuple[Criterion, ...]
+    policy: Mapping[str, Any] = field(default_factory=dict)
+    validity_days: int = 730
+
+    def requirement_ids(self) -> list[str]:
+        return [r.id for c in self.criteria for r in c.requirements]
+
+    def with_extra(self, extra: Iterable[Criterion]) -> "CriteriaSet":
+        known = {c.id for c in self.criteria}
+        added = tuple(c for c in extra if c.id not in known)
+        return CriteriaSet(self.id, self.title, self.criteria + added, self.policy, self.validity_days)
+
+
+def _criterion(raw: Mapping[str, Any], where: str, source: str = "criteria file") -> Criterion:
+    try:
+        requirements = tuple(
+            Requirement(id=r["id"], evidence=r.get("evidence", ""), document_kinds=tuple(r.get("document_kinds", ())))
+            for r in raw["requirements"]
+        )
+        return Criterion(
+            id=raw["id"],
+            sv=raw.get("sv", ""),
+            en=raw.get("en", ""),
+            requirements=requirements,
+            required=bool(raw.get("required", True)),
+            source=source,
+        )
+    except (KeyError, TypeError) as exc:
+        raise BadInput(f"{where}: criterion needs 'id' and 'requirements' with ids ({exc})") from None
+
+
+def criterion_from_dict(raw: Mapping[str, Any], source: str) -> Criterion:
+    """A criterion a plugin registers through register_criteria."""
+    return _criterion(raw, f"plugin {source}", source)
+
+
+def parse(text: str, where: str) -> CriteriaSet:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{where}: invalid TOML: {exc}") from None
+    if "id" not in raw or "criteria" not in raw:
+        raise BadInput(f"{where}: a criteria set needs 'id' and [[criteria]]")
+    return CriteriaSet(
+        id=raw["id"],
+        title=raw.get("title", raw["id"]),
+        criteria=tuple(_criterion(c, where) for c in raw["criteria"]),
+        policy=raw.get("policy", {}),
+        validity_days=int(raw.get("validity_days", 730)),
+    )
+
+
+def load(set_id: str, search: Iterable[Path] = ()) -> CriteriaSet:
+    """The criteria set `set_id`: from a workspace criteria folder first, then the package's own."""
+    for folder in search:
+        candidate = Path(folder) / f"{set_id}.toml"
+        if candidate.is_file():
+            return parse(candidate.read_text(encoding="utf-8"), str(candidate))
+    packaged = resources.files("asfverify") / "data" / f"{set_id}.toml"
+    if packaged.is_file():
+        return parse(packaged.read_text(encoding="utf-8"), f"asfverify/data/{set_id}.toml")
+    raise BadInput(f"unknown criteria set {set_id!r} (looked in the workspace criteria folder and the package)")
+
+
+def requirement_outcome(outcomes: Iterable[str]) -> str:
+    """pass if results exist and all pass; fail if any fails; review if any is review or error; else missing."""
+    seen = list(outcomes)
+    if not seen:
+        return "missing"
+    if "fail" in seen:
+        return "fail"
+    if "review" in seen or "error" in seen:
+        return "review"
+    return "pass"
+
+
+def criterion_outcome(requirement_outcomes: Iterable[str]) -> str:
+    seen = set(requirement_outcomes)
+    for outcome in CRITERION_ORDER:
+        if outcome in seen:
+            return outcome
+    return "missing"
+
+
+def decide(criteria: Iterable[Mapping[str, Any]]) -> str:
+    """certifiable if every required criterion passes, rejected if one fails, else needs-review."""
+    required = [c["outcome"] for c in criteria if c.get("required", True)]
+    if "fail" in required:
+        return "rejected"
+    if required and all(o == "pass" for o in required):
+        return "certifiable"
+    return "needs-review"
+
+
+def aggregate(
+    criteria_set: CriteriaSet,
+    results: Iterable[Mapping[str, Any]],
+    reviews: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[list[dict[str, Any]], str]:
+    """Per-criterion outcomes (with requirements) and the decision, reviews replacing machine outcomes."""
+    by_requirement: dict[str, list[str]] = {}
+    for result in results:
+        by_requirement.setdefault(result["requirement"], []).append(result["outcome"])
+    reviews = reviews or {}
+    out: list[dict[str, Any]] = []
+    for criterion in criteria_set.criteria:
+        requirements = []
+        for requirement in criterion.requirements:
+            entry: dict[str, Any] = {"id": requirement.id, "outcome": requirement_outcome(by_requirement.get(requirement.id, []))}
+            review = reviews.get(requirement.id)
+            if review is not None:
+                entry["machine_outcome"] = entry["outcome"]
+                entry["outcome"] = review["outcome"]
+                entry["reviewed_by"] = review.get("reviewer", "")
+            requirements.append(entry)
+        out.append(
+            {
+                "id": criterion.id,
+                "outcome": criterion_outcome(r["outcome"] for r in requirements),
+                "required": criterion.required,
+                "requirements": requirements,
+            }
+        )
+    return out, decide(out)

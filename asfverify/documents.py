@@ -1,0 +1,95 @@
+"""Submitted documents: digest, and text/tables extracted once per document (cached by digest)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .errors import DocumentError
+from .limits import Limits
+from .textcache import TextCache
+
+# Payroll lists hold personal data: their text is never written to the cache.
+UNCACHED_KINDS = frozenset({"payroll"})
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Streamed SHA-256 (hex) of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class DocumentFile:
+    """One document of a package: what verifiers see (asfverify.verifier.Document)."""
+
+    path: str
+    kind: str
+    abs_path: Path
+    sha256: str
+    size: int
+    options: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    cache: TextCache | None = None
+    _pages: list[str] | None = field(default=None, repr=False)
+    _tables: list[tuple[int, list[list[str | None]]]] | None = field(default=None, repr=False)
+
+    @property
+    def is_pdf(self) -> bool:
+        with self.abs_path.open("rb") as fh:
+            return fh.read(5) == b"%PDF-"
+
+    def open(self) -> BinaryIO:
+        return self.abs_path.open("rb")
+
+    def read_bytes(self) -> bytes:
+        return self.abs_path.read_bytes()
+
+    def pages(self) -> list[str]:
+        """Text per page (1 string per page); raises DocumentError for unreadable documents."""
+        if self._pages is None:
+            self._pages = self._load_pages()
+        return list(self._pages)
+
+    def _load_pages(self) -> list[str]:
+        from . import pdftext
+
+        if not self.is_pdf:
+            try:
+                return [self.abs_path.read_text(encoding="utf-8")]
+            except UnicodeDecodeError:
+                raise DocumentError(f"{self.path}: neither a PDF nor UTF-8 text") from None
+        use_cache = self.cache is not None and self.kind not in UNCACHED_KINDS
+        if use_cache:
+            cached = self.cache.get(self.sha256, pdftext.EXTRACTOR)
+            if cached is not None:
+                return cached
+        pages = pdftext.page_texts(self.abs_path, self.limits)
+        if use_cache:
+            self.cache.put(self.sha256, pdftext.EXTRACTOR, pages)
+        return pages
+
+    def pages_without_text(self) -> list[int]:
+        """1-based numbers of pages with no text layer (scanned images)."""
+        return [i for i, text in enumerate(self.pages(), start=1) if not text.strip()]
+
+    def tables_with_pages(self) -> list[tuple[int, list[list[str | None]]]]:
+        if self._tables is None:
+            from . import pdftext
+
+            if not self.is_pdf:
+                raise DocumentError(f"{self.path}: tables can only be read from a PDF")
+            self._tables = pdftext.page_tables(self.abs_path, self.limits)
+        return list(self._tables)
+
+    def tables(self) -> list[list[list[str | None]]]:
+        """Every table on every page, in page order (pdfplumber)."""
+        return [table for _page, table in self.tables_with_pages()]
+
+    def describe(self) -> dict[str, str]:
+        return {"path": self.path, "kind": self.kind, "sha256": self.sha256}

@@ -1,0 +1,189 @@
+"""The plugin host: built-ins, installed entry points (group `asfverify`) and the workspace plugins/ folder."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+import pluggy
+
+from . import __version__, hookspecs
+from .criteria import Criterion, criterion_from_dict
+from .errors import BadInput
+
+GROUP = "asfverify"
+ENV_LOAD = "ASFVERIFY_PLUGINS"  # comma list of plugin names to load ("" = none besides the built-ins)
+BUILTIN = "asfverify.builtin"
+LOCAL_PREFIX = "local:"
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    source: str  # "builtin" | "entry point (dist)" | "workspace: path"
+
+
+@dataclass
+class RegisteredVerifier:
+    verifier: Any
+    plugin: PluginInfo
+
+
+@dataclass
+class Host:
+    """A loaded plugin manager and everything the plugins registered."""
+
+    pm: pluggy.PluginManager
+    plugins: dict[str, PluginInfo] = field(default_factory=dict)
+    verifiers: list[RegisteredVerifier] = field(default_factory=list)
+    criteria: list[Criterion] = field(default_factory=list)
+    document_kinds: dict[str, str] = field(default_factory=dict)
+    agreement_sources: list[tuple[Any, PluginInfo]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _allowed() -> set[str] | None:
+    raw = os.environ.get(ENV_LOAD)
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def _load_module_from_path(path: Path) -> ModuleType:
+    name = f"asfverify_local_plugins.{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise BadInput(f"plugin {path}: cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise BadInput(f"plugin {path.name}: fails to import: {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def get_plugin_manager(plugins_dir: Path | None = None) -> tuple[pluggy.PluginManager, dict[str, PluginInfo]]:
+    """A fresh plugin manager with built-ins, allowed entry points and local plugin modules."""
+    from . import verifiers as builtin_verifiers
+
+    pm = pluggy.PluginManager(GROUP)
+    pm.add_hookspecs(hookspecs)
+    infos: dict[str, PluginInfo] = {}
+    pm.register(builtin_verifiers, name=BUILTIN)
+    infos[BUILTIN] = PluginInfo(BUILTIN, __version__, "builtin")
+    allowed = _allowed()
+
+    for ep in importlib.metadata.entry_points(group=GROUP):
+        if allowed is not None and ep.name not in allowed:
+            continue
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:
+            raise BadInput(f"plugin {ep.name}: fails to import: {type(exc).__name__}: {exc}") from None
+        _register(pm, plugin, ep.name)
+        dist = ep.dist
+        infos[ep.name] = PluginInfo(ep.name, dist.version if dist else "?", f"entry point ({dist.name if dist else '?'})")
+
+    if plugins_dir is not None and plugins_dir.is_dir():
+        for path in sorted(plugins_dir.glob("*.py")):
+            if path.name.startswith(("_", "test_")):
+                continue
+            if allowed is not None and path.stem not in allowed:
+                continue
+            name = LOCAL_PREFIX + path.stem
+            module = _load_module_from_path(path)
+            _register(pm, module, name)
+            infos[name] = PluginInfo(name, str(getattr(module, "__version__", "local")), f"workspace: {path}")
+
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise BadInput(f"plugin {pm.get_name(exc.plugin) or exc.plugin}: {exc}") from None
+    return pm, infos
+
+
+def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:
+    try:
+        pm.register(plugin, name=name)
+    except pluggy.PluginValidationError as exc:
+        raise BadInput(f"plugin {name}: {exc}") from None
+    except ValueError as exc:
+        raise BadInput(f"plugin {name}: {exc}") from None
+
+
+def _each_impl(pm: pluggy.PluginManager, hook_name: str):
+    """(plugin name, impl) for every implementation of a hook, so each call can be attributed."""
+    caller = getattr(pm.hook, hook_name)
+    for impl in caller.get_hookimpls():
+        yield impl.plugin_name, impl
+
+
+def _check_verifier(verifier: Any, plugin: str) -> None:
+    missing = [a for a in ("name", "version", "requirements", "document_kinds") if not hasattr(verifier, a)]
+    if missing or not callable(getattr(verifier, "verify", None)):
+        raise BadInput(f"plugin {plugin}: verifier {verifier!r} lacks {', '.join(missing) or 'verify()'}")
+    if not verifier.name or not isinstance(verifier.name, str):
+        raise BadInput(f"plugin {plugin}: a verifier needs a non-empty string name")
+    if not verifier.requirements:
+        raise BadInput(f"plugin {plugin}: verifier {verifier.name} declares no requirements")
+
+
+def load_host(plugins_dir: Path | None = None) -> Host:
+    """Load plugins and collect what each one registers, recording which plugin registered what."""
+    pm, infos = get_plugin_manager(plugins_dir)
+    host = Host(pm=pm, plugins=infos)
+    names: dict[str, str] = {}
+
+    for plugin_name, impl in _each_impl(pm, "register_verifiers"):
+        info = infos.get(plugin_name) or PluginInfo(plugin_name, "?", "registered")
+
+        def register(verifier: Any, _plugin: str = plugin_name, _info: PluginInfo = info) -> None:
+            _check_verifier(verifier, _plugin)
+            if verifier.name in names:
+                raise BadInput(f"plugin {_plugin}: verifier name {verifier.name!r} is already used by {names[verifier.name]}")
+            names[verifier.name] = _plugin
+            host.verifiers.append(RegisteredVerifier(verifier, _info))
+
+        _call(impl, host, plugin_name, register=register)
+
+    for plugin_name, impl in _each_impl(pm, "register_criteria"):
+        def register_criterion(raw: dict[str, Any], _plugin: str = plugin_name) -> None:
+            host.criteria.append(criterion_from_dict(raw, _plugin))
+
+        _call(impl, host, plugin_name, register=register_criterion)
+
+    for plugin_name, impl in _each_impl(pm, "register_document_kinds"):
+        def register_kind(kind: str, description: str = "", _plugin: str = plugin_name) -> None:
+            host.document_kinds[kind] = description or f"added by {_plugin}"
+
+        _call(impl, host, plugin_name, register=register_kind)
+
+    for plugin_name, impl in _each_impl(pm, "register_agreement_sources"):
+        info = infos.get(plugin_name) or PluginInfo(plugin_name, "?", "registered")
+
+        def register_source(source: Any, _info: PluginInfo = info) -> None:
+            host.agreement_sources.append((source, _info))
+
+        _call(impl, host, plugin_name, register=register_source)
+    return host
+
+
+def _call(impl: Any, host: Host, plugin_name: str, **kwargs: Callable[..., None]) -> None:
+    try:
+        impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+    except BadInput:
+        raise
+    except Exception as exc:
+        # A plugin that cannot even register must not stop the others; its requirements show as missing.
+        host.warnings.append(f"plugin {plugin_name}: {impl.function.__name__} raised {type(exc).__name__}: {exc}")

@@ -1,0 +1,177 @@
+"""Running every verifier over an application and aggregating the outcome (no I/O beyond reading)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import __version__, application, criteria
+from .errors import DocumentError
+from .limits import Limits
+from .plugins import Host, RegisteredVerifier
+from .privacy import scrub
+from .verifier import Result
+from .workspace import Workspace
+
+
+@dataclass
+class RunContext:
+    """What a verifier gets besides the application (asfverify.verifier.Context)."""
+
+    workspace: Workspace | None
+    policy: Mapping[str, Any]
+    host: Host | None = None
+    _key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+
+    @property
+    def plugin_manager(self):
+        return self.host.pm if self.host else None
+
+    @property
+    def agreement_sources(self) -> list[Any]:
+        return [source for source, _info in self.host.agreement_sources] if self.host else []
+
+    def pseudonymise(self, value: str) -> str:
+        """A keyed pseudonym (HMAC-SHA256 with the workspace secret) for a personal identifier."""
+        return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+
+
+def make_context(ws: Workspace | None, policy: Mapping[str, Any], host: Host | None) -> RunContext:
+    ctx = RunContext(workspace=ws, policy=policy, host=host)
+    if ws is not None:
+        ctx._key = ws.secret("pseudonym")
+    return ctx
+
+
+def _scrubbed(result: Result) -> dict[str, Any]:
+    """The result as a dict with anything that looks like a personnummer masked (defence in depth)."""
+    out = result.to_dict()
+    out["summary"] = scrub(out["summary"])
+    for ev in out["evidence"]:
+        ev["excerpt"] = scrub(ev.get("excerpt") or "")
+        if "note" in ev:
+            ev["note"] = scrub(ev["note"])
+        if "matched" in ev:
+            ev["matched"] = [scrub(m) for m in ev["matched"]]
+    out["metrics"] = {k: scrub(v) if isinstance(v, str) else v for k, v in out["metrics"].items()}
+    if "trace" in out:
+        out["trace"] = [{k: scrub(v) if isinstance(v, str) else v for k, v in step.items()} for step in out["trace"]]
+    return out
+
+
+def _error(registered: RegisteredVerifier, requirement: str, summary: str) -> Result:
+    v = registered.verifier
+    return Result(requirement, "error", scrub(summary), verifier=v.name, version=str(v.version), plugin=registered.plugin.name)
+
+
+def run_verifiers(app: application.Application, host: Host, ctx: RunContext) -> list[dict[str, Any]]:
+    """Every applicable verifier's results; one verifier failing becomes `error` results, the rest run."""
+    results: list[dict[str, Any]] = []
+    for registered in host.verifiers:
+        verifier = registered.verifier
+        kinds = tuple(verifier.document_kinds)
+        if kinds and not app.documents_of(*kinds) and not getattr(verifier, "runs_without_documents", False):
+            continue
+        declared = set(verifier.requirements)
+        try:
+            produced = list(verifier.verify(app, ctx) or [])
+        except DocumentError as exc:
+            produced = [_error(registered, r, f"Document could not be read: {exc}") for r in verifier.requirements]
+        except Exception as exc:
+            produced = [
+                _error(registered, r, f"Verifier {verifier.name} (plugin {registered.plugin.name}) raised {type(exc).__name__}: {exc}")
+                for r in verifier.requirements
+            ]
+        for result in produced:
+            if not isinstance(result, Result) or result.requirement not in declared:
+                wrong = getattr(result, "requirement", type(result).__name__)
+                result = _error(registered, sorted(declared)[0], f"Verifier {verifier.name} returned a result for undeclared {wrong!r}")
+            result.verifier = verifier.name
+            result.version = str(verifier.version)
+            result.plugin = registered.plugin.name
+            results.append(_scrubbed(result))
+    return results
+
+
+@dataclass
+class RunReport:
+    """One package's verification, ready to be recorded and printed."""
+
+    run_id: str
+    application: dict[str, Any]
+    criteria_set: str
+    criteria: list[dict[str, Any]]
+    decision: str
+    results: list[dict[str, Any]]
+    plugins: list[dict[str, str]]
+    ledger: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "run_id": self.run_id,
+            "decision": self.decision,
+            "application": self.application,
+            "criteria": self.criteria,
+            "results": self.results,
+        }
+        if self.ledger is not None:
+            out["ledger"] = self.ledger
+        return out
+
+    def ledger_entries(self) -> list[dict[str, Any]]:
+        """The run, each result and the decision, as ledger entries (digests and outcomes only)."""
+        app = self.application
+        entries: list[dict[str, Any]] = [
+            {
+                "kind": "run",
+                "run_id": self.run_id,
+                "organisation": app["organisation"],
+                "reference_date": app["reference_date"],
+                "criteria": self.criteria_set,
+                "documents": [{**d, "path": scrub(d["path"])} for d in app["documents"]],
+                "plugins": self.plugins,
+                "asfverify_version": __version__,
+            }
+        ]
+        for result in self.results:
+            entries.append({"kind": "result", "run_id": self.run_id, **result})
+        entries.append({"kind": "decision", "run_id": self.run_id, "decision": self.decision, "criteria": self.criteria})
+        return entries
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def verify_package(
+    source: str | Path,
+    *,
+    ws: Workspace | None,
+    host: Host,
+    limits: Limits | None = None,
+) -> RunReport:
+    """Load, validate and verify one package (PackageError for a bad one); nothing is recorded here."""
+    from .textcache import TextCache
+
+    cache = TextCache(ws.root / "cache.db") if ws is not None else None
+    with application.load(source, limits=limits, extra_kinds=host.document_kinds, cache=cache) as app:
+        search = [ws.criteria_dir] if ws is not None else []
+        criteria_set = criteria.load(app.criteria, search).with_extra(host.criteria)
+        ctx = make_context(ws, criteria_set.policy, host)
+        results = run_verifiers(app, host, ctx)
+        outcomes, decision = criteria.aggregate(criteria_set, results)
+        plugins = [{"name": info.name, "version": info.version} for _name, info in sorted(host.plugins.items())]
+        return RunReport(
+            run_id=new_run_id(),
+            application=app.describe(),
+            criteria_set=criteria_set.id,
+            criteria=outcomes,
+            decision=decision,
+            results=results,
+            plugins=plugins,
+        )

@@ -1,0 +1,50 @@
+"""Extracted page text cached by document digest in the workspace's cache.db (never in ledger.db)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+migrations = sqlite_utils.Migrations("asfverify.textcache")
+
+
+@migrations()
+def m001_text_cache(db: sqlite_utils.Database) -> None:
+    db["text_cache"].create(
+        {"sha256": str, "extractor": str, "pages_json": str, "created": str},
+        pk=("sha256", "extractor"),
+    )
+
+
+class TextCache:
+    """Page text by (sha256, extractor). Kept apart from the ledger: erasing it loses nothing signed."""
+
+    def __init__(self, path: Path):
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        self.db = sqlite_utils.Database(conn)
+        if self.db.journal_mode != "wal":
+            self.db.enable_wal()
+        migrations.apply(self.db)
+
+    def get(self, sha256: str, extractor: str) -> list[str] | None:
+        row = self.db.execute(
+            "select pages_json from text_cache where sha256 = ? and extractor = ?", [sha256, extractor]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, sha256: str, extractor: str, pages: list[str]) -> None:
+        import datetime as dt
+
+        self.db["text_cache"].upsert(
+            {
+                "sha256": sha256,
+                "extractor": extractor,
+                "pages_json": json.dumps(pages, ensure_ascii=False),
+                "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            },
+            pk=("sha256", "extractor"),
+        )

@@ -1,0 +1,74 @@
+"""C3.identity: the organisation number's check digit, group digit and fit with the legal form."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..privacy import looks_like_personnummer
+from ..verifier import Application, BaseVerifier, Context, Evidence, Result
+
+VERSION = "1.0"
+
+# First digit of an organisationsnummer: the legal-form group (Skatteverket; domain.md §a1).
+GROUPS = {
+    "1": "dödsbo",
+    "2": "stat, region, kommun or församling",
+    "3": "foreign company",
+    "5": "aktiebolag",
+    "6": "enkelt bolag",
+    "7": "ekonomisk förening",
+    "8": "ideell förening or stiftelse",
+    "9": "handelsbolag or kommanditbolag",
+}
+# The group digit is a hint, not proof of form: 7 and 8 are both used by ekonomiska och ideella föreningar.
+EXPECTED_GROUPS = {
+    "aktiebolag": {"5"},
+    "aktiebolag (svb)": {"5"},
+    "ekonomisk förening": {"7", "8"},
+    "ideell förening": {"8", "7"},
+    "stiftelse": {"8"},
+}
+PERSONNUMMER_MASK = "******-****"
+
+
+def public_org_number(org_number: str) -> str:
+    """The org number as it may be shown and recorded: masked when it is a personnummer."""
+    return PERSONNUMMER_MASK if looks_like_personnummer(org_number) else org_number
+
+
+class IdentityVerifier(BaseVerifier):
+    name = "identity"
+    version = VERSION
+    requirements = ("C3.identity",)
+    document_kinds = ()
+    runs_without_documents = True
+
+    def verify(self, application: Application, context: Context) -> Iterable[Result]:
+        org = application.organisation
+        number = org.org_number
+        digits = number.replace("-", "")
+        shown = public_org_number(number)
+        evidence = [Evidence(excerpt=f"org_number {shown}" + (f", legal_form {org.legal_form}" if org.legal_form else ""))]
+
+        metrics = {} if shown == PERSONNUMMER_MASK else {"group_digit": digits[0]}
+
+        def result(outcome: str, summary: str) -> Result:
+            return Result("C3.identity", outcome, summary, evidence=evidence, metrics=metrics)
+
+        if looks_like_personnummer(number):
+            return [result("fail", "The organisation number is a personnummer (enskild firma), not a legal person's organisationsnummer.")]
+        if int(digits[2]) < 2:
+            return [result("fail", f"{shown} is not an organisationsnummer: its third digit must be 2 or more.")]
+        group = digits[0]
+        if group == "2":
+            return [result("fail", f"{shown} is in group 2 ({GROUPS['2']}): the applicant is part of the public sector.")]
+        if group not in GROUPS:
+            return [result("fail", f"{shown} has group digit {group}, which Skatteverket does not assign.")]
+        if group == "1":
+            return [result("fail", f"{shown} is in group 1 (dödsbo), which cannot be an ASF.")]
+        expected = EXPECTED_GROUPS.get(org.legal_form or "")
+        if expected is not None and group not in expected:
+            return [result("review", f"{shown} is in group {group} ({GROUPS[group]}), which does not fit the declared legal form {org.legal_form}.")]
+        if group in {"3", "6"}:
+            return [result("review", f"{shown} is in group {group} ({GROUPS[group]}), unusual for an ASF.")]
+        return [result("pass", f"{shown} is a valid organisationsnummer in group {group} ({GROUPS[group]}), outside the public sector.")]
