@@ -1,0 +1,209 @@
+"""C2SP signed-note (Ed25519), verifier keys and tlog-checkpoint bodies (pure, no I/O)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..errors import VerificationError
+
+SIG_ED25519 = 0x01
+EM_DASH = "\u2014"
+MAX_SIGNATURES = 100
+
+
+class NoteError(VerificationError):
+    """A signed note or checkpoint is malformed or not signed by a trusted key."""
+
+
+def _b64decode(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise NoteError(f"invalid base64: {text[:40]!r}") from None
+
+
+def note_key_id(name: str, public_key: bytes) -> bytes:
+    """First 4 bytes of SHA-256(name || 0x0A || 0x01 || public key)."""
+    return hashlib.sha256(name.encode() + b"\n" + bytes([SIG_ED25519]) + public_key).digest()[:4]
+
+
+def _check_name(name: str) -> None:
+    if not name or "+" in name or any(c.isspace() for c in name):
+        raise NoteError(f"invalid key name {name!r}: must be non-empty with no spaces or '+'")
+
+
+@dataclass(frozen=True)
+class NoteVerifier:
+    """An Ed25519 note verifier key: name, 4-byte key id and 32-byte public key."""
+
+    name: str
+    key_id: bytes
+    public_key: bytes
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    @property
+    def vkey(self) -> str:
+        return format_vkey(self.name, self.public_key)
+
+
+def verifier_for(name: str, public_key: bytes) -> NoteVerifier:
+    """A note verifier for a raw Ed25519 key under a key name."""
+    _check_name(name)
+    return NoteVerifier(name, note_key_id(name, public_key), public_key)
+
+
+def format_vkey(name: str, public_key: bytes) -> str:
+    """<name>+<hex8 key id>+<base64(0x01 || public key)>."""
+    _check_name(name)
+    if len(public_key) != 32:
+        raise NoteError("an Ed25519 public key is 32 bytes")
+    return f"{name}+{note_key_id(name, public_key).hex()}+{base64.b64encode(bytes([SIG_ED25519]) + public_key).decode()}"
+
+
+def parse_vkey(vkey: str) -> NoteVerifier:
+    """Parse a C2SP verifier key (Ed25519 only); the key id must match."""
+    parts = vkey.strip().split("+", 2)  # base64 may itself contain '+'
+    if len(parts) != 3:
+        raise NoteError("verifier key must be <name>+<hex key id>+<base64 key>")
+    name, hex_id, b64 = parts
+    _check_name(name)
+    if len(hex_id) != 8:
+        raise NoteError("verifier key id must be 8 hex digits")
+    try:
+        key_id = bytes.fromhex(hex_id)
+    except ValueError:
+        raise NoteError("verifier key id must be 8 hex digits") from None
+    raw = _b64decode(b64)
+    if len(raw) != 33 or raw[0] != SIG_ED25519:
+        raise NoteError("verifier key is not an Ed25519 (type 0x01) key")
+    verifier = NoteVerifier(name, key_id, raw[1:])
+    if note_key_id(name, verifier.public_key) != key_id:
+        raise NoteError("verifier key id does not match its name and key")
+    return verifier
+
+
+@dataclass(frozen=True)
+class NoteSignature:
+    name: str
+    key_id: bytes
+    signature: bytes
+
+
+def split_note(note: str) -> tuple[str, list[NoteSignature]]:
+    """Split a signed note into its text (with final newline) and signature lines, at the LAST blank line."""
+    if any(ord(c) < 0x20 and c != "\n" for c in note):
+        raise NoteError("note contains control characters")
+    cut = note.rfind("\n\n")
+    if cut < 0:
+        raise NoteError("note has no signature block (no blank line)")
+    text, block = note[: cut + 1], note[cut + 2 :]
+    if not block.endswith("\n"):
+        raise NoteError("note signature block must end with a newline")
+    signatures = []
+    for line in block[:-1].split("\n"):
+        if not line.startswith(EM_DASH + " "):
+            raise NoteError(f"malformed signature line {line[:40]!r}")
+        fields = line[2:].split(" ")
+        if len(fields) != 2:
+            raise NoteError(f"malformed signature line {line[:40]!r}")
+        name, b64 = fields
+        _check_name(name)
+        raw = _b64decode(b64)
+        if len(raw) < 5:
+            raise NoteError(f"signature by {name} is too short")
+        signatures.append(NoteSignature(name, raw[:4], raw[4:]))
+    if not signatures:
+        raise NoteError("note has no signatures")
+    if len(signatures) > MAX_SIGNATURES:
+        raise NoteError("note has too many signatures")
+    return text, signatures
+
+
+def open_note(note: str, verifiers: Iterable[NoteVerifier]) -> tuple[str, list[NoteVerifier]]:
+    """Verify a signed note; return its text and the known keys that signed it.
+
+    Unknown (name, key id) pairs are ignored; a known key whose signature fails rejects the note;
+    at least one known key must have signed.
+    """
+    text, signatures = split_note(note)
+    known = {(v.name, v.key_id): v for v in verifiers}
+    message = text.encode("utf-8")
+    good: list[NoteVerifier] = []
+    for sig in signatures:
+        verifier = known.get((sig.name, sig.key_id))
+        if verifier is None:
+            continue
+        if not verifier.verify(message, sig.signature):
+            raise NoteError(f"signature by {sig.name}+{sig.key_id.hex()} does not verify")
+        if verifier not in good:
+            good.append(verifier)
+    if not good:
+        raise NoteError("note is not signed by any trusted key")
+    return text, good
+
+
+def sign_note(text: str, name: str, public_key: bytes, sign: Callable[[bytes], bytes]) -> str:
+    """Signed note of text (must end in a newline) by an Ed25519 key under name."""
+    if not text.endswith("\n"):
+        raise NoteError("note text must end with a newline")
+    if any(ord(c) < 0x20 and c != "\n" for c in text):
+        raise NoteError("note text contains control characters")
+    _check_name(name)
+    signature = sign(text.encode("utf-8"))
+    blob = base64.b64encode(note_key_id(name, public_key) + signature).decode()
+    return f"{text}\n{EM_DASH} {name} {blob}\n"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A C2SP tlog-checkpoint body."""
+
+    origin: str
+    size: int
+    root: bytes
+    extensions: tuple[str, ...] = ()
+
+
+def format_checkpoint(origin: str, size: int, root: bytes) -> str:
+    """origin, decimal size and base64 root, each on its own line."""
+    if not origin or " " in origin or "+" in origin:
+        raise NoteError(f"invalid checkpoint origin {origin!r}")
+    return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
+
+
+def parse_checkpoint(text: str) -> Checkpoint:
+    """Parse a checkpoint note text (not the signatures)."""
+    if not text.endswith("\n"):
+        raise NoteError("checkpoint must end with a newline")
+    lines = text[:-1].split("\n")
+    if len(lines) < 3 or any(not line for line in lines):
+        raise NoteError("checkpoint needs origin, size and root hash lines")
+    origin, size_text, root_text = lines[:3]
+    if not size_text.isascii() or not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
+        raise NoteError(f"checkpoint size {size_text[:20]!r} is not a decimal number")
+    root = _b64decode(root_text)
+    if len(root) != 32:
+        raise NoteError("checkpoint root hash is not 32 bytes")
+    return Checkpoint(origin, int(size_text), root, tuple(lines[3:]))
+
+
+def open_checkpoint(note: str, verifiers: Iterable[NoteVerifier], origin: str | None = None) -> tuple[Checkpoint, list[NoteVerifier]]:
+    """Verify a signed checkpoint and parse it; optionally require its origin."""
+    text, signers = open_note(note, verifiers)
+    checkpoint = parse_checkpoint(text)
+    if origin is not None and checkpoint.origin != origin:
+        raise NoteError(f"checkpoint origin {checkpoint.origin!r} is not {origin!r}")
+    return checkpoint, signers

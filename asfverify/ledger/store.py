@@ -1,0 +1,356 @@
+"""The ledger in SQLite: signed appends in one transaction with their checkpoint, reads and proofs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ..errors import BadInput, VerificationError
+from ..jcs import CanonicalJSONError, canonical
+from . import merkle
+from .note import format_checkpoint, parse_checkpoint, sign_note, split_note
+from .schema import CHECKPOINTS, ENTRIES, NODES
+from .tlogproof import format_tlog_proof
+
+if TYPE_CHECKING:
+    from ..keys import Signer
+    from ..workspace import Workspace
+    from .verify import VerifyReport
+
+BEGIN_RETRY_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What one write transaction added: leaf indexes first..last and the signed checkpoint."""
+
+    first: int
+    last: int
+    checkpoint: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"first": self.first, "last": self.last, "checkpoint": self.checkpoint}
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One stored entry: the signed object, its leaf hash (hex), signature (base64) and key id."""
+
+    index: int
+    entry: dict[str, Any]
+    leaf_hash: str
+    signature: str
+    key_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.index, "leaf_hash": self.leaf_hash, "entry": self.entry,
+                "signature": self.signature, "key_id": self.key_id}
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    id: int
+    size: int
+    root: bytes
+    key_id: str
+    note: str
+
+
+def org_number_of(entry: dict[str, Any]) -> str | None:
+    """The organisation number an entry is about, for filtering."""
+    org = entry.get("organisation")
+    if isinstance(org, dict) and isinstance(org.get("org_number"), str):
+        return org["org_number"]
+    value = entry.get("org_number")
+    return value if isinstance(value, str) else None
+
+
+def run_id_of(entry: dict[str, Any]) -> str | None:
+    value = entry.get("run_id")
+    return value if isinstance(value, str) else None
+
+
+def _looks_like_identifier(text: str) -> bool:
+    # Digests, base64 and uuids: never scrubbed, a digit run inside them is not a personnummer.
+    return len(text) >= 32 and not any(c.isspace() for c in text)
+
+
+def scrub_personal_numbers(value: Any) -> Any:
+    """Mask anything that is a valid personnummer in the entry's strings (defence in depth)."""
+    if isinstance(value, str):
+        if _looks_like_identifier(value) or not any(c.isdigit() for c in value):
+            return value
+        try:
+            from ..privacy import scrub
+        except ImportError:  # the payroll subsystem is optional for the ledger
+            return value
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: scrub_personal_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_personal_numbers(v) for v in value]
+    return value
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class Transaction:
+    """Appends inside one BEGIN IMMEDIATE transaction; the checkpoint is signed and stored on exit."""
+
+    def __init__(self, ledger: "Ledger", signer: "Signer"):
+        self.ledger = ledger
+        self.db = ledger.db
+        self.signer = signer
+        self.receipt: Receipt | None = None
+        self._conn = ledger.db.conn
+        self.start = ledger._stored_size()
+        self.size = self.start
+        self.previous = ledger._latest_checkpoint()
+        covered = self.previous.size if self.previous else 0
+        if covered != self.start:
+            raise VerificationError(
+                f"the ledger has {self.start} entries but its last checkpoint covers {covered}; "
+                "run 'asfverify ledger verify'"
+            )
+        self._frontier = [(level, ledger._node(level, pos)) for level, pos in merkle.decompose(0, self.start)]
+
+    def append(self, entry: dict[str, Any]) -> int:
+        """Sign and add one entry (time and actor filled in when missing); return its index."""
+        if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str) or not entry["kind"]:
+            raise BadInput("a ledger entry must be an object with a non-empty string 'kind'")
+        full = dict(entry)
+        full.setdefault("time", utc_now())
+        full.setdefault("actor", self.ledger.ws.actor)
+        full = scrub_personal_numbers(full)
+        try:
+            data = canonical(full)
+        except CanonicalJSONError as exc:
+            raise BadInput(f"ledger entry of kind {entry['kind']!r}: {exc}") from None
+        leaf = merkle.leaf_hash(data)
+        index = self.size
+        self._conn.execute(
+            f"INSERT INTO {ENTRIES} (idx, kind, run_id, org_number, entry, leaf_hash, signature, key_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (index, full["kind"], run_id_of(full), org_number_of(full), data.decode("utf-8"), leaf,
+             self.signer.sign(data), self.signer.key_id),
+        )
+        created = merkle.push_leaf(self._frontier, index, leaf)
+        if created:
+            self._conn.executemany(f"INSERT INTO {NODES} (level, pos, hash) VALUES (?, ?, ?)", created)
+        self.size = index + 1
+        return index
+
+    def _finish(self) -> None:
+        if self.size == self.start:
+            return
+        root = merkle.fold_right([h for _, h in self._frontier])
+        previous = self.previous
+        if previous is not None:
+            # Never sign a tree head that does not extend the last one (compare-and-swap on the checkpoint).
+            text, _ = split_note(previous.note)
+            old = parse_checkpoint(text)
+            proof = merkle.consistency_path(previous.size, self.size, self.ledger._range_hash)
+            if (old.size, old.root) != (previous.size, previous.root) or not merkle.verify_consistency(
+                previous.size, self.size, previous.root, root, proof
+            ):
+                raise VerificationError(f"new tree of size {self.size} does not extend checkpoint {previous.size}")
+        note = sign_note(
+            format_checkpoint(self.ledger.origin, self.size, root),
+            self.ledger.origin, self.signer.public_key, self.signer.sign,
+        )
+        self._conn.execute(
+            f"INSERT INTO {CHECKPOINTS} (size, root, key_id, note) VALUES (?, ?, ?, ?)",
+            (self.size, root, self.signer.key_id, note),
+        )
+        self.receipt = Receipt(self.start, self.size - 1, note)
+
+
+class Ledger:
+    """The workspace ledger: appends, reads, checkpoints, proofs and verification."""
+
+    def __init__(self, ws: "Workspace", db: Any = None):
+        self.ws = ws
+        self.db = db if db is not None else ws.db()
+        self.origin = ws.origin
+        self._signer: Signer | None = None
+
+    @property
+    def signer(self) -> "Signer":
+        if self._signer is None:
+            from ..keys import load_signer
+
+            self._signer = load_signer(self.ws.keys_dir)
+        return self._signer
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _begin_immediate(self) -> None:
+        # busy_timeout already waits; this loop also covers SQLITE_BUSY returned without waiting
+        # (e.g. during WAL recovery) so that "database is locked" never reaches the user.
+        deadline = time.monotonic() + BEGIN_RETRY_SECONDS
+        delay = 0.005
+        while True:
+            try:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                message = str(exc)
+                if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+
+    @contextmanager
+    def transaction(self, signer: "Signer | None" = None) -> Iterator[Transaction]:
+        """One atomic write: entries (and any other writes through tx.db) plus their signed checkpoint."""
+        signer = signer or self.signer
+        conn = self.db.conn
+        if conn.in_transaction:
+            raise RuntimeError("a ledger transaction cannot be nested in another transaction")
+        self._begin_immediate()
+        try:
+            tx = Transaction(self, signer)
+            yield tx
+            tx._finish()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def append(self, entries: list[dict[str, Any]]) -> Receipt:
+        """Append entries in one transaction; return the receipt."""
+        if not entries:
+            raise BadInput("nothing to append to the ledger")
+        with self.transaction() as tx:
+            for entry in entries:
+                tx.append(entry)
+        assert tx.receipt is not None
+        return tx.receipt
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _stored_size(self) -> int:
+        row = self.db.conn.execute(f"SELECT MAX(idx) FROM {ENTRIES}").fetchone()
+        return 0 if row[0] is None else row[0] + 1
+
+    def _latest_checkpoint(self) -> StoredCheckpoint | None:
+        row = self.db.conn.execute(
+            f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return StoredCheckpoint(*row) if row else None
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        rows = self.db.conn.execute(f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} ORDER BY id")
+        return [StoredCheckpoint(*row) for row in rows]
+
+    def size(self) -> int:
+        """Number of entries covered by the latest signed checkpoint."""
+        latest = self._latest_checkpoint()
+        return latest.size if latest else 0
+
+    def checkpoint(self) -> str:
+        """The latest signed checkpoint note."""
+        latest = self._latest_checkpoint()
+        if latest is None:
+            raise BadInput("the ledger is empty: no checkpoint yet")
+        return latest.note
+
+    def checkpoint_at(self, size: int) -> StoredCheckpoint:
+        row = self.db.conn.execute(
+            f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} WHERE size = ? ORDER BY id DESC LIMIT 1",
+            (size,),
+        ).fetchone()
+        if row is None:
+            raise BadInput(f"no signed checkpoint of size {size}; see 'asfverify ledger show' for sizes")
+        return StoredCheckpoint(*row)
+
+    @staticmethod
+    def _row_to_entry(row: tuple) -> LedgerEntry:
+        idx, text, leaf, sig, key_id = row
+        return LedgerEntry(idx, json.loads(text), bytes(leaf).hex(), base64.b64encode(sig).decode(), key_id)
+
+    def entries(self, kind: str | None = None, run_id: str | None = None,
+                org_number: str | None = None) -> Iterator[LedgerEntry]:
+        """Entries in index order, optionally filtered by kind, run id and organisation number."""
+        where, params = [], []
+        for column, value in (("kind", kind), ("run_id", run_id), ("org_number", org_number)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = f"SELECT idx, entry, leaf_hash, signature, key_id FROM {ENTRIES}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY idx"
+        for row in self.db.conn.execute(sql, params):
+            yield self._row_to_entry(row)
+
+    def get(self, index: int) -> LedgerEntry:
+        row = self.db.conn.execute(
+            f"SELECT idx, entry, leaf_hash, signature, key_id FROM {ENTRIES} WHERE idx = ?", (index,)
+        ).fetchone()
+        if row is None:
+            raise BadInput(f"no ledger entry {index} (the ledger has {self.size()} entries)")
+        return self._row_to_entry(row)
+
+    # -- proofs --------------------------------------------------------------------------------
+
+    def _node(self, level: int, pos: int) -> bytes:
+        if level == 0:
+            row = self.db.conn.execute(f"SELECT leaf_hash FROM {ENTRIES} WHERE idx = ?", (pos,)).fetchone()
+        else:
+            row = self.db.conn.execute(
+                f"SELECT hash FROM {NODES} WHERE level = ? AND pos = ?", (level, pos)
+            ).fetchone()
+        if row is None:
+            raise VerificationError(f"stored subtree hash ({level}, {pos}) is missing; run 'asfverify ledger verify'")
+        return bytes(row[0])
+
+    def _range_hash(self, start: int, end: int) -> bytes:
+        return merkle.fold_right([self._node(level, pos) for level, pos in merkle.decompose(start, end)])
+
+    def root(self, size: int | None = None) -> bytes:
+        """The Merkle root at a size (default: the latest checkpoint's), from stored subtree hashes."""
+        size = self.size() if size is None else size
+        return merkle.EMPTY_ROOT if size == 0 else self._range_hash(0, size)
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        """RFC 9162 inclusion path of leaf index in the tree of size (default: latest)."""
+        current = self.size()
+        size = current if size is None else size
+        if not 0 < size <= current:
+            raise BadInput(f"size {size} is outside 1..{current}")
+        if not 0 <= index < size:
+            raise BadInput(f"index {index} is outside a tree of size {size}")
+        return merkle.inclusion_path(index, size, self._range_hash)
+
+    def consistency_proof(self, old: int, new: int) -> list[bytes]:
+        """RFC 9162 consistency path from size old to size new."""
+        current = self.size()
+        if not 0 < old <= new <= current:
+            raise BadInput(f"need 0 < OLD <= NEW <= {current}, got {old} and {new}")
+        return merkle.consistency_path(old, new, self._range_hash)
+
+    def tlog_proof(self, index: int, size: int | None = None) -> str:
+        """c2sp.org/tlog-proof@v1 of entry index against the latest (or the given size's) checkpoint."""
+        stored = self._latest_checkpoint() if size is None else self.checkpoint_at(size)
+        if stored is None:
+            raise BadInput("the ledger is empty: nothing to prove")
+        return format_tlog_proof(index, self.inclusion_proof(index, stored.size), stored.note)
+
+    # -- verification --------------------------------------------------------------------------
+
+    def verify(self, trusted_checkpoints: tuple[str, ...] | list[str] = (), jobs: int | None = None) -> "VerifyReport":
+        """Re-check every entry, signature, the tree, stored nodes and every checkpoint; never raises for tampering."""
+        from ..keys import public_keys
+        from .verify import verify_ledger
+
+        return verify_ledger(self.db.conn, self.origin, public_keys(self.ws.keys_dir),
+                             list(trusted_checkpoints), jobs=jobs)
