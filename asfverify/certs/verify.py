@@ -1,0 +1,312 @@
+"""Offline verification of a certificate as numbered steps; each step raises StepFailed or passes.
+
+Imports stay light (no sqlite, no PDF libraries): this is the path a third party runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..errors import VerificationError
+from ..jcs import CanonicalJSONError, canonical, loads_strict
+from ..multibase import did_key, public_key_from_did
+from .credential import CERT_TYPE, credential_digest, parse_time
+from .eddsa_jcs import ProofError, check_proof_shape, verify_proof
+from .statuslist import V2_CONTEXT, StatusListError, decode_list, is_set
+from .trust import TrustedKey
+
+_URN_UUID = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class StepFailed(VerificationError):
+    """One verification step failed; the message is the reason shown after `FAIL:`."""
+
+
+@dataclass
+class Step:
+    number: int
+    name: str
+    status: str  # "OK" | "FAIL" | "SKIP"
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.status}: {self.number} {self.name}: {self.detail}"
+
+
+@dataclass
+class Report:
+    """The outcome of every step; valid only if none failed."""
+
+    certificate: str | None = None
+    issuer: str | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.steps) and all(s.status != "FAIL" for s in self.steps)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "certificate": self.certificate,
+            "issuer": self.issuer,
+            "steps": [{"step": s.number, "name": s.name, "status": s.status, "detail": s.detail} for s in self.steps],
+        }
+
+
+@dataclass
+class _State:
+    cert: dict[str, Any]
+    trusted: Sequence[TrustedKey]
+    at: datetime
+    status_list: dict[str, Any] | None
+    issuer_key: bytes | None = None
+    proof_ok: bool = False
+
+
+def _expect(condition: bool, reason: str) -> None:
+    if not condition:
+        raise StepFailed(reason)
+
+
+# ---------------------------------------------------------------- steps
+
+
+def _parse(state: _State) -> str:
+    cert = state.cert
+    _expect(isinstance(cert, dict), "the certificate is not a JSON object")
+    context = cert.get("@context")
+    _expect(isinstance(context, list) and context[:1] == [V2_CONTEXT], f"@context must start with {V2_CONTEXT}")
+    types = cert.get("type")
+    _expect(isinstance(types, list) and "VerifiableCredential" in types and CERT_TYPE in types,
+            f"type must include VerifiableCredential and {CERT_TYPE}")
+    _expect(isinstance(cert.get("id"), str) and bool(_URN_UUID.match(cert["id"])), "id is not a urn:uuid")
+    issuer = cert.get("issuer")
+    _expect(isinstance(issuer, str) and issuer.startswith("did:key:"), "issuer is not a did:key")
+    try:
+        state.issuer_key = public_key_from_did(issuer)
+    except ValueError as exc:
+        raise StepFailed(f"issuer: {exc}") from None
+    _expect(isinstance(cert.get("credentialSubject"), dict), "credentialSubject is missing")
+    _expect(isinstance(cert.get("ledgerProof"), dict), "ledgerProof is missing")
+    try:
+        check_proof_shape(cert.get("proof"))
+    except ProofError as exc:
+        raise StepFailed(str(exc)) from None
+    try:
+        canonical(cert)  # no floats or unsafe integers anywhere in the signed data
+    except CanonicalJSONError as exc:
+        raise StepFailed(str(exc)) from None
+    return f"certificate {cert['id']}"
+
+
+def _proof(state: _State) -> str:
+    cert = state.cert
+    try:
+        signer = verify_proof(cert)
+    except ProofError as exc:
+        raise StepFailed(str(exc)) from None
+    _expect(signer == state.issuer_key, "the proof's verificationMethod is not the issuer's key")
+    # The REC lets a document append contexts the proof does not cover; a certificate may not.
+    _expect(cert["proof"].get("@context") == cert["@context"], "@context differs from the proof's @context")
+    state.proof_ok = True
+    return f"eddsa-jcs-2022 signature by {cert['issuer']}, created {cert['proof'].get('created')}"
+
+
+def _trusted(state: _State) -> str:
+    if not state.trusted:
+        raise StepFailed(f"no trusted key given (--trust); the issuer is {state.cert['issuer']}")
+    for key in state.trusted:
+        if key.public_key == state.issuer_key:
+            return f"issuer key matches --trust {key.source}"
+    validity = "valid but " if state.proof_ok else ""
+    raise StepFailed(f"the signature is {validity}by {state.cert['issuer']}, which is not a trusted key")
+
+
+def _validity(state: _State) -> str:
+    cert = state.cert
+    try:
+        start, end = parse_time(cert.get("validFrom")), parse_time(cert.get("validUntil"))
+    except ValueError as exc:
+        raise StepFailed(f"validity dates: {exc}") from None
+    _expect(start <= end, "validUntil is before validFrom")
+    when = state.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    _expect(state.at >= start, f"not yet valid at {when} (valid from {cert['validFrom']})")
+    _expect(state.at <= end, f"expired at {when} (valid until {cert['validUntil']})")
+    return f"valid from {cert['validFrom']} until {cert['validUntil']} (checked at {when})"
+
+
+def _ledger_entry(state: _State) -> str:
+    cert, proof = state.cert, state.cert["ledgerProof"]
+    _expect(proof.get("type") == "TlogInclusion", "ledgerProof type is not TlogInclusion")
+    entry = proof.get("entry")
+    _expect(isinstance(entry, dict) and entry.get("kind") == "certificate", "ledgerProof entry is not a certificate entry")
+    _expect(entry.get("cert_id") == cert["id"], "the ledger entry records another certificate id")
+    _expect(entry.get("credential_sha256") == credential_digest(cert),
+            "the ledger entry's credential digest does not match this credential")
+    # Redundant with the digest, but gives a precise reason when only these were changed.
+    _expect(entry.get("valid_from") == cert.get("validFrom") and entry.get("valid_until") == cert.get("validUntil"),
+            "the ledger entry's validity differs from the credential's")
+    status = cert.get("credentialStatus") or {}
+    _expect(str(entry.get("status_index")) == str(status.get("statusListIndex")),
+            "the ledger entry's status index differs from the credential's")
+    return f"entry holds credential digest {entry['credential_sha256'][:16]}…"
+
+
+def _checkpoint_keys(note: str, keys: Sequence[bytes]):
+    from ..ledger.note import split_note, verifier_for
+
+    _, signatures = split_note(note)
+    names = {sig.name for sig in signatures}
+    return [verifier_for(name, key) for name in names for key in keys]
+
+
+def _inclusion(state: _State) -> str:
+    from ..ledger.merkle import leaf_hash, verify_inclusion
+    from ..ledger.note import NoteError, parse_checkpoint, split_note
+    from ..ledger.tlogproof import parse_tlog_proof
+
+    proof = state.cert["ledgerProof"]
+    text = proof.get("tlogProof")
+    _expect(isinstance(text, str), "ledgerProof has no tlogProof text")
+    try:
+        index, path, note = parse_tlog_proof(text)
+        checkpoint = parse_checkpoint(split_note(note)[0])
+        leaf = leaf_hash(canonical(proof["entry"]))
+    except (NoteError, CanonicalJSONError) as exc:
+        raise StepFailed(f"tlog-proof: {exc}") from None
+    _expect(verify_inclusion(index, checkpoint.size, leaf, path, checkpoint.root),
+            f"the entry's leaf hash does not lead to the checkpoint root (index {index}, tree size {checkpoint.size})")
+    return f"leaf {index} included in tree of size {checkpoint.size} ({checkpoint.origin})"
+
+
+def _checkpoint(state: _State) -> str:
+    from ..ledger.note import NoteError, open_checkpoint
+    from ..ledger.tlogproof import parse_tlog_proof
+
+    keys = [state.issuer_key] if state.issuer_key else []
+    keys += [k.public_key for k in state.trusted if k.public_key not in keys]
+    try:
+        _, _, note = parse_tlog_proof(state.cert["ledgerProof"].get("tlogProof") or "")
+        checkpoint, signers = open_checkpoint(note, _checkpoint_keys(note, keys))
+    except NoteError as exc:
+        raise StepFailed(f"checkpoint: {exc}") from None
+    who = "the issuer" if signers[0].public_key == state.issuer_key else did_key(signers[0].public_key)
+    return f"checkpoint of size {checkpoint.size} signed by {who} as {signers[0].name}"
+
+
+def _revocation(state: _State) -> str:
+    cert, listing = state.cert, state.status_list
+    status = cert.get("credentialStatus")
+    _expect(isinstance(status, dict) and status.get("type") == "BitstringStatusListEntry"
+            and status.get("statusPurpose") == "revocation", "the certificate has no revocation status entry")
+    index_text = status.get("statusListIndex")
+    _expect(isinstance(index_text, str) and index_text.isascii() and index_text.isdigit(),
+            "statusListIndex is not a decimal string")
+    _expect(isinstance(listing, dict), "the status list is not a JSON object")
+    types = listing.get("type") or []
+    _expect(isinstance(types, list) and "BitstringStatusListCredential" in types,
+            "the status list is not a BitstringStatusListCredential")
+    _expect(listing.get("id") == status.get("statusListCredential"),
+            f"the status list {listing.get('id')!r} is not the certificate's {status.get('statusListCredential')!r}")
+    try:
+        signer = verify_proof(listing)
+    except ProofError as exc:
+        raise StepFailed(f"status list: {exc}") from None
+    allowed = {k.public_key for k in state.trusted} | ({state.issuer_key} if state.issuer_key else set())
+    _expect(signer in allowed and listing.get("issuer") == did_key(signer),
+            f"the status list is signed by {did_key(signer)}, which is not trusted")
+    try:
+        listed_at = parse_time(listing.get("validFrom"))
+        issued_at = parse_time(cert.get("validFrom"))
+    except ValueError as exc:
+        raise StepFailed(f"status list validity: {exc}") from None
+    _expect(listed_at >= issued_at, f"the status list ({listing['validFrom']}) is older than the certificate")
+    if listing.get("validUntil") is not None:
+        try:
+            _expect(state.at <= parse_time(listing["validUntil"]), "the status list has expired")
+        except ValueError as exc:
+            raise StepFailed(f"status list validity: {exc}") from None
+    subject = listing.get("credentialSubject") or {}
+    _expect(isinstance(subject, dict) and subject.get("statusPurpose") == "revocation",
+            "the status list is not for revocation")
+    try:
+        revoked = is_set(decode_list(subject.get("encodedList")), int(index_text))
+    except StatusListError as exc:
+        raise StepFailed(f"status list: {exc}") from None
+    _expect(not revoked, f"REVOKED: index {index_text} is set in the status list of {listing['validFrom']}")
+    return f"not revoked (status list of {listing['validFrom']}, index {index_text})"
+
+
+STEPS: list[tuple[str, Callable[[_State], str], bool]] = [
+    # (name, check, needs the parse step to have passed)
+    ("parse", _parse, False),
+    ("proof", _proof, True),
+    ("issuer trusted", _trusted, True),
+    ("validity", _validity, True),
+    ("ledger entry", _ledger_entry, True),
+    ("ledger inclusion", _inclusion, True),
+    ("checkpoint signature", _checkpoint, True),
+    ("revocation", _revocation, True),
+]
+
+
+def verify_certificate(
+    cert: Any,
+    trusted: Sequence[TrustedKey] = (),
+    *,
+    at: datetime | None = None,
+    status_list: dict[str, Any] | None = None,
+    parse_error: str | None = None,
+    status_error: str | None = None,
+) -> Report:
+    """Run every step; a failed parse stops the rest. Never raises for a bad certificate."""
+    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list)
+    report = Report()
+    if isinstance(cert, dict):
+        report.certificate = cert.get("id") if isinstance(cert.get("id"), str) else None
+        report.issuer = cert.get("issuer") if isinstance(cert.get("issuer"), str) else None
+    for number, (name, check, needs_parse) in enumerate(STEPS, start=1):
+        if needs_parse and report.steps[0].status != "OK":
+            break
+        if name == "parse" and parse_error:
+            report.steps.append(Step(number, name, "FAIL", parse_error))
+            continue
+        if name == "revocation" and status_error:
+            report.steps.append(Step(number, name, "FAIL", f"status list: {status_error}"))
+            continue
+        if name == "revocation" and status_list is None:
+            report.steps.append(Step(number, name, "SKIP", "not checked; pass --status FILE with a current status list"))
+            continue
+        try:
+            detail = check(state)
+        except StepFailed as exc:
+            report.steps.append(Step(number, name, "FAIL", str(exc)))
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            # A structurally odd certificate must be a FAIL line, never a traceback.
+            report.steps.append(Step(number, name, "FAIL", f"malformed certificate ({type(exc).__name__}: {exc})"))
+        else:
+            report.steps.append(Step(number, name, "OK", detail))
+    return report
+
+
+def load_document(data: bytes) -> tuple[Any, str | None]:
+    """(parsed JSON, strictness problem or None); raises ValueError if it is not JSON at all."""
+    import json
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    try:
+        loose = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    try:
+        return loads_strict(text), None
+    except CanonicalJSONError as exc:
+        return loose, str(exc)
