@@ -1,0 +1,124 @@
+"""`asfverify ledger verify / show / checkpoint / prove`."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import click
+
+
+@click.group()
+def ledger() -> None:
+    """Verify, list, prove and checkpoint the ledger."""
+
+
+def _open():
+    from ..cli import workspace_from
+    from ..ledger import open_ledger
+
+    return open_ledger(workspace_from(click.get_current_context()))
+
+
+@ledger.command()
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(dir_okay=False),
+              help="A signed checkpoint kept elsewhere (e.g. by a third party) that the ledger must extend.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+def verify(checkpoints: tuple[str, ...], as_json: bool) -> None:
+    """Re-check every entry's signature and leaf hash, the tree and every stored checkpoint.
+
+    Exit 0 with a summary line, or exit 1 naming the first bad entry and why.
+
+    \b
+    Example:
+        asfverify ledger checkpoint > kept.note   # keep this somewhere else
+        asfverify ledger verify --checkpoint kept.note
+    """
+    from ..errors import BadInput, NegativeOutcome
+
+    notes = []
+    for path in checkpoints:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                notes.append(fh.read())
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{path}: cannot read checkpoint: {getattr(exc, 'strerror', None) or exc}") from None
+    report = _open().verify(trusted_checkpoints=notes)
+    if as_json:
+        click.echo(json.dumps({"ok": report.ok, "size": report.size, "checkpoints": report.checkpoints,
+                               "keys": report.keys, "bad_index": report.bad_index, "problem": report.problem}))
+        if not report.ok:
+            raise NegativeOutcome(f"ledger verification failed: {report.problem}")
+        return
+    if not report.ok:
+        raise NegativeOutcome(f"ledger verification failed: {report.problem}")
+    click.echo(report.summary())
+
+
+@ledger.command()
+@click.option("--run", "run_id", help="Only entries of this run id.")
+@click.option("--org", "org_number", help="Only entries about this organisation number (NNNNNN-NNNN).")
+@click.option("--kind", help="Only entries of this kind (run, result, decision, review, certificate, ...).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Every entry with index, leaf_hash (hex), entry, signature (base64) and key_id.")
+def show(run_id: str | None, org_number: str | None, kind: str | None, as_json: bool) -> None:
+    """List ledger entries, oldest first.
+
+    \b
+    Example:
+        asfverify ledger show --org 769600-0004 --json
+    """
+    items = _open().entries(kind=kind, run_id=run_id, org_number=org_number)
+    if as_json:
+        click.echo("[", nl=False)
+        for i, item in enumerate(items):
+            click.echo(("," if i else "") + "\n  " + json.dumps(item.to_json(), ensure_ascii=False), nl=False)
+        click.echo("\n]")
+        return
+    for item in items:
+        e = item.entry
+        detail = e.get("summary") or e.get("outcome") or e.get("decision") or ""
+        parts = [f"{item.index:>6}", e.get("time", ""), f"{e.get('kind', ''):<15}"]
+        if e.get("run_id"):
+            parts.append(f"run={e['run_id']}")
+        if e.get("requirement"):
+            parts.append(str(e["requirement"]))
+        if e.get("outcome"):
+            parts.append(str(e["outcome"]))
+        if detail and detail != e.get("outcome"):
+            parts.append(str(detail)[:80])
+        click.echo("  ".join(p for p in parts if p))
+
+
+@ledger.command()
+def checkpoint() -> None:
+    """Print the latest signed checkpoint (a C2SP signed note)."""
+    click.echo(_open().checkpoint(), nl=False)
+
+
+@ledger.command()
+@click.option("--index", type=int, help="Prove inclusion of this entry (0-based).")
+@click.option("--size", type=int, help="Against the signed checkpoint of this size (default: the latest).")
+@click.option("--consistency", nargs=2, type=int, metavar="OLD NEW",
+              help="Print the consistency path from tree size OLD to NEW instead.")
+def prove(index: int | None, size: int | None, consistency: tuple[int, int] | None) -> None:
+    """Print a c2sp.org/tlog-proof@v1 for an entry, or a consistency path between two sizes.
+
+    \b
+    Examples:
+        asfverify ledger prove --index 12
+        asfverify ledger prove --consistency 10 25
+    """
+    from ..errors import BadInput
+
+    if consistency and index is not None:
+        raise BadInput("give either --index or --consistency, not both")
+    led = _open()
+    if consistency:
+        old, new = consistency
+        for h in led.consistency_proof(old, new):
+            click.echo(base64.b64encode(h).decode())
+        return
+    if index is None:
+        raise BadInput("give --index I or --consistency OLD NEW")
+    click.echo(led.tlog_proof(index, size), nl=False)
