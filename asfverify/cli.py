@@ -56,7 +56,26 @@ HELP_LINES = {
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported only when used."""
 
+    _plugin_commands_loaded = False
+
+    def _load_plugin_commands(self, ctx: click.Context) -> None:
+        """Let plugins add commands (register_commands hook), once, for the chosen workspace."""
+        if self._plugin_commands_loaded:
+            return
+        self._plugin_commands_loaded = True
+        from . import workspace
+        from .errors import WorkspaceError
+        from .plugins import get_plugin_manager
+
+        try:
+            ws = workspace.find(ctx.find_root().params.get("workspace"))
+        except WorkspaceError:
+            ws = None
+        pm, _infos = get_plugin_manager(ws.plugins_dir if ws else None)
+        pm.hook.register_commands(cli=self)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands(ctx)
         return sorted(set(COMMANDS) | set(self.commands))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
@@ -64,7 +83,8 @@ class LazyGroup(click.Group):
             return self.commands[name]
         target = COMMANDS.get(name)
         if target is None:
-            return None
+            self._load_plugin_commands(ctx)
+            return self.commands.get(name)
         module_name, attr = target.split(":")
         try:
             module = importlib.import_module(module_name)
@@ -95,7 +115,12 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Describe commands without importing them, to keep `--help` fast.
-        rows = [(name, HELP_LINES.get(name, "")) for name in self.list_commands(ctx)]
+        rows = []
+        for name in self.list_commands(ctx):
+            help_line = HELP_LINES.get(name)
+            if help_line is None and name in self.commands:
+                help_line = self.commands[name].get_short_help_str(60)
+            rows.append((name, help_line or ""))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

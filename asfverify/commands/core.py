@@ -1,0 +1,175 @@
+"""init, run, plugins, criteria."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import workspace_from
+from ..errors import BadInput
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False), default=".")
+@click.option("--certifier", help="Name recorded as the actor of ledger entries.")
+def init(directory: str, certifier: str | None) -> None:
+    """Create a workspace in DIRECTORY (default: here): asfverify.toml, keys/, ledger.db, plugins/.
+
+    The Ed25519 private key is written to keys/ with mode 0600 (encrypted when
+    ASFVERIFY_KEY_PASSPHRASE is set). Running init again completes a workspace
+    and never overwrites a key.
+    """
+    import os
+
+    from .. import workspace
+
+    ws = workspace.init(Path(directory), certifier=certifier, passphrase=os.environ.get("ASFVERIFY_KEY_PASSPHRASE"))
+    click.echo(f"Workspace ready in {ws.root}")
+    click.echo(f"  config   {ws.root / workspace.CONFIG_NAME}")
+    click.echo(f"  keys     {ws.keys_dir}")
+    click.echo(f"  ledger   {ws.db_path}")
+    if ws.plugins_dir:
+        click.echo(f"  plugins  {ws.plugins_dir}")
+
+
+@click.command()
+@click.argument("packages", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine output: one object per package (an array for several).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: number of cores).")
+@click.pass_context
+def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int | None) -> None:
+    """Verify application PACKAGES (folders or .zip files, or folders of them) and record them in the ledger.
+
+    Exit status: 0 when every package is certifiable, 1 when any is not, 2 when a
+    package is invalid (a single invalid package records nothing).
+    """
+    from ..batch import default_jobs, expand_sources, verify_many
+    from ..ledger import open_ledger
+    from ..limits import Limits
+    from ..output import render_run, render_summary
+    from ..plugins import load_host
+
+    ws = workspace_from(ctx)
+    sources = expand_sources(list(packages))
+    host = load_host(ws.plugins_dir)
+    for warning in host.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    limits = Limits.from_config(ws.config)
+    jobs = jobs or default_jobs()
+    ledger = open_ledger(ws)
+    single = len(sources) == 1
+
+    reports: list[dict] = []
+    errors: list[tuple[str, str]] = []
+    show_progress = not single and sys.stderr.isatty()
+    bar = click.progressbar(length=len(sources), label="Verifying", file=sys.stderr) if show_progress else None
+    try:
+        for outcome in verify_many(sources, ws=ws, host=host, limits=limits, jobs=jobs):
+            if outcome.report is None:
+                if single:
+                    raise BadInput(outcome.error or f"{outcome.source}: failed")
+                errors.append((outcome.source, outcome.error or "failed"))
+            else:
+                receipt = ledger.append(outcome.report.ledger_entries())
+                outcome.report.ledger = {"first": receipt.first, "last": receipt.last, "checkpoint": receipt.checkpoint}
+                reports.append(outcome.report.to_json())
+                if not as_json and not show_progress:
+                    click.echo(render_run(reports[-1]))
+                    if not single:
+                        click.echo()
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.render_finish()
+
+    if as_json:
+        items: list[dict] = list(reports) + [{"source": s, "error": e} for s, e in errors]
+        click.echo(json.dumps(items[0] if single else items, ensure_ascii=False, indent=2))
+    elif not single:
+        click.echo(render_summary(reports, errors))
+    if errors:
+        ctx.exit(2)
+    if any(r["decision"] != "certifiable" for r in reports):
+        ctx.exit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine output.")
+@click.pass_context
+def plugins(ctx: click.Context, as_json: bool) -> None:
+    """List installed verifiers with version, requirements, document kinds and source."""
+    from ..plugins import load_host
+
+    ws = _optional_workspace(ctx)
+    host = load_host(ws.plugins_dir if ws else None)
+    rows = [
+        {
+            "verifier": r.verifier.name,
+            "version": str(r.verifier.version),
+            "requirements": list(r.verifier.requirements),
+            "document_kinds": list(r.verifier.document_kinds),
+            "plugin": r.plugin.name,
+            "plugin_version": r.plugin.version,
+            "source": r.plugin.source,
+        }
+        for r in host.verifiers
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        kinds = ", ".join(row["document_kinds"]) or "-"
+        click.echo(f"{row['verifier']:<18}{row['version']:<8}{', '.join(row['requirements']):<55}kinds: {kinds:<28}{row['source']}")
+    for warning in host.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+@click.command()
+@click.option("--set", "set_id", default="asf-v1", show_default=True, help="Criteria set id.")
+@click.option("--json", "as_json", is_flag=True, help="Machine output.")
+@click.pass_context
+def criteria(ctx: click.Context, set_id: str, as_json: bool) -> None:
+    """Show the criteria set and mark requirements that no installed verifier covers."""
+    from .. import criteria as criteria_mod
+    from ..plugins import load_host
+
+    ws = _optional_workspace(ctx)
+    host = load_host(ws.plugins_dir if ws else None)
+    cset = criteria_mod.load(set_id, [ws.criteria_dir] if ws else []).with_extra(host.criteria)
+    covered: dict[str, list[str]] = {}
+    for r in host.verifiers:
+        for req in r.verifier.requirements:
+            covered.setdefault(req, []).append(r.verifier.name)
+    if as_json:
+        click.echo(json.dumps({
+            "id": cset.id,
+            "title": cset.title,
+            "criteria": [
+                {
+                    "id": c.id, "sv": c.sv, "en": c.en, "required": c.required,
+                    "requirements": [{"id": q.id, "evidence": q.evidence, "verifiers": covered.get(q.id, [])} for q in c.requirements],
+                }
+                for c in cset.criteria
+            ],
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{cset.id}: {cset.title}")
+    for c in cset.criteria:
+        click.echo(f"\n{c.id}{'' if c.required else ' (informative)'}  {c.sv}")
+        click.echo(f"     {c.en}")
+        for q in c.requirements:
+            who = ", ".join(covered.get(q.id, [])) or "NO VERIFIER INSTALLED"
+            click.echo(f"     - {q.id:<15} {q.evidence}  [{who}]")
+
+
+def _optional_workspace(ctx: click.Context):
+    from ..errors import WorkspaceError
+
+    try:
+        return workspace_from(ctx)
+    except WorkspaceError:
+        return None

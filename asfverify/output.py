@@ -1,0 +1,58 @@
+"""Human-readable rendering of runs and batch summaries."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+SYMBOL = {"pass": "pass", "fail": "FAIL", "review": "review", "missing": "missing", "error": "error"}
+
+
+def requirement_summaries(results: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in results:
+        out.setdefault(r["requirement"], []).append(r["summary"])
+    return out
+
+
+def render_run(report: Mapping[str, Any]) -> str:
+    """One line per criterion (outcome and summary), its requirements beneath, the decision last."""
+    app = report["application"]
+    org = app["organisation"]
+    lines = [f"{org['name']} ({org['org_number']}) · reference date {app['reference_date']} · run {report['run_id']}"]
+    summaries = requirement_summaries(report["results"])
+    for criterion in report["criteria"]:
+        info = "" if criterion.get("required", True) else "  (informative)"
+        reqs = criterion["requirements"]
+        first = "; ".join(summaries.get(reqs[0]["id"], [])) or "no verifier produced a result" if len(reqs) == 1 else ", ".join(f"{r['id']} {r['outcome']}" for r in reqs)
+        lines.append(f"  {criterion['id']:<4}{SYMBOL.get(criterion['outcome'], criterion['outcome']):<8}{first}{info}")
+        if len(reqs) > 1:
+            for req in reqs:
+                text = "; ".join(summaries.get(req["id"], [])) or "no verifier produced a result"
+                lines.append(f"      {req['id']:<15}{SYMBOL.get(req['outcome'], req['outcome']):<8}{text}")
+    ledger = report.get("ledger")
+    if ledger:
+        lines.append(f"  Ledger entries {ledger['first']}–{ledger['last']} recorded; checkpoint size {ledger['last'] + 1}.")
+    lines.append(f"Decision: {report['decision']}")
+    return "\n".join(lines)
+
+
+def render_summary(reports: list[Mapping[str, Any]], errors: list[tuple[str, str]]) -> str:
+    """The batch summary: decisions, per-criterion outcome counts, and packages that could not be run."""
+    decisions = {"certifiable": 0, "needs-review": 0, "rejected": 0}
+    per_criterion: dict[str, dict[str, int]] = {}
+    for report in reports:
+        decisions[report["decision"]] = decisions.get(report["decision"], 0) + 1
+        for criterion in report["criteria"]:
+            counts = per_criterion.setdefault(criterion["id"], {"pass": 0, "fail": 0, "review": 0, "missing": 0})
+            counts[criterion["outcome"]] = counts.get(criterion["outcome"], 0) + 1
+    lines = [
+        f"Summary: {len(reports) + len(errors)} packages · certifiable {decisions['certifiable']} · "
+        f"needs review {decisions['needs-review']} · rejected {decisions['rejected']} · errors {len(errors)}",
+        "",
+        f"  {'criterion':<10}{'pass':>6}{'fail':>6}{'review':>8}{'missing':>9}",
+    ]
+    for cid, counts in per_criterion.items():
+        lines.append(f"  {cid:<10}{counts['pass']:>6}{counts['fail']:>6}{counts['review']:>8}{counts['missing']:>9}")
+    for source, message in errors:
+        lines.append(f"  error: {source}: {message}")
+    return "\n".join(lines)
