@@ -155,7 +155,7 @@ def _row(number: int, record: list[str], index: dict[str, int], width: int) -> R
     cell = {name: record[i].strip() for name, i in index.items()}
     org = normalise(cell["org_number"])
     if org is None:
-        raise ValueError(f"org_number {why_invalid(cell['org_number'])}")
+        raise ValueError(f"org_number: {why_invalid(cell['org_number'])}")
     for name in ("counterparty", "agreement"):
         if not cell[name]:
             raise ValueError(f"{name} is empty")
