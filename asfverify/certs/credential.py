@@ -37,6 +37,13 @@ def _get(run: Any, name: str, default: Any = None) -> Any:
     return getattr(run, name, default)
 
 
+def _requirement(requirement: dict[str, Any]) -> dict[str, Any]:
+    item = {"id": requirement["id"], "outcome": requirement["outcome"]}
+    if "machine_outcome" in requirement:  # a certifier's recorded review decided it (no names here)
+        item["reviewed"] = True
+    return item
+
+
 def _criteria(run: Any) -> list[dict[str, Any]]:
     out = []
     for criterion in _get(run, "criteria", []) or []:
@@ -44,7 +51,7 @@ def _criteria(run: Any) -> list[dict[str, Any]]:
             "id": criterion["id"],
             "outcome": criterion["outcome"],
             "required": bool(criterion.get("required", True)),
-            "requirements": [{"id": r["id"], "outcome": r["outcome"]} for r in criterion.get("requirements", [])],
+            "requirements": [_requirement(r) for r in criterion.get("requirements", [])],
         }
         out.append(item)
     return out

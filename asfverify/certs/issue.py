@@ -58,44 +58,38 @@ def _certificates(ledger: Any) -> list[Any]:
 
 def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_DAYS, now: datetime | None = None) -> dict[str, Any]:
     """Issue the signed certificate of a certifiable run; NegativeOutcome (exit 1) for any other run."""
-    from ..keys import load_signer
-    from ..runs import load_run
-
     if not 1 <= valid_days <= 3660:
         raise BadInput(f"--valid-days {valid_days}: must be between 1 and 3660")
+    from ..runs import load_run
+
     ledger = _open(ws)
     run = load_run(ledger, run_id)
     if run.decision != "certifiable":
         open_ids = ", ".join(run.open_requirements()) or "none recorded"
         raise NegativeOutcome(f"run {run.run_id} is {run.decision}, not certifiable; open requirements: {open_ids}")
-    signer = load_signer(ws.keys_dir)
+    signer = ledger.signer
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     valid_from, valid_until = format_time(moment), format_time(moment + timedelta(days=valid_days))
     cert_id = f"urn:uuid:{uuid.uuid4()}"
     list_url = status_list_url(ws)
     with ledger.transaction() as tx:
         # Allocated inside the write transaction so concurrent issuances never share an index.
-        status_index = _next_status_index(tx)
+        status_index = _next_status_index(ledger)
         credential = build_credential(
             run, cert_id=cert_id, issuer=signer.did, valid_from=valid_from, valid_until=valid_until,
             status_index=status_index, status_list_url=list_url,
         )
         entry = certificate_entry(credential, run.run_id, status_index)
         index = tx.append(entry)
-    stored = _entry_at(ledger, index)
+    stored = ledger.get(index).entry  # as stored: the ledger adds time and actor
     sealed = attach_ledger_proof(credential, stored, ledger.tlog_proof(index))
     return sign_credential(sealed, signer.sign, signer.did, valid_from)
 
 
-def _next_status_index(tx: Any) -> int:
-    import json
-
-    rows = tx.db.execute("SELECT entry FROM entries").fetchall() if False else None  # placeholder, see below
-    raise NotImplementedError
-
-
-def _entry_at(ledger: Any, index: int) -> dict[str, Any]:
-    raise NotImplementedError
+def _next_status_index(ledger: Any) -> int:
+    """One past the highest status index handed out so far (call inside the write transaction)."""
+    used = [int(e.entry.get("status_index", -1)) for e in _certificates(ledger)]
+    return max(used, default=-1) + 1
 
 
 def revoke_certificate(ws: Any, cert_id: str, reason: str) -> int:
@@ -115,12 +109,10 @@ def revoke_certificate(ws: Any, cert_id: str, reason: str) -> int:
 
 def build_status_list(ws: Any, *, now: datetime | None = None) -> dict[str, Any]:
     """The signed BitstringStatusListCredential with a bit set for every revoked certificate."""
-    from ..keys import load_signer
-
     ledger = _open(ws)
     index_of = {e.entry["cert_id"]: int(e.entry["status_index"]) for e in _certificates(ledger)}
     revoked = [index_of[e.entry["cert_id"]] for e in ledger.entries(kind="revocation") if e.entry.get("cert_id") in index_of]
-    signer = load_signer(ws.keys_dir)
+    signer = ledger.signer
     moment = format_time(now or datetime.now(timezone.utc))
     unsigned = status_list_credential(status_list_url(ws), signer.did, revoked, moment)
     return sign_credential(unsigned, signer.sign, signer.did, moment)

@@ -28,12 +28,12 @@ def _from_text(text: str, source: str) -> TrustedKey:
         from ..keys import public_from_pem  # cryptography's PEM loader only when a PEM is given
 
         try:
-            return TrustedKey(public_from_pem(text), source)
+            return TrustedKey(public_from_pem(text), f"--trust {source}")
         except BadInput as exc:
             raise BadInput(f"--trust {source}: {exc}") from None
     if text.startswith("did:key:"):
         try:
-            return TrustedKey(public_key_from_did(text), source)
+            return TrustedKey(public_key_from_did(text), f"--trust {source}")
         except ValueError as exc:
             raise BadInput(f"--trust {source}: {exc}") from None
     if text.count("+") >= 2 and "\n" not in text:
@@ -43,7 +43,7 @@ def _from_text(text: str, source: str) -> TrustedKey:
             vkey = parse_vkey(text)
         except NoteError as exc:
             raise BadInput(f"--trust {source}: {exc}") from None
-        return TrustedKey(vkey.public_key, source, vkey.name)
+        return TrustedKey(vkey.public_key, f"--trust {source}", vkey.name)
     raise BadInput(f"--trust {source}: not a PEM public key, C2SP vkey or did:key")
 
 

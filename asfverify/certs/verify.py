@@ -122,7 +122,7 @@ def _trusted(state: _State) -> str:
         raise StepFailed(f"no trusted key given (--trust); the issuer is {state.cert['issuer']}")
     for key in state.trusted:
         if key.public_key == state.issuer_key:
-            return f"issuer key matches --trust {key.source}"
+            return f"issuer key is trusted ({key.source})"
     validity = "valid but " if state.proof_ok else ""
     raise StepFailed(f"the signature is {validity}by {state.cert['issuer']}, which is not a trusted key")
 

@@ -1,0 +1,196 @@
+"""certify, verify, revoke, status-list: issue and check W3C certificates.
+
+`verify` is the third party's command: it needs no workspace and no private key, and imports
+only the pure certificate and ledger-proof modules (no sqlite, no PDF libraries).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+def _dump(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _check_output(path: str | None, option: str) -> None:
+    from ..errors import BadInput
+
+    if path and path != "-" and not Path(path).resolve().parent.is_dir():
+        raise BadInput(f"{option} {path}: folder {Path(path).parent} does not exist")
+
+
+def _write(path: str | None, text: str) -> None:
+    from ..errors import BadInput
+
+    if not path or path == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+
+
+@click.command()
+@click.argument("run_id", metavar="RUN")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the certificate here (default: stdout).")
+@click.option("--valid-days", type=click.IntRange(1, 3660), default=730, show_default=True,
+              help="Days the certificate is valid (default two years).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the one-page printable HTML certificate.")
+def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None) -> None:
+    """Issue a signed certificate for RUN, a run whose decision (with reviews applied) is certifiable.
+
+    The certificate is a W3C Verifiable Credential 2.0 with an eddsa-jcs-2022 proof by the
+    workspace key and an inclusion proof of its issuance entry in the ledger. A run that is not
+    certifiable is refused with exit status 1 and the requirements still open.
+
+    \b
+    Example:
+        asfverify certify 3f9c2a1b -o certifikat.json --html certifikat.html
+        asfverify verify certifikat.json --trust keys/ledger.pub
+    """
+    from ..cli import workspace_from
+    from ..certs.issue import issue_certificate
+
+    ws = workspace_from(click.get_current_context())
+    _check_output(output, "-o")
+    _check_output(html_path, "--html")
+    certificate = issue_certificate(ws, run_id, valid_days=valid_days)
+    _write(output, _dump(certificate))
+    if html_path:
+        from ..certs.html import render_html
+
+        _write(html_path, render_html(certificate, Path(output).name if output and output != "-" else "certifikat.json"))
+    if output and output != "-":
+        subject = certificate["credentialSubject"]
+        click.echo(f"Certificate {certificate['id']} for {subject['name']} ({subject['orgNumber']})")
+        click.echo(f"  valid {certificate['validFrom']} .. {certificate['validUntil']}; written to {output}")
+        if html_path:
+            click.echo(f"  printable certificate: {html_path}")
+        click.echo(f"  verify: asfverify verify {output} --trust {certificate['issuer']}")
+
+
+def _read(path: str, what: str) -> bytes:
+    from ..errors import BadInput
+
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{what} {path}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{what} {path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise BadInput(f"{what} {path}: cannot read: {exc.strerror}") from None
+
+
+def _parse_at(value: str | None):
+    from datetime import datetime, timezone
+
+    from ..errors import BadInput
+
+    if value is None:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"--at {value}: not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _workspace_keys():
+    """Keys of the workspace around us, when there is one (a convenience for the certifier only)."""
+    from .. import workspace
+    from ..certs.trust import TrustedKey
+    from ..errors import WorkspaceError
+
+    try:
+        ws = workspace.find(click.get_current_context().find_root().obj.get("workspace"))
+    except WorkspaceError:
+        return []
+    from ..keys import public_keys
+
+    return [TrustedKey(k.public_key, f"workspace key {k.key_id}") for k in public_keys(ws.keys_dir)]
+
+
+@click.command()
+@click.argument("cert", metavar="CERT")
+@click.option("--trust", "trust", multiple=True, metavar="KEY",
+              help="Trusted issuer key: PEM file, C2SP vkey or did:key (repeatable). "
+                   "Default: the keys of the current workspace, if any.")
+@click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
+@click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
+def verify(cert: str, trust: tuple[str, ...], status_path: str | None, at: str | None, as_json: bool) -> None:
+    """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation.
+
+    Needs no workspace and no private key. Prints one OK:/FAIL: line per step and exits 0 only
+    when every step passed, 1 when any failed, 2 when CERT or a key cannot be read.
+
+    \b
+    Example:
+        asfverify verify certifikat.json --trust did:key:z6Mk... --status statuslista.json
+    """
+    from ..certs.trust import parse_trust
+    from ..certs.verify import load_document, verify_certificate
+    from ..errors import BadInput, VerificationError
+
+    keys = [parse_trust(value) for value in trust] if trust else _workspace_keys()
+    moment = _parse_at(at)
+    try:
+        document, problem = load_document(_read(cert, "certificate"))
+    except ValueError as exc:
+        raise BadInput(f"certificate {cert}: {exc}") from None
+    status_list, status_problem = None, None
+    if status_path:
+        try:
+            status_list, status_problem = load_document(_read(status_path, "--status"))
+        except ValueError as exc:
+            raise BadInput(f"--status {status_path}: {exc}") from None
+    report = verify_certificate(document, keys, at=moment, status_list=status_list,
+                                parse_error=problem, status_error=status_problem)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        for step in report.steps:
+            click.echo(step.line())
+    if not report.valid:
+        failures = sum(1 for s in report.steps if s.status == "FAIL")
+        raise VerificationError(f"{cert}: certificate is NOT valid ({failures} check{'s' if failures > 1 else ''} failed)")
+
+
+@click.command()
+@click.argument("cert_id", metavar="CERT_ID")
+@click.option("--reason", required=True, help="Why the certificate is revoked (recorded in the ledger).")
+def revoke(cert_id: str, reason: str) -> None:
+    """Revoke certificate CERT_ID (its urn:uuid: id) by appending a revocation entry to the ledger.
+
+    Publish a new status list afterwards with 'asfverify status-list -o FILE'.
+    """
+    from ..cli import workspace_from
+    from ..certs.issue import normalise_cert_id, revoke_certificate
+
+    ws = workspace_from(click.get_current_context())
+    index = revoke_certificate(ws, cert_id, reason)
+    click.echo(f"Revoked {normalise_cert_id(cert_id)} (ledger entry {index}); publish: asfverify status-list -o FILE")
+
+
+@click.command(name="status-list")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the status list here (default: stdout).")
+def status_list(output: str | None) -> None:
+    """Write the signed revocation status list (W3C BitstringStatusListCredential) of every revocation so far."""
+    from ..cli import workspace_from
+    from ..certs.issue import build_status_list
+
+    ws = workspace_from(click.get_current_context())
+    _check_output(output, "-o")
+    listing = build_status_list(ws)
+    _write(output, _dump(listing))
+    if output and output != "-":
+        click.echo(f"Status list {listing['id']} of {listing['validFrom']} written to {output}")
