@@ -1,0 +1,268 @@
+"""certify → verify → revoke → status-list through the CLI, key rotation, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from asfverify import workspace
+from asfverify.cli import cli
+from asfverify.ledger import open_ledger
+from test_certs_support import RUN
+
+
+def _invoke(*args: str, ws: Path | None = None):
+    argv = (["-w", str(ws)] if ws else []) + list(args)
+    return CliRunner().invoke(cli, argv, catch_exceptions=False)
+
+
+def _record_run(ws_root: Path, run_id: str, decision: str = "certifiable", failing: str | None = None) -> None:
+    criteria = json.loads(json.dumps(RUN["criteria"]))
+    if failing:
+        for criterion in criteria:
+            for requirement in criterion["requirements"]:
+                if requirement["id"] == failing:
+                    requirement["outcome"] = "review"
+                    criterion["outcome"] = "review"
+    ledger = open_ledger(workspace.find(ws_root))
+    ledger.append([
+        {"kind": "run", "run_id": run_id, "organisation": RUN["organisation"], "reference_date": RUN["reference_date"],
+         "criteria": "asf-v1", "documents": RUN["documents"], "plugins": []},
+        {"kind": "decision", "run_id": run_id, "decision": decision, "criteria": criteria},
+    ])
+
+
+def _ledger_size(ws_root: Path) -> int:
+    return open_ledger(workspace.find(ws_root)).size()
+
+
+@pytest.fixture()
+def ws(tmp_path, monkeypatch) -> Path:
+    monkeypatch.delenv("ASFVERIFY_WORKSPACE", raising=False)
+    monkeypatch.delenv("ASFVERIFY_KEY_PASSPHRASE", raising=False)
+    root = tmp_path / "ws"
+    assert _invoke("init", str(root)).exit_code == 0
+    _record_run(root, "run0001certifiable")
+    return root
+
+
+@pytest.fixture()
+def issued(ws, tmp_path) -> Path:
+    out = tmp_path / "cert.json"
+    result = _invoke("certify", "run0001", "-o", str(out), "--html", str(tmp_path / "cert.html"), ws=ws)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_certify_then_verify_offline_with_each_trust_key_form(ws, issued, tmp_path, monkeypatch):
+    cert = json.loads(issued.read_text(encoding="utf-8"))
+    assert cert["@context"][0] == "https://www.w3.org/ns/credentials/v2"
+    assert cert["issuer"].startswith("did:key:z6Mk") and cert["id"].startswith("urn:uuid:")
+    assert cert["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert cert["ledgerProof"]["tlogProof"].startswith("c2sp.org/tlog-proof@v1\nindex ")
+    assert cert["credentialSubject"]["orgNumber"] == "769612-3459"
+    keys = json.loads(_invoke("keys", "show", "--json", ws=ws).output)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no workspace here: verification needs only the file and a key
+    (elsewhere / "issuer.pem").write_text(keys["pem"], encoding="utf-8")
+    for trust in ("issuer.pem", keys["vkey"], keys["did"]):
+        result = _invoke("verify", str(issued), "--trust", trust)
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert [line.split(":")[0] for line in lines] == ["OK"] * 7 + ["SKIP"]
+
+
+def test_verify_json_output(issued, ws):
+    result = _invoke("verify", str(issued), "--json", "--trust", str(ws / "keys" / "ledger.pub"))
+    report = json.loads(result.output)
+    assert result.exit_code == 0 and report["valid"] is True and len(report["steps"]) == 8
+
+
+def test_verify_without_trust_outside_a_workspace_fails_as_untrusted(issued, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["verify", str(issued)])
+    assert result.exit_code == 1
+    assert "FAIL: 3 issuer trusted" in result.output
+
+
+def test_verify_inside_the_workspace_trusts_its_keys(issued, ws, monkeypatch):
+    monkeypatch.chdir(ws)
+    assert _invoke("verify", str(issued)).exit_code == 0
+
+
+def test_a_changed_certificate_fails_with_exit_1(issued, ws):
+    cert = json.loads(issued.read_text(encoding="utf-8"))
+    cert["credentialSubject"]["name"] = "Någon Annan AB"
+    issued.write_text(json.dumps(cert), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", str(issued), "--trust", str(ws / "keys" / "ledger.pub")])
+    assert result.exit_code == 1
+    assert "FAIL: 2 proof" in result.output and "FAIL: 5 ledger entry" in result.output
+
+
+def test_expired_and_not_yet_valid_with_at(issued, ws):
+    pem = str(ws / "keys" / "ledger.pub")
+    late = CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--at", "2040-01-01"])
+    early = CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--at", "2001-01-01T00:00:00Z"])
+    assert late.exit_code == 1 and "FAIL: 4 validity: expired" in late.output
+    assert early.exit_code == 1 and "FAIL: 4 validity: not yet valid" in early.output
+
+
+def test_revoke_and_status_list(ws, issued, tmp_path):
+    other = tmp_path / "other.json"
+    assert _invoke("certify", "run0001certifiable", "-o", str(other), ws=ws).exit_code == 0
+    other_id = json.loads(other.read_text(encoding="utf-8"))["id"]
+    assert json.loads(other.read_text())["credentialStatus"]["statusListIndex"] == "1"
+    result = _invoke("revoke", other_id, "--reason", "felaktiga uppgifter", ws=ws)
+    assert result.exit_code == 0, result.output
+    status = tmp_path / "status.json"
+    assert _invoke("status-list", "-o", str(status), ws=ws).exit_code == 0
+    listing = json.loads(status.read_text(encoding="utf-8"))
+    assert listing["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert listing["credentialSubject"]["encodedList"].startswith("u")
+    pem = str(ws / "keys" / "ledger.pub")
+    good = CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--status", str(status)])
+    bad = CliRunner().invoke(cli, ["verify", str(other), "--trust", pem, "--status", str(status)])
+    assert good.exit_code == 0 and "OK: 8 revocation: not revoked" in good.output
+    assert bad.exit_code == 1 and "FAIL: 8 revocation: REVOKED" in bad.output
+
+
+def test_a_certificate_from_before_a_key_rotation_still_verifies(ws, issued, tmp_path):
+    old = json.loads(_invoke("keys", "show", "--json", ws=ws).output)
+    assert _invoke("keys", "rotate", ws=ws).exit_code == 0
+    everything = json.loads(_invoke("keys", "show", "--all", "--json", ws=ws).output)
+    assert [k["current"] for k in everything] == [False, True]
+    new = everything[1]
+    assert new["did"] != old["did"]
+    # The certificate carries the checkpoint the old key signed; the old public key verifies it.
+    result = CliRunner().invoke(cli, ["verify", str(issued), "--trust", old["did"]])
+    assert result.exit_code == 0, result.output
+    # Revocation lists are now signed by the new key: trust both.
+    status = tmp_path / "status.json"
+    assert _invoke("status-list", "-o", str(status), ws=ws).exit_code == 0
+    both = CliRunner().invoke(cli, ["verify", str(issued), "--trust", old["did"], "--trust", new["vkey"],
+                                    "--status", str(status)])
+    assert both.exit_code == 0, both.output
+    only_new = CliRunner().invoke(cli, ["verify", str(issued), "--trust", new["did"]])
+    assert only_new.exit_code == 1 and "FAIL: 3 issuer trusted" in only_new.output
+    # New certificates are signed by the new key.
+    fresh = tmp_path / "fresh.json"
+    assert _invoke("certify", "run0001", "-o", str(fresh), ws=ws).exit_code == 0
+    assert json.loads(fresh.read_text())["issuer"] == new["did"]
+    assert CliRunner().invoke(cli, ["verify", str(fresh), "--trust", new["did"]]).exit_code == 0
+
+
+def test_a_run_that_is_not_certifiable_is_refused_with_its_open_requirements(ws, tmp_path):
+    _record_run(ws, "run0002review", decision="needs-review", failing="C2.ratio")
+    before = _ledger_size(ws)
+    out = tmp_path / "no.json"
+    result = CliRunner().invoke(cli, ["-w", str(ws), "certify", "run0002", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "not certifiable" in result.output and "C2.ratio" in result.output
+    assert not out.exists() and _ledger_size(ws) == before
+    # A recorded review settles it; then the run can be certified, and the subject says so.
+    assert _invoke("review", "run0002review", "C2.ratio", "--pass", "--note", "checked by hand", ws=ws).exit_code == 0
+    assert _invoke("certify", "run0002", "-o", str(out), ws=ws).exit_code == 0
+    requirement = json.loads(out.read_text())["credentialSubject"]["criteria"][1]["requirements"][0]
+    assert requirement == {"id": "C2.ratio", "outcome": "pass", "reviewed": True}
+
+
+def test_the_html_certificate(issued, tmp_path):
+    html = (tmp_path / "cert.html").read_text(encoding="utf-8")
+    cert = json.loads(issued.read_text(encoding="utf-8"))
+    assert "Vägen Framåt ekonomisk förening" in html and "769612-3459" in html
+    assert cert["id"] in html and "asfverify verify cert.json --trust did:key:" in html
+    assert "Uppfyllt" in html and "Giltigt till" in html and "valid until" in html
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["certify", "nosuchrun"], "no run"),
+        (["certify", "run0001", "-o", "missing-dir/cert.json"], "does not exist"),
+        (["certify", "run0001", "--valid-days", "0"], "valid-days"),
+        (["revoke", "urn:uuid:00000000-0000-4000-8000-000000000000", "--reason", "x"], "no such certificate"),
+        (["revoke", "not-a-uuid", "--reason", "x"], "not a certificate id"),
+        (["revoke", "urn:uuid:00000000-0000-4000-8000-000000000000", "--reason", "  "], "--reason"),
+        (["status-list", "-o", "missing-dir/s.json"], "does not exist"),
+    ],
+)
+def test_bad_input_for_workspace_commands(ws, args, message, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    before = _ledger_size(ws)
+    result = CliRunner().invoke(cli, ["-w", str(ws), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert _ledger_size(ws) == before
+
+
+def _verify_lines(result) -> list[str]:
+    return [line for line in result.output.splitlines() if line]
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"not json at all", "not JSON"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+    ],
+)
+def test_unreadable_certificates_exit_2_with_one_line(tmp_path, content, message):
+    path = tmp_path / "c.json"
+    path.write_bytes(content)
+    result = CliRunner().invoke(cli, ["verify", str(path), "--trust", "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"])
+    assert result.exit_code == 2
+    assert len(_verify_lines(result)) == 1 and message in result.output
+
+
+def test_missing_certificate_and_bad_trust_keys_exit_2(tmp_path, issued):
+    assert CliRunner().invoke(cli, ["verify", str(tmp_path / "nope.json")]).exit_code == 2
+    (tmp_path / "junk.pem").write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+    for bad in ("did:key:zNotAKey", "name+00000000+AAAA", str(tmp_path / "junk.pem"), str(tmp_path / "absent.pem")):
+        result = CliRunner().invoke(cli, ["verify", str(issued), "--trust", bad])
+        assert result.exit_code == 2, (bad, result.output)
+        assert len(_verify_lines(result)) == 1 and result.output.startswith("Error: --trust")
+    result = CliRunner().invoke(cli, ["verify", str(issued), "--at", "tomorrow"])
+    assert result.exit_code == 2 and "--at" in result.output
+
+
+def test_strict_parsing_problems_fail_step_one(issued, ws, tmp_path):
+    text = issued.read_text(encoding="utf-8")
+    pem = str(ws / "keys" / "ledger.pub")
+    duplicate = text.replace('"@context": [', '"id": "urn:uuid:x",\n  "@context": [', 1)
+    floating = text.replace('"status_index": 0', '"status_index": 0.0', 1)
+    suite = text.replace('"cryptosuite": "eddsa-jcs-2022"', '"cryptosuite": "eddsa-rdfc-2022"', 1)
+    for name, body, reason in [("dup", duplicate, "duplicate JSON key"), ("float", floating, "floating-point"),
+                               ("suite", suite, "unknown cryptosuite")]:
+        path = tmp_path / f"{name}.json"
+        path.write_text(body, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["verify", str(path), "--trust", pem])
+        assert result.exit_code == 1, name
+        assert result.output.startswith("FAIL: 1 parse: ") and reason in result.output, result.output
+
+
+def test_a_bad_status_file(issued, ws, tmp_path):
+    pem = str(ws / "keys" / "ledger.pub")
+    assert CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--status", str(tmp_path / "x")]).exit_code == 2
+    (tmp_path / "s.json").write_text('{"a": 1, "a": 1}')
+    result = CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--status", str(tmp_path / "s.json")])
+    assert result.exit_code == 1 and "FAIL: 8 revocation: status list: duplicate JSON key" in result.output
+
+
+def test_verify_imports_no_pdf_or_database_library(issued, ws):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from asfverify.cli import cli\n"
+        f"try:\n    cli(['verify', {str(issued)!r}, '--trust', {str(ws / 'keys' / 'ledger.pub')!r}])\n"
+        "except SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n"
+        "heavy = {'pdfplumber', 'pypdfium2', 'sqlite_utils', 'openpyxl', 'sqlite3'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
