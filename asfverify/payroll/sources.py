@@ -1,0 +1,253 @@
+"""Payroll lists as a stream of rows, whatever the format: CSV (sniffed), XLSX, or PDF tables.
+
+Rows are (row number, cells) with the header row among them; nothing is held beyond one row, except
+the first 64 KiB of a CSV that is read twice to sniff its encoding and delimiter.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import warnings
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Iterator, Sequence
+
+from ..errors import DocumentError
+from .headers import HEADER_SEARCH_ROWS_DEFAULT, complete_for, match_header
+
+HEAD_BYTES = 64 * 1024
+HEADER_SEARCH_ROWS = HEADER_SEARCH_ROWS_DEFAULT
+DELIMITERS = ("\t", ";", ",")
+_DELIMITER_NAMES = {"\t": "tab", ";": "';'", ",": "','"}
+# Control bytes that never occur in a text CSV (tab, LF, CR, FF and DOS EOF 0x1A excepted).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26)) + b"\x7f"
+
+Row = tuple[int, Sequence[Any]]
+
+
+class NoTextLayer(Exception):
+    """A PDF list with no text to read: a scanned image, for a human to read."""
+
+
+@dataclass
+class Source:
+    """One document opened as rows."""
+
+    format: str  # "csv" | "xlsx" | "pdf"
+    detail: str  # e.g. "';', UTF-8 with BOM"
+    rows: Callable[[], Iterator[Row]]
+
+
+def open_source(document: Any, mapping: Any = None) -> Source:
+    """Open a payroll document by its content (not its name): PDF, XLSX or text CSV."""
+    with document.open() as fh:
+        head = fh.read(HEAD_BYTES)
+    name = document.path
+    if not head:
+        raise DocumentError(f"{name} is empty")
+    if head.startswith(b"%PDF") or getattr(document, "is_pdf", False):
+        return _pdf_source(document, mapping)
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx_source(document)
+    return _csv_source(document, head, mapping)
+
+
+# ---- CSV -------------------------------------------------------------------------------------------
+
+def _csv_source(document: Any, head: bytes, mapping: Any) -> Source:
+    name = document.path
+    if head.startswith(codecs.BOM_UTF8):
+        encoding, label = "utf-8-sig", "UTF-8 with BOM"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, label = "utf-16", "UTF-16"  # Excel's "Unicode text" export
+    else:
+        if b"\x00" in head or sum(head.count(bytes([b])) for b in _CONTROL) * 200 > len(head):
+            raise DocumentError(f"{name} is not a text file (binary content); expected a CSV, XLSX or PDF list")
+        try:
+            head.decode("utf-8")
+            encoding, label = "utf-8", "UTF-8"
+        except UnicodeDecodeError as exc:
+            # A multi-byte character cut off by the 64 KiB boundary is still UTF-8.
+            if exc.start >= len(head) - 3 and exc.reason == "unexpected end of data":
+                encoding, label = "utf-8", "UTF-8"
+            else:
+                encoding, label = "cp1252", "Windows-1252"
+    text_head = head.decode(encoding, errors="ignore")
+    if encoding == "cp1252":
+        _check_cp1252(head, name)
+    delimiter = _sniff_delimiter(text_head, mapping)
+    separated = f"{_DELIMITER_NAMES[delimiter]}-separated"
+
+    def rows() -> Iterator[Row]:
+        done = 0
+        enc = encoding
+        while True:
+            try:
+                for number, cells in _read_csv(document, enc, delimiter, skip=done):
+                    done = number
+                    yield number, cells
+                return
+            except UnicodeDecodeError:
+                if enc != "utf-8":
+                    raise DocumentError(f"{name} is neither UTF-8 nor Windows-1252 text") from None
+                # Valid UTF-8 at the top but not further down: a Windows-1252 export after all.
+                enc = "cp1252"
+                source.detail = f"{separated}, Windows-1252"
+
+    source = Source("csv", f"{separated}, {label}", rows)
+    return source
+
+
+def _check_cp1252(head: bytes, name: str) -> None:
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        raise DocumentError(f"{name} is neither UTF-8 nor Windows-1252 text") from None
+
+
+def _read_csv(document: Any, encoding: str, delimiter: str, skip: int) -> Iterator[Row]:
+    name = document.path
+    with document.open() as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        number = 0
+        try:
+            for cells in reader:
+                number += 1
+                if number <= skip:
+                    continue
+                yield number, cells
+        except csv.Error as exc:
+            reason = "NUL bytes (binary content)" if "NUL" in str(exc) else "a malformed line"
+            raise DocumentError(f"{name} has {reason} near line {reader.line_num}; it is not a readable CSV") from None
+
+
+def _sniff_delimiter(text: str, mapping: Any) -> str:
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    best, best_count = None, 0
+    for delimiter in DELIMITERS:
+        for cells in csv.reader(lines, delimiter=delimiter):
+            try:
+                found = match_header(cells, mapping)
+            except DocumentError:
+                found = None
+            if found is not None and complete_for(found, mapping):
+                return delimiter
+        first = next((line for line in lines if line.strip()), "")
+        count = first.count(delimiter)
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best or ";"
+
+
+# ---- XLSX ------------------------------------------------------------------------------------------
+
+def _xlsx_source(document: Any) -> Source:
+    name = document.path
+    wanted = (getattr(document, "options", None) or {}).get("sheet")
+    try:
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and data validation
+            workbook = openpyxl.load_workbook(document.open(), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise DocumentError(f"{name} is not a readable XLSX workbook ({type(exc).__name__})") from None
+    except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
+        raise DocumentError(f"{name} is not a readable XLSX workbook ({type(exc).__name__})") from None
+    if wanted is not None:
+        if wanted not in workbook.sheetnames:
+            names = ", ".join(repr(s) for s in workbook.sheetnames)
+            workbook.close()
+            raise DocumentError(f"{name} has no sheet {wanted!r} (sheets: {names})")
+        worksheet = workbook[wanted]
+    else:
+        worksheet = workbook.worksheets[0]
+    title = worksheet.title
+
+    def rows() -> Iterator[Row]:
+        try:
+            worksheet.reset_dimensions()  # a wrong stored dimension must not cut the list short
+            for number, cells in enumerate(worksheet.iter_rows(), start=1):
+                yield number, [_xlsx_value(c) for c in cells]
+        except DocumentError:
+            raise
+        except Exception as exc:
+            raise DocumentError(f"{name}: the sheet {title!r} could not be read ({type(exc).__name__})") from None
+        finally:
+            workbook.close()
+
+    source = Source("xlsx", f"sheet {title!r}", rows)
+    return source
+
+
+def _xlsx_value(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, float) and 0 < value <= 1 and "%" in (cell.number_format or ""):
+        # 87.5 % typed into a percent-formatted cell is stored as 0.875.
+        return str(Decimal(repr(value)) * 100)
+    return value
+
+
+# ---- PDF -------------------------------------------------------------------------------------------
+
+def _pdf_source(document: Any, mapping: Any) -> Source:
+    name = document.path
+    try:
+        tables = document.tables()
+    except DocumentError:
+        raise
+    except Exception as exc:
+        raise DocumentError(f"{name}: the PDF's tables could not be read ({type(exc).__name__})") from None
+    if not tables:
+        try:
+            pages = document.pages()
+            blank = document.pages_without_text()
+        except Exception:
+            pages, blank = [], []
+        if pages and len(blank) == len(pages):
+            raise NoTextLayer(f"{name} has no text layer (a scanned image); a human must read the list")
+        raise DocumentError(f"{name} holds no table; expected an employee list as a table")
+
+    def rows() -> Iterator[Row]:
+        number = 0
+        width = None
+        for table in tables:
+            if not table:
+                continue
+            if width is None:
+                start = _header_index(table, mapping)
+                if start is None:
+                    continue  # a table before the list (letterhead, summary)
+                width = len(table[start])
+                body = table[start:]
+            elif len(table[0]) == width:
+                body = table  # the list continues on the next page
+            else:
+                continue  # another table (signatures, totals): not part of the list
+            for cells in body:
+                number += 1
+                yield number, [_pdf_cell(c) for c in cells]
+        if width is None:
+            # No table had the header: let the caller report the first table's first row.
+            for cells in tables[0][:1]:
+                yield 1, [_pdf_cell(c) for c in cells]
+
+    return Source("pdf", f"{len(tables)} table(s)", rows)
+
+
+def _header_index(table: Sequence[Sequence[Any]], mapping: Any) -> int | None:
+    for index, cells in enumerate(table[:HEADER_SEARCH_ROWS]):
+        found = match_header([_pdf_cell(c) for c in cells], mapping)
+        if found is not None and complete_for(found, mapping):
+            return index
+    return None
+
+
+def _pdf_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(str(value).split())

@@ -1,0 +1,261 @@
+"""Counting employees on the reference date and those eligible for lönestöd at hiring, row by row.
+
+State is one PersonTable entry per person employed on the reference date plus a few counters; rows of
+people who left before the date or were hired after it are counted and dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from .headers import HEADER_SEARCH_ROWS_DEFAULT, ColumnMap, complete_for, match_header, missing_columns_error
+from .identity import EmployeeKeyer
+from .people import PersonTable
+from .subsidy import ELIGIBLE, UNKNOWN, SubsidyMatcher, nameable
+from .text import squash
+from .values import RATE_FULL, parse_date, parse_flag, parse_rate
+
+NOT, UNSURE, YES = 0, 1, 2  # eligibility of the period covering the reference date
+_RATE_BITS = 21
+_RATE_MASK = (1 << _RATE_BITS) - 1
+_STATUS_SHIFT = _RATE_BITS
+_HIRE_SHIFT = _RATE_BITS + 2
+ROWS_NAMED = 10  # row numbers quoted per problem; the rest are counted
+VALUES_TRACKED = 50  # distinct unknown values remembered
+
+
+def _pack(hire_ordinal: int, status: int, rate: int) -> int:
+    return (hire_ordinal << _HIRE_SHIFT) | (status << _STATUS_SHIFT) | rate
+
+
+def _merge(old: int, new: int) -> int:
+    """The same person on two rows covering the reference date."""
+    old_hire, new_hire = old >> _HIRE_SHIFT, new >> _HIRE_SHIFT
+    old_status, new_status = (old >> _STATUS_SHIFT) & 3, (new >> _STATUS_SHIFT) & 3
+    old_rate, new_rate = old & _RATE_MASK, new & _RATE_MASK
+    if old_hire == new_hire:
+        # The same period listed twice: one period, the more favourable reading is kept for a human to see.
+        return _pack(old_hire, max(old_status, new_status), max(old_rate, new_rate))
+    # Concurrent periods: the earliest hiring decides eligibility; rates add up to at most one FTE.
+    rate = min(RATE_FULL, old_rate + new_rate)
+    if new_hire < old_hire:
+        return _pack(new_hire, new_status, rate)
+    return _pack(old_hire, old_status, rate)
+
+
+@dataclass
+class Problems:
+    """Row numbers by reason (the first few) and their counts; never cell contents."""
+
+    rows: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, reason: str, label: str) -> None:
+        self.counts[reason] = self.counts.get(reason, 0) + 1
+        named = self.rows.setdefault(reason, [])
+        if len(named) < ROWS_NAMED:
+            named.append(label)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class DocumentTally:
+    """What one document contributed."""
+
+    path: str
+    columns: ColumnMap | None = None
+    rows: int = 0  # data rows read (blank and repeated header rows excluded)
+    blank_rows: int = 0
+    repeated_headers: int = 0
+    header_row: int = 0
+
+
+@dataclass
+class Tally:
+    """The running count over all payroll documents of one application."""
+
+    reference_date: dt.date
+    matcher: SubsidyMatcher
+    pseudonymise: Callable[[str], str]
+    people: PersonTable = field(default_factory=PersonTable)
+    hired_after: int = 0
+    ended_before: int = 0
+    duplicate_rows: int = 0
+    unreadable: Problems = field(default_factory=Problems)
+    unknown_values: dict[str, int] = field(default_factory=dict)  # nameable unknown subsidy/flag values
+    unknown_unnamed: int = 0  # rows whose unknown value is not safe to quote
+    unknown_rows: int = 0
+    rate_column: bool = False
+    rate_unreadable: int = 0
+    personal_numbers: int = 0
+    documents: list[DocumentTally] = field(default_factory=list)
+
+    def add_document(self, path: str, rows: Iterable[tuple[int, Sequence[Any]]],
+                     mapping: Mapping[str, Any] | None = None, label: Callable[[int], str] | None = None) -> DocumentTally:
+        """Read one document's rows (header first, within the first rows) into the count."""
+        doc = DocumentTally(path=path)
+        self.documents.append(doc)
+        label = label or (lambda n: f"row {n}")
+        iterator = iter(rows)
+        columns = self._find_header(path, iterator, mapping, doc)
+        doc.columns = columns
+        self._count_rows(iterator, columns, doc, label)
+        return doc
+
+    def _find_header(self, path: str, iterator: Any, mapping: Mapping[str, Any] | None, doc: DocumentTally) -> ColumnMap:
+        first: tuple[ColumnMap | None, Sequence[Any]] | None = None
+        best: tuple[ColumnMap, Sequence[Any]] | None = None
+        seen = 0
+        for number, cells in iterator:
+            if not any(_filled(c) for c in cells):
+                continue
+            seen += 1
+            found = match_header(cells, mapping)
+            if found is not None and complete_for(found, mapping):
+                doc.header_row = number
+                return found
+            if first is None:
+                first = (found, cells)
+            if found is not None and (best is None or len(found.index) > len(best[0].index)):
+                best = (found, cells)
+            if seen >= HEADER_SEARCH_ROWS_DEFAULT:
+                break
+        if best is not None:
+            raise missing_columns_error(best[0], best[1], mapping, path)
+        raise missing_columns_error(None, first[1] if first else None, mapping, path) if first else _empty(path)
+
+    def _count_rows(self, iterator: Any, columns: ColumnMap, doc: DocumentTally, label: Callable[[int], str]) -> None:
+        index = columns.index
+        ei, hi = index["employee"], index["hire_date"]
+        di, si, fi, ri = (index.get(k, -1) for k in ("end_date", "subsidy", "eligible", "rate"))
+        self.rate_column = self.rate_column or ri >= 0
+        header_employee = columns.header["employee"]
+        header_key = [squash(str(columns.header.get(k, ""))) for k in ("employee", "hire_date")]
+        keyer = EmployeeKeyer(self.pseudonymise, columns.personal_number_column)
+        ref = self.reference_date
+        people = self.people
+        classify = self.matcher.classify
+        unreadable = self.unreadable
+
+        for number, cells in iterator:
+            width = len(cells)
+            if not any(cells):
+                doc.blank_rows += 1
+                continue
+            employee = cells[ei] if ei < width else None
+            if employee == header_employee and [squash(str(cells[ei])), squash(str(cells[hi] if hi < width else ""))] == header_key:
+                doc.repeated_headers += 1  # a PDF table repeats its header on every page
+                continue
+            doc.rows += 1
+            key = keyer.key(employee)
+            if isinstance(key, str):
+                if not any(_filled(c) for c in cells):
+                    doc.rows -= 1
+                    doc.blank_rows += 1
+                    continue
+                unreadable.add(key, label(number))
+                continue
+            hire_cell = cells[hi] if hi < width else None
+            hire = parse_date(hire_cell)
+            if hire is None:
+                unreadable.add("unreadable hire date" if _filled(hire_cell) else "empty hire date", label(number))
+                continue
+            end = None
+            if di >= 0 and di < width and _filled(cells[di]):
+                end = parse_date(cells[di])
+                if end is None:
+                    unreadable.add("unreadable end date", label(number))
+                    continue
+                if end < hire:
+                    unreadable.add("end date before hire date", label(number))
+                    continue
+            if hire > ref:
+                self.hired_after += 1
+                continue
+            if end is not None and end < ref:
+                self.ended_before += 1
+                continue
+            status = NOT
+            if fi >= 0:
+                flag = parse_flag(cells[fi] if fi < width else None)
+                if flag is True:
+                    status = YES
+                elif flag is None:
+                    status = UNSURE
+                    self._unknown(cells[fi])
+            if si >= 0 and status != YES:
+                verdict, _form = classify(cells[si] if si < width else None)
+                if verdict == ELIGIBLE:
+                    status = YES
+                elif verdict == UNKNOWN:
+                    if status != UNSURE:
+                        self._unknown(cells[si])
+                    status = UNSURE
+            rate = 0
+            if ri >= 0:
+                parsed = parse_rate(cells[ri] if ri < width else None)
+                if parsed is None:
+                    self.rate_unreadable += 1
+                else:
+                    rate = parsed
+            if not people.put(_key_int(key), _pack(hire.toordinal(), status, rate), _merge):
+                self.duplicate_rows += 1
+        self.personal_numbers += keyer.personal_numbers
+
+    def _unknown(self, value: Any) -> None:
+        self.unknown_rows += 1
+        text = " ".join(str(value).split())
+        if text in self.unknown_values:
+            self.unknown_values[text] += 1
+        elif nameable(text) and len(self.unknown_values) < VALUES_TRACKED:
+            self.unknown_values[text] = 1
+        else:
+            self.unknown_unnamed += 1
+
+    def totals(self) -> "Totals":
+        """Employees, eligible, unsure and FTE sums over everyone employed on the reference date."""
+        employees = eligible = unsure = 0
+        rate_all = rate_eligible = 0
+        for value in self.people.values():
+            status = (value >> _STATUS_SHIFT) & 3
+            rate = value & _RATE_MASK
+            employees += 1
+            rate_all += rate
+            if status == YES:
+                eligible += 1
+                rate_eligible += rate
+            elif status == UNSURE:
+                unsure += 1
+        return Totals(employees, eligible, unsure, rate_all, rate_eligible)
+
+
+@dataclass(frozen=True)
+class Totals:
+    employees: int
+    eligible: int
+    unsure: int
+    rate_all: int  # values.RATE_SCALE units of percent
+    rate_eligible: int
+
+
+def _key_int(key: int | str) -> int:
+    return key  # type: ignore[return-value]
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+def _empty(path: str) -> Exception:
+    from ..errors import DocumentError
+
+    return DocumentError(f"{path} has no rows")

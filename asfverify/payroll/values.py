@@ -1,0 +1,112 @@
+"""Cell values: dates, employment rates and yes/no flags, parsed strictly and without floats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+# Employment rates are kept as integers in units of 1/10 000 percent, so sums stay exact.
+RATE_SCALE = 10_000
+RATE_FULL = 100 * RATE_SCALE
+
+YES = frozenset({"ja", "j", "yes", "y", "1", "x", "true", "sant", "✓", "✔"})
+NO = frozenset({"nej", "n", "no", "0", "", "false", "falskt", "-", "–"})
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from ISO 'YYYY-MM-DD', 'YYYYMMDD' or a spreadsheet date cell; None if not one of those."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # 20160914 typed into a spreadsheet as a number
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) > 10 and text[10] in "T " and text[4:5] == "-" and text[11:13].isdigit():
+        text = text[:10]  # '2016-09-14 00:00:00' from a spreadsheet export
+    else:
+        text = "".join(text.split())  # a PDF cell may wrap inside the date
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return dt.date.fromisoformat(text)
+        if len(text) == 8 and text.isdigit() and text.isascii():
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_rate(value: object, percent_format: bool = False) -> int | None:
+    """An employment rate in percent ('62,5', '62.5 %', 87.5) as RATE_SCALE units; None if unreadable.
+
+    percent_format: the spreadsheet cell is formatted as a percentage, so 0.875 means 87.5 %.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        # repr() of a float is its shortest round-trip form: 87.5 stays 87.5, never 87.4999….
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if percent_format:
+            number *= 100
+    else:
+        text = "".join(str(value).split()).rstrip("%").replace(",", ".")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+    if not number.is_finite() or number < 0 or number > 100:
+        return None
+    scaled = number * RATE_SCALE
+    if scaled != scaled.to_integral_value():
+        return None  # more than four decimals: not a rate a payroll system writes
+    return int(scaled)
+
+
+def rate_text(units: int) -> str:
+    """RATE_SCALE units of percent as an exact FTE decimal string: 1 375 000 (137.5 %) → '1.375'."""
+    value = Fraction(units, RATE_FULL)
+    return decimal_text(value)
+
+
+def decimal_text(value: Fraction) -> str:
+    """An exact decimal string for a fraction with a terminating expansion, else 'p/q'."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    digits = max(twos, fives)
+    scaled = value * 10**digits
+    sign = "-" if scaled < 0 else ""
+    whole, frac = divmod(abs(scaled.numerator), 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}"
+
+
+def parse_flag(value: object) -> bool | None:
+    """An eligibility flag: ja/nej, yes/no, 1/0, x/blank; None if it is none of those."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return {1: True, 0: False}.get(value)  # type: ignore[call-overload]
+    text = " ".join(str(value).split()).casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
