@@ -1,0 +1,61 @@
+"""report: the HTML evidence report of one recorded run."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..cli import workspace_from
+from ..errors import BadInput
+
+
+def _check_output(output: str) -> Path:
+    """The output path, refused before any work when it cannot be written."""
+    path = Path(output)
+    if path.is_dir():
+        raise BadInput(f"{output}: is a folder; give a file name such as report.html")
+    parent = path.parent
+    if not parent.is_dir():
+        raise BadInput(f"{output}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise BadInput(f"{output}: folder {parent} is not writable")
+    return path
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A reader (or a browser reloading) never sees half a report.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command()
+@click.argument("run_id", metavar="RUN")
+@click.option("--output", "-o", required=True, metavar="FILE.html", help="Where to write the report ('-' for standard output).")
+@click.pass_context
+def report(ctx: click.Context, run_id: str, output: str) -> None:
+    """Write the HTML evidence report of RUN: every criterion, requirement, result and excerpt,
+    the reviews, the ledger entries and the signed checkpoint, in one self-contained page
+    that reads on screen and on paper.
+    """
+    from ..ledger import open_ledger
+    from ..report import build_report
+
+    path = None if output == "-" else _check_output(output)
+    ws = workspace_from(ctx)
+    text = build_report(open_ledger(ws), run_id, criteria_search=[ws.criteria_dir])
+    if path is None:
+        sys.stdout.write(text)
+        return
+    _write_atomically(path, text)
+    click.echo(f"Wrote {path}", err=True)
