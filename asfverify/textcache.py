@@ -23,14 +23,24 @@ class TextCache:
     """Page text by (sha256, extractor). Kept apart from the ledger: erasing it loses nothing signed."""
 
     def __init__(self, path: Path):
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 30000")
-        self.db = sqlite_utils.Database(conn)
-        if self.db.journal_mode != "wal":
-            self.db.enable_wal()
-        migrations.apply(self.db)
+        self.path = path
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        # Opened on first use: validating a package must not create files.
+        if self._db is None:
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            self._db = sqlite_utils.Database(conn)
+            if self._db.journal_mode != "wal":
+                self._db.enable_wal()
+            migrations.apply(self._db)
+        return self._db
 
     def get(self, sha256: str, extractor: str) -> list[str] | None:
+        if self._db is None and not self.path.exists():
+            return None
         row = self.db.execute(
             "select pages_json from text_cache where sha256 = ? and extractor = ?", [sha256, extractor]
         ).fetchone()

@@ -59,7 +59,7 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
         click.echo(f"Warning: {warning}", err=True)
     limits = Limits.from_config(ws.config)
     jobs = jobs or default_jobs()
-    ledger = open_ledger(ws)
+    ledger = None  # opened on the first recorded run: a rejected package writes nothing
     single = len(sources) == 1
 
     reports: list[dict] = []
@@ -73,6 +73,8 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
                     raise BadInput(outcome.error or f"{outcome.source}: failed")
                 errors.append((outcome.source, outcome.error or "failed"))
             else:
+                if ledger is None:
+                    ledger = open_ledger(ws)
                 receipt = ledger.append(outcome.report.ledger_entries())
                 outcome.report.ledger = {"first": receipt.first, "last": receipt.last, "checkpoint": receipt.checkpoint}
                 reports.append(outcome.report.to_json())

@@ -1,0 +1,30 @@
+# Two commands set everything up on a fresh machine (Python 3.11+):
+#   make demo   – creates .venv, installs asfverify, runs the example application end to end
+#   make test   – creates .venv, installs asfverify with test extras, runs the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench samples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+samples: $(STAMP)
+	$(PYTHON) ../shared/tools/check-samples --asfverify $(BIN)/asfverify
+
+clean:
+	rm -rf $(VENV) ledger.db* cache.db* out/
