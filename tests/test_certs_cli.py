@@ -266,3 +266,20 @@ def test_verify_imports_no_pdf_or_database_library(issued, ws):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_an_independent_eddsa_jcs_2022_implementation_accepts_the_certificate(issued, tmp_path):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = Path(__file__).parent / "vectors" / "certs" / "independent_verifier.js"
+    cert = json.loads(issued.read_text(encoding="utf-8"))
+    ok = subprocess.run([node, str(script), str(issued)], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.strip() == f"valid {cert['issuer']}", ok.stdout + ok.stderr
+    cert["credentialSubject"]["orgNumber"] = "556987-6542"
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(cert, ensure_ascii=False), encoding="utf-8")
+    assert subprocess.run([node, str(script), str(forged)], capture_output=True).returncode == 1
