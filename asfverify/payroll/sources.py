@@ -25,7 +25,8 @@ _DELIMITER_NAMES = {"\t": "tab", ";": "';'", ",": "','"}
 # Control bytes that never occur in a text CSV (tab, LF, CR, FF and DOS EOF 0x1A excepted).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26)) + b"\x7f"
 
-Row = tuple[int, Sequence[Any]]
+# (row number, or a label such as 'page 2 row 5' for PDFs; cells)
+Row = tuple[int | str, Sequence[Any]]
 
 
 class NoTextLayer(Exception):
@@ -39,6 +40,7 @@ class Source:
     format: str  # "csv" | "xlsx" | "pdf"
     detail: str  # e.g. "';', UTF-8 with BOM"
     rows: Callable[[], Iterator[Row]]
+    page: int | None = None  # PDF: the page where the list's header is
 
 
 def open_source(document: Any, mapping: Any = None) -> Source:
@@ -197,7 +199,11 @@ def _xlsx_value(cell: Any) -> Any:
 def _pdf_source(document: Any, mapping: Any) -> Source:
     name = document.path
     try:
-        tables = document.tables()
+        with_pages = getattr(document, "tables_with_pages", None)
+        if with_pages is not None:
+            tables: list[tuple[int | None, Any]] = list(with_pages())
+        else:
+            tables = [(None, t) for t in document.tables()]
     except DocumentError:
         raise
     except Exception as exc:
@@ -210,33 +216,33 @@ def _pdf_source(document: Any, mapping: Any) -> Source:
             pages, blank = [], []
         if pages and len(blank) == len(pages):
             raise NoTextLayer(f"{name} has no text layer (a scanned image); a human must read the list")
-        raise DocumentError(f"{name} holds no table; expected an employee list as a table")
+        raise DocumentError(f"{name} holds no table; expected the employee list as a table")
+
+    first = next(((k, start) for k, (_p, t) in enumerate(tables) if t and (start := _header_index(t, mapping)) is not None), None)
+    source = Source("pdf", f"{len(tables)} table(s)", lambda: iter(()))
+    if first is not None:
+        source.page = tables[first[0]][0]
 
     def rows() -> Iterator[Row]:
-        number = 0
-        width = None
-        for table in tables:
-            if not table:
-                continue
-            if width is None:
-                start = _header_index(table, mapping)
-                if start is None:
-                    continue  # a table before the list (letterhead, summary)
-                width = len(table[start])
-                body = table[start:]
-            elif len(table[0]) == width:
-                body = table  # the list continues on the next page
+        if first is None:
+            # No table has the header: the caller reports what the first table starts with.
+            yield 1, [_pdf_cell(c) for c in (tables[0][1][:1] or [[]])[0]]
+            return
+        index, start = first
+        width = len(tables[index][1][start])
+        for k, (page, table) in enumerate(tables[index:], start=index):
+            if k == index:
+                body = list(enumerate(table, start=1))[start:]
+            elif table and len(table[0]) == width:
+                body = list(enumerate(table, start=1))  # the list continues on the next page
             else:
                 continue  # another table (signatures, totals): not part of the list
-            for cells in body:
-                number += 1
-                yield number, [_pdf_cell(c) for c in cells]
-        if width is None:
-            # No table had the header: let the caller report the first table's first row.
-            for cells in tables[0][:1]:
-                yield 1, [_pdf_cell(c) for c in cells]
+            where = f"page {page} " if page is not None else f"table {k + 1} "
+            for number, cells in body:
+                yield f"{where}row {number}", [_pdf_cell(c) for c in cells]
 
-    return Source("pdf", f"{len(tables)} table(s)", rows)
+    source.rows = rows
+    return source
 
 
 def _header_index(table: Sequence[Sequence[Any]], mapping: Any) -> int | None:

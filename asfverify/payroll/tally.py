@@ -72,7 +72,7 @@ class DocumentTally:
     rows: int = 0  # data rows read (blank and repeated header rows excluded)
     blank_rows: int = 0
     repeated_headers: int = 0
-    header_row: int = 0
+    header_row: int | str = 0
 
 
 @dataclass
@@ -95,12 +95,18 @@ class Tally:
     personal_numbers: int = 0
     documents: list[DocumentTally] = field(default_factory=list)
 
-    def add_document(self, path: str, rows: Iterable[tuple[int, Sequence[Any]]],
-                     mapping: Mapping[str, Any] | None = None, label: Callable[[int], str] | None = None) -> DocumentTally:
-        """Read one document's rows (header first, within the first rows) into the count."""
+    def add_document(self, path: str, rows: Iterable[tuple[int | str, Sequence[Any]]],
+                     mapping: Mapping[str, Any] | None = None, prefix: str = "") -> DocumentTally:
+        """Read one document's rows (header first, within the first rows) into the count.
+
+        Rows are (row number or label, cells); `prefix` names the document in row labels when there are several.
+        """
         doc = DocumentTally(path=path)
         self.documents.append(doc)
-        label = label or (lambda n: f"row {n}")
+
+        def label(number: int | str) -> str:
+            return f"{prefix}{number}" if isinstance(number, str) else f"{prefix}row {number}"
+
         iterator = iter(rows)
         columns = self._find_header(path, iterator, mapping, doc)
         doc.columns = columns
@@ -129,7 +135,7 @@ class Tally:
             raise missing_columns_error(best[0], best[1], mapping, path)
         raise missing_columns_error(None, first[1] if first else None, mapping, path) if first else _empty(path)
 
-    def _count_rows(self, iterator: Any, columns: ColumnMap, doc: DocumentTally, label: Callable[[int], str]) -> None:
+    def _count_rows(self, iterator: Any, columns: ColumnMap, doc: DocumentTally, label: Callable[[Any], str]) -> None:
         index = columns.index
         ei, hi = index["employee"], index["hire_date"]
         di, si, fi, ri = (index.get(k, -1) for k in ("end_date", "subsidy", "eligible", "rate"))

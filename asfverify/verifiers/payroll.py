@@ -49,9 +49,7 @@ class PayrollVerifier(BaseVerifier):
             mapping = (getattr(document, "options", None) or {}).get("columns")
             try:
                 source = open_source(document, mapping)
-                prefix = f"{document.path} " if several else ""
-                label = (lambda n, p=prefix: f"{p}table row {n}") if source.format == "pdf" else (lambda n, p=prefix: f"{p}row {n}")
-                done = tally.add_document(document.path, source.rows(), mapping, label)
+                done = tally.add_document(document.path, source.rows(), mapping, f"{document.path} " if several else "")
             except NoTextLayer as exc:
                 return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt="no text layer")])]
             except DocumentError as exc:
@@ -59,7 +57,7 @@ class PayrollVerifier(BaseVerifier):
                                evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: unreadable payroll list")])]
             evidence.append(Evidence(
                 document=document.sha256,
-                page=_header_page(document, done) if source.format == "pdf" else None,
+                page=(source.page or _header_page(document, done)) if source.format == "pdf" else None,
                 excerpt=f"{done.rows} rows, columns: {done.columns.describe()} ({source.format.upper()}, {source.detail})",
             ))
         return [_result(tally, tally.totals(), threshold, lou_share, evidence)]
