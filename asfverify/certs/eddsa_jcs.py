@@ -14,6 +14,8 @@ from ..multibase import b58decode, b58encode, public_key_from_did
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
 PURPOSE = "assertionMethod"
+# An Ed25519 signature or multikey is under 100 base58 characters.
+MAX_MULTIBASE = 128
 # XML Schema dateTimeStamp as VC 2.0 uses it: a time zone is required.
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
@@ -75,6 +77,8 @@ def create_proof(
 def _public_key_of(verification_method: Any) -> bytes:
     if not isinstance(verification_method, str) or not verification_method.startswith("did:key:"):
         raise ProofError("verificationMethod must be a did:key (resolved offline)")
+    if len(verification_method) > 2 * MAX_MULTIBASE:
+        raise ProofError("verificationMethod is far too long for a did:key")
     did, _, fragment = verification_method.partition("#")
     if fragment and fragment != did[len("did:key:"):]:
         raise ProofError("verificationMethod fragment does not name the did:key itself")
@@ -100,6 +104,8 @@ def check_proof_shape(proof: Any, purpose: str = PURPOSE) -> None:
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
         raise ProofError("proofValue must be a base58btc multibase string ('z…')")
+    if len(value) > MAX_MULTIBASE:  # base58 decoding is quadratic: refuse absurd lengths first
+        raise ProofError("proofValue is far too long for an Ed25519 signature")
 
 
 def verify_proof(secured: dict[str, Any], purpose: str = PURPOSE) -> bytes:

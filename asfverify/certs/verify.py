@@ -86,7 +86,7 @@ def _parse(state: _State) -> str:
             f"type must include VerifiableCredential and {CERT_TYPE}")
     _expect(isinstance(cert.get("id"), str) and bool(_URN_UUID.match(cert["id"])), "id is not a urn:uuid")
     issuer = cert.get("issuer")
-    _expect(isinstance(issuer, str) and issuer.startswith("did:key:"), "issuer is not a did:key")
+    _expect(isinstance(issuer, str) and issuer.startswith("did:key:") and len(issuer) < 200, "issuer is not a did:key")
     try:
         state.issuer_key = public_key_from_did(issuer)
     except ValueError as exc:
@@ -286,12 +286,17 @@ def verify_certificate(
             detail = check(state)
         except StepFailed as exc:
             report.steps.append(Step(number, name, "FAIL", str(exc)))
+        except RecursionError:
+            report.steps.append(Step(number, name, "FAIL", "the certificate is nested too deeply"))
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             # A structurally odd certificate must be a FAIL line, never a traceback.
             report.steps.append(Step(number, name, "FAIL", f"malformed certificate ({type(exc).__name__}: {exc})"))
         else:
             report.steps.append(Step(number, name, "OK", detail))
     return report
+
+
+MAX_DOCUMENT_BYTES = 10_000_000
 
 
 def load_document(data: bytes) -> tuple[Any, str | None]:
@@ -302,10 +307,14 @@ def load_document(data: bytes) -> tuple[Any, str | None]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValueError(f"larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
     try:
         loose = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
     try:
         return loads_strict(text), None
     except CanonicalJSONError as exc:

@@ -80,7 +80,11 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
 def _read(path: str, what: str) -> bytes:
     from ..errors import BadInput
 
+    from ..certs.verify import MAX_DOCUMENT_BYTES
+
     try:
+        if Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
+            raise BadInput(f"{what} {path}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise BadInput(f"{what} {path}: no such file") from None
