@@ -1,0 +1,382 @@
+"""asfverify plugin: the annual report (årsredovisning) for C3.market and C4.accounts.
+
+C3.market   – net sales (nettoomsättning) are present and positive: the organisation sells on a market.
+C4.accounts – the board's proposed appropriation of profit ("Förslag till vinstdisposition") carries the
+              result forward ("balanseras i ny räkning") and no dividend is proposed or recorded.
+
+Drop this file into a workspace's plugins/ folder (asfverify.toml: plugins = "plugins"). It is one
+self-contained module on purpose: the host loads plugins/*.py one by one, so it imports nothing but
+asfverify and the standard library. Reads only the documents it is given; no network, no files written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Sequence
+
+from asfverify import BaseVerifier, Evidence, Result, hookimpl
+
+__version__ = "1.0"
+
+KIND = "annual-report"
+
+# --- Swedish amounts -----------------------------------------------------------------------------
+
+# Thousands are grouped with (no-break) spaces, decimals use a comma, negatives use -, − or – or
+# parentheses: "1 234 567 kr", "1 234,5 tkr", "−42 000", "(1 900)". A lone dash means nothing (zero).
+_SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007]")
+_MINUS = "-\u2212\u2013"
+_TOKEN = re.compile(rf"^(?P<neg>[{_MINUS}])?(?P<open>\()?(?P<digits>\d+)(?:,(?P<dec>\d+))?(?P<close>\))?$")
+_DASH = re.compile(rf"^[{_MINUS}]$")
+UNITS = {"kr": 1, "sek": 1, ":-": 1, "tkr": 1000, "ksek": 1000, "tsek": 1000, "mkr": 1_000_000, "msek": 1_000_000}
+_UNIT_HINT = re.compile(r"\((?P<u>tkr|kr|mkr|sek|ksek|tsek|msek)\)|belopp i (?P<u2>tkr|kr|mkr|sek|ksek|tsek|msek)\b|(?P<tk>tusentals kronor)", re.I)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount as written and its value in whole kronor."""
+
+    text: str
+    kronor: int
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", text)
+
+
+def _value(tokens: Sequence[str], factor: int) -> Amount | None:
+    """The amount written as these tokens ("6", "842", "100"), or None if they are not one amount."""
+    if len(tokens) == 1 and _DASH.match(tokens[0]):
+        return Amount(tokens[0], 0)
+    parsed = [_TOKEN.match(t) for t in tokens]
+    if not all(parsed):
+        return None
+    first, last = parsed[0], parsed[-1]
+    for i, m in enumerate(parsed):
+        if i > 0 and (m["neg"] or m["open"] or len(m["digits"]) != 3):
+            return None  # only the first group may carry a sign or be shorter than three digits
+        if i < len(parsed) - 1 and (m["dec"] or m["close"]):
+            return None  # decimals and a closing parenthesis end an amount
+        if len(tokens) > 1 and i == 0 and len(m["digits"]) > 3:
+            return None
+    if bool(first["open"]) != bool(last["close"]):
+        return None
+    digits = "".join(m["digits"] for m in parsed) + (f".{last['dec']}" if last["dec"] else "")
+    value = (Decimal(digits) * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    negative = bool(first["neg"]) or bool(first["open"])
+    return Amount(" ".join(tokens), -int(value) if negative else int(value))
+
+
+def _split(tokens: Sequence[str], columns: int | None, factor: int) -> list[Amount] | None:
+    """Split number tokens into `columns` amounts (or greedily when the count is unknown)."""
+    if columns is None:
+        out: list[Amount] = []
+        i = 0
+        while i < len(tokens):
+            for j in range(len(tokens), i, -1):  # the longest run that still reads as one amount
+                amount = _value(tokens[i:j], factor)
+                if amount is not None:
+                    out.append(amount)
+                    i = j
+                    break
+            else:
+                return out or None
+        return out
+    if columns == 0:
+        return [] if not tokens else None
+    for j in range(1, len(tokens) - columns + 2):
+        head = _value(tokens[:j], factor)
+        if head is None:
+            continue
+        rest = _split(tokens[j:], columns - 1, factor)
+        if rest is not None:
+            return [head, *rest]
+    return None
+
+
+def parse_amount(text: str) -> int | None:
+    """Whole kronor of one Swedish amount such as "1 234 567 kr", "1 234,5 tkr", "−42 000" or "(1 900)"."""
+    words = _normalise(text).replace("(", "( ").replace(")", " )").split()
+    factor = 1
+    if words and words[-1].lower().rstrip(".") in UNITS:
+        factor = UNITS[words.pop().lower().rstrip(".")]
+    # Re-attach parentheses to the digits they enclose.
+    joined = " ".join(words).replace("( ", "(").replace(" )", ")")
+    tokens = joined.split()
+    if len(tokens) > 1 and tokens[0] in _MINUS:
+        tokens = [tokens[0] + tokens[1], *tokens[2:]]
+    amount = _value(tokens, factor) if tokens else None
+    return amount.kronor if amount else None
+
+
+# --- reading statement lines ---------------------------------------------------------------------
+
+_YEAR_COLUMN = r"(?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?(?:\s*[-\u2013/]\s*(?:19|20)?\d{2}(?:-\d{2}(?:-\d{2})?)?)?"
+_HEADER = re.compile(rf"^\s*(?P<note>not\s+)?(?P<cols>{_YEAR_COLUMN}(?:\s+{_YEAR_COLUMN})*)\s*$", re.I)
+
+
+def _columns(lines: Sequence[str], index: int) -> tuple[int | None, bool]:
+    """(number of value columns, has a note column) from the nearest column header above line `index`."""
+    for back in range(index - 1, max(-1, index - 30), -1):
+        m = _HEADER.match(lines[back])
+        if m:
+            return len(re.findall(_YEAR_COLUMN, m["cols"])), bool(m["note"])
+    return None, False
+
+
+def _unit(lines: Sequence[str], index: int, line: str) -> int:
+    """The factor to kronor: the line's own unit, else the nearest "(tkr)" / "Belopp i kr" above it."""
+    tail = line.split()[-1].lower().rstrip(".") if line.split() else ""
+    if tail in UNITS:
+        return UNITS[tail]
+    for back in range(index, max(-1, index - 40), -1):
+        m = _UNIT_HINT.search(lines[back])
+        if m:
+            return 1000 if m["tk"] else UNITS[(m["u"] or m["u2"]).lower()]
+    return 1
+
+
+def line_amounts(lines: Sequence[str], index: int, label: re.Pattern[str]) -> list[Amount] | None:
+    """The amounts after `label` on line `index`, one per value column, in kronor (note numbers skipped)."""
+    line = lines[index]
+    m = label.search(line)
+    if not m:
+        return None
+    rest = line[m.end():].strip(" :\t")
+    words = rest.replace("(", " (").split()
+    if words and words[-1].lower().rstrip(".") in UNITS:
+        words = words[:-1]
+    if not words or not all(_TOKEN.match(w) or _DASH.match(w) for w in words):
+        return None
+    factor = _unit(lines, index, line)
+    columns, has_note = _columns(lines, index)
+    amounts = _split(words, columns, factor)
+    if amounts is None and has_note and len(words) > 1 and re.fullmatch(r"\d{1,2}", words[0]):
+        # The numbers only split into the columns without the first one: it is a note reference.
+        amounts = _split(words[1:], columns, factor)
+    return amounts
+
+
+# --- text helpers ---------------------------------------------------------------------------------
+
+
+def _excerpt(text: str, width: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fmt(kronor: int) -> str:
+    sign = "−" if kronor < 0 else ""
+    return sign + f"{abs(kronor):,}".replace(",", " ") + " kr"
+
+
+def _text_pages(doc) -> list[str] | None:
+    """Page texts, or None when no page has a text layer (a scan)."""
+    pages = [_normalise(p) for p in doc.pages()]
+    return pages if any(p.strip() for p in pages) else None
+
+
+# --- C3.market: net sales ---------------------------------------------------------------------------
+
+_NET_SALES = re.compile(r"^\s*(?:summa\s+)?nettoomsättning(?:en)?\b(?!\s*(?:per|i\s+%|/))", re.I)
+
+
+@dataclass
+class NetSales:
+    kronor: int
+    page: int
+    line: str
+    columns: int
+
+
+def find_net_sales(pages: Sequence[str]) -> tuple[list[NetSales], list[tuple[int, str]]]:
+    """Net-sales figures found (current year first column) and lines naming net sales without a figure."""
+    found: list[NetSales] = []
+    unreadable: list[tuple[int, str]] = []
+    for page_no, text in enumerate(pages, start=1):
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if not _NET_SALES.search(line):
+                continue
+            amounts = line_amounts(lines, i, _NET_SALES)
+            if amounts:
+                found.append(NetSales(amounts[0].kronor, page_no, line.strip(), len(amounts)))
+            else:
+                unreadable.append((page_no, line.strip()))
+    # A line with one value column (the income statement) is the most precise figure.
+    found.sort(key=lambda n: (n.columns != 1, n.page))
+    return found, unreadable
+
+
+# --- C4.accounts: appropriation of profit -----------------------------------------------------------
+
+_APPROPRIATION = re.compile(
+    r"förslag\s+till\s+(?:vinst|resultat)?disposition|(?:vinst|resultat)disposition|disposition\s+av\s+(?:årets\s+)?(?:resultat|vinst)"
+    r"|förslag\s+till\s+behandling\s+av\s+(?:ansamlad\s+|årets\s+)?(?:förlust|vinst|resultat)"
+    r"|styrelsen\s+(?:och\s+verkställande\s+direktören\s+)?föreslår\s+att",
+    re.I,
+)
+# Where the appropriation section ends: the next statement or signatures.
+_SECTION_END = re.compile(r"^\s*(resultaträkning|balansräkning|kassaflödesanalys|noter|underskrifter|revisionsberättelse)\b", re.I | re.M)
+_DIVIDEND = re.compile(
+    r"\b(?:vinst)?utdelning(?:en|ar)?\b|\butdelas\b|\bdelas\s+ut\b|\båterbäring(?:en)?\b"
+    r"|\butbetalas\s+till\s+(?:aktieägarna|medlemmarna|ägarna|delägarna)\b",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(?:ingen|inga|inte|ej|icke|utan|aldrig)\b", re.I)
+_CARRY_FORWARD = re.compile(r"\bbalanseras\b|\bi\s+ny\s+räkning\b|\bförs\s+över\s+till\s+(?:nästa|kommande)\s+år\b", re.I)
+_NUMBER = re.compile(rf"[{_MINUS}(]?\d[\d ]*(?:,\d+)?\)?|(?<!\w)[{_MINUS}](?!\w)")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of clauses: a period, semicolon or a line ending in a figure (a table row) ends one."""
+    spans, start = [], 0
+    for m in re.finditer(r"[.;]\s|\d\)?[ \t]*\n|\n\s*\n", text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+@dataclass
+class Finding:
+    page: int
+    excerpt: str
+
+
+def _is_dividend(clause: str, m: re.Match[str]) -> bool:
+    """A dividend word that is not negated and not a zero amount ("Utdelning 0", "Utdelning –")."""
+    if _NEGATION.search(clause):
+        return False
+    after = clause[m.end():]
+    first_line = after.split("\n", 1)[0]
+    numbers = [n.group().strip() for n in _NUMBER.finditer(first_line) if n.group().strip()]
+    values = [parse_amount(n) for n in numbers]
+    values = [v for v in values if v is not None]
+    return not values or any(v != 0 for v in values)
+
+
+def find_dividends(pages: Sequence[str]) -> list[Finding]:
+    """Clauses anywhere in the report that propose or record a dividend or återbäring."""
+    out: list[Finding] = []
+    for page_no, text in enumerate(pages, start=1):
+        for start, end in _sentences(text):
+            clause = text[start:end]
+            for m in _DIVIDEND.finditer(clause):
+                # "vinstutdelningsbegränsning" (svb) or a rule about dividends is not a dividend.
+                if re.match(r"s?begränsning|sförbud|spolicy", clause[m.end():], re.I):
+                    continue
+                if _is_dividend(clause, m):
+                    out.append(Finding(page_no, _excerpt(clause)))
+                    break
+    return out
+
+
+def find_appropriation(pages: Sequence[str]) -> list[tuple[int, str]]:
+    """(page, text) of each proposed appropriation of profit: from its heading to the next statement."""
+    sections: list[tuple[int, str]] = []
+    for page_no, text in enumerate(pages, start=1):
+        for m in _APPROPRIATION.finditer(text):
+            end_match = _SECTION_END.search(text, m.end())
+            end = min(end_match.start() if end_match else len(text), m.start() + 1500)
+            sections.append((page_no, text[m.start():end]))
+    return sections
+
+
+# --- the verifier ----------------------------------------------------------------------------------
+
+
+class AnnualReportVerifier(BaseVerifier):
+    """Reads a Swedish årsredovisning: net sales (C3.market) and the appropriation of profit (C4.accounts)."""
+
+    name = "annual-report"
+    version = __version__
+    requirements = ("C3.market", "C4.accounts")
+    document_kinds = (KIND,)
+
+    def verify(self, application, context) -> Iterable[Result]:
+        docs = application.documents_of(KIND)
+        readable = []
+        scanned = []
+        for doc in docs:
+            pages = _text_pages(doc)
+            if pages is None:
+                scanned.append(doc)
+            else:
+                readable.append((doc, pages))
+        if not readable:
+            ev = [Evidence(document=d.sha256, page=1, excerpt="", note="no text layer") for d in scanned]
+            names = ", ".join(d.path for d in scanned)
+            for requirement in self.requirements:
+                yield Result(requirement, "review", f"The annual report {names} has no text layer (a scan?): a person must read it.", evidence=ev)
+            return
+        yield self._market(readable, scanned)
+        yield self._accounts(readable, scanned)
+
+    def _market(self, readable, scanned) -> Result:
+        best: tuple[object, NetSales] | None = None
+        unreadable: list[Evidence] = []
+        for doc, pages in readable:
+            found, bad = find_net_sales(pages)
+            if found and best is None:
+                best = (doc, found[0])
+            unreadable += [Evidence(document=doc.sha256, page=p, excerpt=_excerpt(line)) for p, line in bad]
+        if best is None:
+            summary = "No net sales (nettoomsättning) figure was found in the annual report"
+            summary += ", only a line without a readable amount." if unreadable else "."
+            return Result("C3.market", "review", summary, evidence=unreadable[:3] or self._scan_note(scanned))
+        doc, sales = best
+        evidence = [Evidence(document=doc.sha256, page=sales.page, excerpt=_excerpt(sales.line), rule="net-sales")]
+        metrics = {"net_sales_sek": sales.kronor}
+        if sales.kronor > 0:
+            return Result("C3.market", "pass", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales.kronor)}.", evidence, metrics)
+        return Result(
+            "C3.market", "fail", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales.kronor)}: no revenue from sales.", evidence, metrics
+        )
+
+    def _accounts(self, readable, scanned) -> Result:
+        dividends: list[Evidence] = []
+        carried: list[Evidence] = []
+        sections: list[Evidence] = []
+        for doc, pages in readable:
+            dividends += [Evidence(document=doc.sha256, page=f.page, excerpt=f.excerpt, rule="dividend") for f in find_dividends(pages)]
+            for page, section in find_appropriation(pages):
+                sections.append(Evidence(document=doc.sha256, page=page, excerpt=_excerpt(section)))
+                for start, end in _sentences(section):
+                    clause = section[start:end]
+                    if _CARRY_FORWARD.search(clause):
+                        ev = Evidence(document=doc.sha256, page=page, excerpt=_excerpt(clause), rule="carried-forward")
+                        if ev not in carried:  # two headings ("Förslag till…", "Styrelsen föreslår…") may share a clause
+                            carried.append(ev)
+                        break
+        if dividends:
+            return Result(
+                "C4.accounts", "fail",
+                f"The annual report proposes or records a dividend: \"{dividends[0].excerpt}\".",
+                evidence=dividends[:3],
+                metrics={"dividend_mentions": len(dividends)},
+            )
+        if carried:
+            return Result("C4.accounts", "pass", "The proposed appropriation of profit carries the result forward (balanseras i ny räkning); no dividend.", evidence=carried[:2])
+        if sections:
+            return Result(
+                "C4.accounts", "review",
+                "The appropriation of profit names no dividend but does not say the result is carried forward: a person must read it.",
+                evidence=sections[:2],
+            )
+        return Result(
+            "C4.accounts", "review",
+            "No proposed appropriation of profit (förslag till vinstdisposition) was found in the annual report.",
+            evidence=self._scan_note(scanned),
+        )
+
+    @staticmethod
+    def _scan_note(scanned) -> list[Evidence]:
+        return [Evidence(document=d.sha256, page=1, excerpt="", note="no text layer") for d in scanned]
+
+
+@hookimpl
+def register_verifiers(register) -> None:
+    register(AnnualReportVerifier())
