@@ -320,8 +320,18 @@ def render_report(
     )
 
 
-def build_report(ledger: Any, run_id: str, *, criteria_search: Iterable[Any] = (), generated: str | None = None) -> str:
-    """Load RUN from the ledger (BadInput when unknown) and render its report with the latest checkpoint."""
+def build_report(
+    ledger: Any,
+    run_id: str,
+    *,
+    criteria_search: Iterable[Any] = (),
+    extra_criteria: Iterable[Any] = (),
+    generated: str | None = None,
+) -> str:
+    """Load RUN from the ledger (BadInput when unknown) and render its report with the latest checkpoint.
+
+    `extra_criteria` are criteria plugins add (criteria.Criterion), so their texts show too.
+    """
     from . import criteria as criteria_mod
     from .errors import BadInput
     from .runs import load_run
@@ -331,6 +341,8 @@ def build_report(ledger: Any, run_id: str, *, criteria_search: Iterable[Any] = (
         criteria_set = criteria_mod.load(state.criteria_set, list(criteria_search))
     except BadInput:
         criteria_set = None  # a set no longer installed: ids without their texts
+    if criteria_set is not None and extra_criteria:
+        criteria_set = criteria_set.with_extra(extra_criteria)
     indexes = [r["index"] for r in state.results if isinstance(r.get("index"), int)]
     leaf_hashes = {i: ledger.get(i).leaf_hash for i in indexes}
     return render_report(state, ledger.checkpoint(), criteria_set=criteria_set, leaf_hashes=leaf_hashes, generated=generated)

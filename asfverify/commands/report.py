@@ -39,6 +39,17 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _plugin_criteria(ws) -> list:
+    """Criteria that installed plugins add (for their texts); none when plugins cannot load."""
+    from ..errors import AsfError
+    from ..plugins import load_host
+
+    try:
+        return list(load_host(ws.plugins_dir).criteria)
+    except AsfError:
+        return []
+
+
 @click.command()
 @click.argument("run_id", metavar="RUN")
 @click.option("--output", "-o", required=True, metavar="FILE.html", help="Where to write the report ('-' for standard output).")
@@ -53,7 +64,8 @@ def report(ctx: click.Context, run_id: str, output: str) -> None:
 
     path = None if output == "-" else _check_output(output)
     ws = workspace_from(ctx)
-    text = build_report(open_ledger(ws), run_id, criteria_search=[ws.criteria_dir])
+    ledger = open_ledger(ws)
+    text = build_report(ledger, run_id, criteria_search=[ws.criteria_dir], extra_criteria=_plugin_criteria(ws))
     if path is None:
         sys.stdout.write(text)
         return
