@@ -118,6 +118,8 @@ def test_revoke_and_status_list(ws, issued, tmp_path):
     assert json.loads(other.read_text())["credentialStatus"]["statusListIndex"] == "1"
     result = _invoke("revoke", other_id, "--reason", "felaktiga uppgifter", ws=ws)
     assert result.exit_code == 0, result.output
+    again = CliRunner().invoke(cli, ["-w", str(ws), "revoke", str(other), "--reason", "again"])  # by file
+    assert again.exit_code == 2 and "already revoked" in again.output
     status = tmp_path / "status.json"
     assert _invoke("status-list", "-o", str(status), ws=ws).exit_code == 0
     listing = json.loads(status.read_text(encoding="utf-8"))

@@ -173,16 +173,36 @@ def verify(cert: str, trust: tuple[str, ...], status_path: str | None, at: str |
 @click.argument("cert_id", metavar="CERT_ID")
 @click.option("--reason", required=True, help="Why the certificate is revoked (recorded in the ledger).")
 def revoke(cert_id: str, reason: str) -> None:
-    """Revoke certificate CERT_ID (its urn:uuid: id) by appending a revocation entry to the ledger.
+    """Revoke certificate CERT_ID (its urn:uuid: id, or the certificate file) with a revocation ledger entry.
 
     Publish a new status list afterwards with 'asfverify status-list -o FILE'.
+
+    \b
+    Example:
+        asfverify revoke urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a --reason "Uppgifterna var felaktiga"
     """
     from ..cli import workspace_from
     from ..certs.issue import normalise_cert_id, revoke_certificate
 
     ws = workspace_from(click.get_current_context())
+    if not cert_id.lower().startswith("urn:uuid:") and Path(cert_id).is_file():
+        cert_id = _id_from_file(cert_id)
     index = revoke_certificate(ws, cert_id, reason)
     click.echo(f"Revoked {normalise_cert_id(cert_id)} (ledger entry {index}); publish: asfverify status-list -o FILE")
+
+
+def _id_from_file(path: str) -> str:
+    """The id of a certificate file, so `revoke cert.json` works as well as `revoke urn:uuid:…`."""
+    from ..certs.verify import load_document
+    from ..errors import BadInput
+
+    try:
+        document, _ = load_document(_read(path, "certificate"))
+    except ValueError as exc:
+        raise BadInput(f"certificate {path}: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+        raise BadInput(f"certificate {path}: has no id")
+    return document["id"]
 
 
 @click.command(name="status-list")
