@@ -81,6 +81,7 @@ def test_parse_accepts_comma_separated_and_missing_valid_to_column() -> None:
         ("76961-23459;Fremia;ASF;medlemskap;2019-09-01;", "org_number: not NNNNNN-NNNN or 10 digits"),
         ("16769612-3459;Fremia;ASF;medlemskap;2019-09-01;", "org_number: not NNNNNN-NNNN"),
         ("850412-1234;Fremia;ASF;medlemskap;2019-09-01;", "personnummer"),
+        ("402000-0008;Fremia;ASF;medlemskap;2019-09-01;", "group digit 4 is not assigned"),
         (";Fremia;ASF;medlemskap;2019-09-01;", "org_number"),
         ("769612-3459;;ASF;medlemskap;2019-09-01;", "counterparty is empty"),
         ("769612-3459;Fremia;;medlemskap;2019-09-01;", "agreement is empty"),
