@@ -1,0 +1,5 @@
+"""python -m asfverify"""
+
+from .cli import main
+
+main()
