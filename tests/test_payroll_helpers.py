@@ -100,3 +100,68 @@ def run_payroll(*files: Path | FakeDocument, reference_date: dt.date = dt.date(2
     results = list(PayrollVerifier().verify(FakeApplication(docs, reference_date), context))
     assert len(results) == 1
     return results[0]
+
+
+HEADER = ["Anst.nr", "Anställningsdatum", "Slutdatum", "Stödform vid anställning", "Sysselsättningsgrad"]
+
+
+def write_csv(path: Path, rows: list[list[str]], header: list[str] | None = HEADER, *, delimiter: str = ";",
+              encoding: str = "utf-8-sig", newline: str = "\r\n") -> Path:
+    """A payroll CSV as an export would write it (no quoting needed for these values)."""
+    lines = ([delimiter.join(header)] if header is not None else []) + [delimiter.join(r) for r in rows]
+    path.write_bytes((newline.join(lines) + newline).encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[Any]], header: list[str] | None = HEADER, *, sheet: str = "Blad1",
+               before: list[list[Any]] = (), extra_sheets: tuple[str, ...] = ()) -> Path:
+    """A payroll workbook: optional title rows, then the header and rows, on `sheet`."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in [*before, *([header] if header else []), *rows]:
+        ws.append(row)
+    for name in extra_sheets:
+        wb.create_sheet(name).append(["nothing here"])
+    wb.save(path)
+    return path
+
+
+def write_pdf(path: Path, rows: list[list[str]], header: list[str] = HEADER, *, title: str = "Personallista") -> Path:
+    """A PDF whose table (headings repeated on every page) holds the list."""
+    from fpdf import FPDF
+
+    regular = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    bold = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    pdf = FPDF()
+    if regular.exists() and bold.exists():
+        pdf.add_font("dejavu", "", str(regular))
+        pdf.add_font("dejavu", "B", str(bold))
+        pdf.set_font("dejavu", size=9)
+    else:  # core fonts cover Latin-1 (å, ä, ö)
+        pdf.set_font("helvetica", size=9)
+    pdf.add_page()
+    pdf.cell(text=title)
+    pdf.ln(10)
+    with pdf.table() as table:
+        for values in [header, *rows]:
+            row = table.row()
+            for value in values:
+                row.cell(value)
+    pdf.output(str(path))
+    return path
+
+
+def package(root: Path, payroll: Path, *, extra: str = "", reference_date: str = "2026-10-31") -> Path:
+    """An application package holding one payroll document (already inside `root`)."""
+    root.mkdir(parents=True, exist_ok=True)
+    text = (
+        '[organisation]\nname = "Testkooperativet ekonomisk förening"\norg_number = "769612-3459"\n'
+        'legal_form = "ekonomisk förening"\n\n'
+        f'[application]\nreference_date = {reference_date}\ncriteria = "asf-v1"\n\n'
+        f'[[documents]]\npath = "{payroll.name}"\nkind = "payroll"\n{extra}\n'
+    )
+    (root / "application.toml").write_text(text, encoding="utf-8")
+    return root

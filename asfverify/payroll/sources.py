@@ -110,10 +110,29 @@ def _check_cp1252(head: bytes, name: str) -> None:
         raise DocumentError(f"{name} is neither UTF-8 nor Windows-1252 text") from None
 
 
+class _NoNulReader(io.RawIOBase):
+    """A binary stream that refuses NUL bytes: Python's csv module (3.11+) would read them as text."""
+
+    def __init__(self, raw: Any, name: str) -> None:
+        self._raw = raw
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        if b"\x00" in data:
+            raise DocumentError(f"{self._name} has NUL bytes (binary content); it is not a readable CSV")
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _read_csv(document: Any, encoding: str, delimiter: str, skip: int) -> Iterator[Row]:
     name = document.path
     with document.open() as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        stream = raw if encoding == "utf-16" else io.BufferedReader(_NoNulReader(raw, name), 1 << 16)
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         reader = csv.reader(text, delimiter=delimiter)
         number = 0
         try:
@@ -188,7 +207,7 @@ def _xlsx_source(document: Any) -> Source:
 
 def _xlsx_value(cell: Any) -> Any:
     value = cell.value
-    if isinstance(value, float) and 0 < value <= 1 and "%" in (cell.number_format or ""):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
         # 87.5 % typed into a percent-formatted cell is stored as 0.875.
         return str(Decimal(repr(value)) * 100)
     return value
