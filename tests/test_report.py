@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -334,3 +338,139 @@ def test_report_outside_a_workspace_is_exit_2(tmp_path: Path, monkeypatch: pytes
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert not (tmp_path / "r.html").exists()
+
+
+# -- rendering in headless Chromium ------------------------------------------------------------
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+RENDER_TIMEOUT = 90
+
+
+def _find_chromium() -> str | None:
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _install_chromium() -> str:
+    """Try once to install Debian's chromium; return why it could not be done (or '')."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "not running as root, so Debian's chromium package cannot be installed here (apt-get install chromium)"
+    if shutil.which("apt-get") is None:
+        return "no apt-get on this machine to install Debian's chromium package"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        for command, timeout in ((["apt-get", "update", "-q"], 300), (["apt-get", "install", "-y", "-q", "chromium"], 600)):
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+            if done.returncode != 0:
+                tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+                return f"'{' '.join(command)}' failed: {tail[0]}"
+    except subprocess.TimeoutExpired as exc:
+        return f"'{' '.join(exc.cmd)}' timed out after {exc.timeout:.0f} s"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless Chromium binary, installed from Debian once per session when missing."""
+    found = _find_chromium()
+    if found is None:
+        reason = _install_chromium()
+        found = _find_chromium()
+        if found is None:
+            pytest.skip(f"headless Chromium is not available: {reason or 'chromium not on PATH after installing'}")
+    return found
+
+
+def _chromium(binary: str, tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp / "chromium-profile"
+    profile.mkdir(exist_ok=True)
+    command = [
+        binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", f"--user-data-dir={profile}", *args,
+    ]
+    env = dict(os.environ, HOME=str(tmp))  # keep Chromium's caches out of the real home
+    last: subprocess.TimeoutExpired | None = None
+    for _attempt in range(2):  # one retry: a headless browser occasionally stalls on start-up
+        try:
+            return subprocess.run(command, env=env, capture_output=True, timeout=RENDER_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            last = exc
+    raise AssertionError(f"chromium did not finish within {RENDER_TIMEOUT} s twice: {last}")
+
+
+class _Text(HTMLParser):
+    """Visible text and element names of a DOM dump."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.tags.append(tag)
+        if tag in ("style", "head", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "head", "script") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _dom(binary: str, page: Path, tmp: Path) -> _Text:
+    done = _chromium(binary, tmp, "--dump-dom", page.as_uri())
+    dom = done.stdout.decode("utf-8", "replace")
+    assert done.returncode == 0 and "<body" in dom, done.stderr.decode("utf-8", "replace")[-500:]
+    parser = _Text()
+    parser.feed(dom)
+    return parser
+
+
+def test_rendered_page_shows_every_excerpt_review_and_checkpoint(chromium: str, sample_run, sample_html: Path, tmp_path: Path) -> None:
+    ws, run_id = sample_run
+    state = _state(ws, run_id)
+    rendered = _dom(chromium, sample_html, tmp_path)
+    text = _norm("".join(rendered.parts))
+    for result in state.results:
+        assert _norm(result["summary"]) in text
+        for ev in result.get("evidence", []):
+            assert _norm(ev["excerpt"]) in text, ev["excerpt"]
+    for review in state.reviews:
+        assert _norm(review["note"]) in text and _norm(review["reviewer"]) in text
+    assert _norm(open_ledger(workspace_mod.load(ws)).checkpoint()) in text
+    assert "script" not in rendered.tags
+    marks = sum(len(ev.get("matched", [])) > 0 for r in state.results for ev in r.get("evidence", []))
+    assert rendered.tags.count("mark") >= marks
+
+
+def test_hostile_script_stays_text_in_the_browser(chromium: str, hostile_run, tmp_path: Path) -> None:
+    _, _, out = hostile_run
+    rendered = _dom(chromium, out, tmp_path)
+    assert "script" not in rendered.tags and "img" not in rendered.tags
+    text = "".join(rendered.parts)
+    assert HOSTILE in text and "<img src=x onerror=alert(2)>" in text
+
+
+def test_printed_report_is_readable_on_paper(chromium: str, sample_run, sample_html: Path, tmp_path: Path) -> None:
+    ws, run_id = sample_run
+    pdf = tmp_path / "report.pdf"
+    done = _chromium(chromium, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", sample_html.as_uri())
+    assert done.returncode == 0 and pdf.is_file(), done.stderr.decode("utf-8", "replace")[-500:]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) not installed: printed PDF made, its text not checked")
+    text = _norm(subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, timeout=60, check=True).stdout.decode("utf-8"))
+    state = _state(ws, run_id)
+    for result in state.results:
+        for ev in result.get("evidence", []):
+            assert _norm(ev["excerpt"]) in text, ev["excerpt"]
+    assert _norm("Bevisrapport") in text and run_id in text
