@@ -1,0 +1,75 @@
+"""From rule hits to one outcome per requirement, with the reason a certifier can check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .engine import Hit
+from .rules import Requirement, Rule
+
+
+@dataclass
+class Decision:
+    """An outcome, the hits that decided it and one sentence saying why."""
+
+    outcome: str
+    why: str
+    deciding: list[Hit] = field(default_factory=list)
+
+
+def _where(hit: Hit) -> str:
+    sec = f", {hit.sentence.section}" if hit.sentence.section else ""
+    page = f"page {hit.sentence.page}" if hit.sentence.page else "the application manifest"
+    return f"{hit.rule.id} ({page}{sec}: \u201c{' '.join(hit.words)}\u201d)"
+
+
+def _first_per_rule(hits: list[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        if h.rule.id not in seen:
+            seen.add(h.rule.id)
+            out.append(h)
+    return out
+
+
+def decide(req: Requirement, rules: list[Rule], hits: list[Hit]) -> Decision:
+    """Combine hits: fail > review > pass (all needed facts) > partial/doubt (review) > default."""
+    counted = [h for h in hits if h.counted]
+    by_effect = {e: _first_per_rule([h for h in counted if h.rule.effect == e]) for e in ("fail", "review", "pass", "doubt")}
+    if by_effect["fail"]:
+        h = by_effect["fail"]
+        return Decision("fail", f"fails by rule {_where(h[0])}: {h[0].rule.explanation}", h)
+    if by_effect["review"]:
+        h = by_effect["review"]
+        return Decision("review", f"needs review by rule {_where(h[0])}: {h[0].rule.explanation}", h)
+    passes = by_effect["pass"]
+    facts = {f for h in passes for f in h.rule.facts}
+    needs = req.needs or ()
+    if passes and all(f in facts for f in needs):
+        chosen = _pick_for_facts(passes, needs) if needs else passes[:1]
+        names = ", ".join(_where(h) for h in chosen)
+        return Decision("pass", f"passes by rule {names}: {req.pass_why}", chosen)
+    set_aside = _first_per_rule([h for h in hits if not h.counted and h.rule.effect == "pass"])
+    if passes:
+        missing = [f for f in needs if f not in facts]
+        names = ", ".join(_where(h) for h in passes)
+        return Decision("review", f"needs review: {names} matched but nothing shows {', '.join(missing)}; "
+                        f"{req.partial_why}", passes + by_effect["doubt"])
+    if by_effect["doubt"]:
+        h = by_effect["doubt"]
+        return Decision("review", f"needs review by rule {_where(h[0])}: {h[0].rule.explanation}", h + set_aside)
+    if set_aside:
+        h = set_aside[0]
+        return Decision("review", f"needs review: rule {_where(h)} would pass but was {h.why}", set_aside)
+    return Decision(req.default, f"{req.default_why} (no rule of {len(rules)} matched)", [])
+
+
+def _pick_for_facts(passes: list[Hit], needs: tuple[str, ...]) -> list[Hit]:
+    """One hit per needed fact, in the order of the facts."""
+    out: list[Hit] = []
+    for f in needs:
+        h = next(h for h in passes if f in h.rule.facts)
+        if h not in out:
+            out.append(h)
+    return out

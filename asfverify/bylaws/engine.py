@@ -1,0 +1,140 @@
+"""Run the rules over a document's sentences, reading negation and scope, and record every hit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..verifier import EXCERPT_MAX
+from .patterns import search
+from .rules import Rule, RuleSet
+from .text import Sentence
+from .words import Token, tokens
+
+# Clauses end at ";" and at a colon followed by text; "men" starts a new clause (see clause_breaks).
+_CLAUSE_PUNCT = re.compile(r";|:\s")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule's pattern found in a sentence: counted ("matched") or set aside ("negated", "excepted")."""
+
+    rule: Rule
+    sentence: Sentence
+    status: str  # "matched" | "negated" | "excepted"
+    words: tuple[str, ...]  # the document's words that matched, in order
+    why: str
+    start: int  # character span of the match in the sentence text
+    end: int
+
+    @property
+    def counted(self) -> bool:
+        return self.status == "matched"
+
+    def excerpt(self) -> str:
+        """The sentence, shortened around the match to at most EXCERPT_MAX characters."""
+        text = " ".join(self.sentence.text.split())
+        if len(text) <= EXCERPT_MAX:
+            return text
+        # Keep the match and as much context as fits.
+        width = max(20, (EXCERPT_MAX - (self.end - self.start)) // 2 - 2)
+        lo = max(0, self.start - width)
+        hi = min(len(self.sentence.text), self.end + width)
+        snippet = " ".join(self.sentence.text[lo:hi].split())
+        out = ("…" if lo > 0 else "") + snippet + ("…" if hi < len(self.sentence.text) else "")
+        return out[:EXCERPT_MAX]
+
+
+@dataclass(frozen=True)
+class _Clause:
+    toks: list[Token]
+
+
+def _clauses(text: str, toks: list[Token], breaks: frozenset[str]) -> list[list[Token]]:
+    """Split a sentence's tokens at ";", ": " and clause-opening words such as "men"."""
+    cuts = {m.start() for m in _CLAUSE_PUNCT.finditer(text)}
+    out: list[list[Token]] = [[]]
+    cut_iter = sorted(cuts)
+    ci = 0
+    for tok in toks:
+        while ci < len(cut_iter) and cut_iter[ci] < tok.start:
+            if out[-1]:
+                out.append([])
+            ci += 1
+        if tok.surface in breaks and out[-1]:
+            out.append([])
+        out[-1].append(tok)
+    return [c for c in out if c]
+
+
+def _negator(rs: RuleSet, clause: list[Token], used: tuple[int, ...]) -> Token | None:
+    """A negation word in the clause that governs the match, if any.
+
+    A negation inside a relative clause that opens after the match begins ("personer som inte har
+    arbete") belongs to that relative clause, not to the matched statement.
+    """
+    first = min(used)
+    used_set = set(used)
+    for i, tok in enumerate(clause):
+        if i in used_set or not any(t(tok) for t in rs.negators):
+            continue
+        local = any(clause[j].surface in rs.relative and j > first for j in range(max(0, i - 3), i))
+        if not local:
+            return tok
+    return None
+
+
+def _span(clause: list[Token], used: tuple[int, ...]) -> tuple[int, int, tuple[str, ...]]:
+    toks = [clause[i] for i in used]
+    return toks[0].start, toks[-1].end, tuple(t.surface for t in toks)
+
+
+def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence) -> list[Hit]:
+    """Every hit of the given rules in one sentence (at most one per rule)."""
+    toks = tokens(sentence.text, rs.spelling)
+    if not toks:
+        return []
+    clauses = _clauses(sentence.text, toks, rs.clause_breaks)
+    hits: list[Hit] = []
+    for rule in rules:
+        hit = _scan_rule(rs, rule, sentence, toks, clauses)
+        if hit:
+            hits.append(hit)
+    return hits
+
+
+def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, toks: list[Token], clauses: list[list[Token]]) -> Hit | None:
+    found: Hit | None = None
+    for clause in clauses:
+        for seq, starts in zip(rule.compiled, rule.starts):
+            used = search(seq, clause, starts)
+            if used is None:
+                continue
+            start, end, words = _span(clause, used)
+            missing = [p for p, c in zip(rule.also, rule.compiled_also) if search(c, toks) is None]
+            if missing:
+                continue  # not a match: the sentence lacks something the rule also needs
+            for p, c in zip(rule.unless, rule.compiled_unless):
+                u = search(c, toks)
+                if u is not None:
+                    said = " ".join(toks[i].surface for i in u)
+                    return Hit(rule, sentence, "excepted", words,
+                               f"set aside: the sentence also says {said!r} (unless: {p})", start, end)
+            if rule.negatable:
+                neg = _negator(rs, clause, used)
+                if neg is not None:
+                    found = found or Hit(rule, sentence, "negated", words,
+                                         f"set aside: negated by {neg.surface!r} in the same clause", start, end)
+                    continue
+            return Hit(rule, sentence, "matched", words, rule.explanation, start, end)
+    return found
+
+
+def scan(rs: RuleSet, sentences: list[Sentence], requirement: str | None = None) -> list[Hit]:
+    """All hits of the rule set (or one requirement's rules) in reading order."""
+    rules = [r for r in rs.rules if requirement is None or r.requirement == requirement]
+    text_rules = [r for r in rules]
+    out: list[Hit] = []
+    for s in sentences:
+        out.extend(scan_sentence(rs, text_rules, s))
+    return out

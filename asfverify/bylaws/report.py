@@ -1,0 +1,125 @@
+"""Assess one set of bylaws documents: sentences -> hits -> decisions -> results with evidence and trace."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..verifier import EXCERPT_MAX, Evidence, Result
+from .decide import Decision, decide
+from .engine import Hit, scan_sentence
+from .rules import Rule, RuleSet
+from .text import Sentence, sentences
+
+MAX_TRACE_HITS_PER_RULE = 5
+
+
+def document_sentences(pages: Sequence[str], sha256: str) -> list[Sentence]:
+    """Sentences of one document (thin wrapper kept for the benchmark and tests)."""
+    return sentences(list(pages), sha256)
+
+
+def manifest_sentence(name: str, legal_form: str | None) -> Sentence:
+    """The organisation's name and legal form as a pseudo-sentence (page 0) for manifest rules."""
+    return Sentence(text=f"{name}. {legal_form or ''}".strip(), page=0, section="application.toml", document="")
+
+
+def _evidence(hit: Hit) -> Evidence:
+    return Evidence(
+        document=hit.sentence.document or None,
+        page=hit.sentence.page or None,
+        excerpt=hit.excerpt(),
+        rule=hit.rule.id,
+        matched=hit.words,
+        note=hit.sentence.section,
+    )
+
+
+def _trace_entry(rule: Rule, hit: Hit | None) -> dict[str, Any]:
+    if hit is None:
+        return {"rule": rule.id, "requirement": rule.requirement, "matched": False, "page": None, "excerpt": "",
+                "words": [], "effect": "none",
+                "why": f"no sentence matched ({' / '.join(rule.patterns)})"[:EXCERPT_MAX]}
+    return {
+        "rule": rule.id,
+        "requirement": rule.requirement,
+        "matched": hit.counted,
+        "page": hit.sentence.page or None,
+        "section": hit.sentence.section,
+        "excerpt": hit.excerpt(),
+        "words": list(hit.words),
+        "effect": rule.effect if hit.counted else "none",
+        "why": hit.why if hit.counted else f"{hit.why} — {rule.explanation}",
+    }
+
+
+def trace(rules: list[Rule], hits: list[Hit], decision: Decision) -> list[dict[str, Any]]:
+    """Every rule tried (one entry per hit, a few per rule at most), then the decision and why."""
+    out: list[dict[str, Any]] = []
+    for rule in rules:
+        mine = [h for h in hits if h.rule.id == rule.id]
+        if not mine:
+            out.append(_trace_entry(rule, None))
+        for h in mine[:MAX_TRACE_HITS_PER_RULE]:
+            out.append(_trace_entry(rule, h))
+    out.append({"rule": "decision", "requirement": rules[0].requirement if rules else "", "matched": True,
+                "page": None, "excerpt": "", "words": [], "effect": decision.outcome, "why": decision.why})
+    return out
+
+
+def _summary(requirement: str, decision: Decision) -> str:
+    text = f"{requirement} {decision.why}"
+    return text if text.endswith(".") else text + "."
+
+
+def assess(
+    rs: RuleSet,
+    docs: Sequence[tuple[str, Sequence[str], Sequence[int]]],
+    manifest: Sentence | None = None,
+    requirements: Sequence[str] | None = None,
+) -> list[Result]:
+    """Results for the requirements, from (sha256, pages, pages without text) of each document."""
+    reqs = list(requirements or rs.requirements)
+    all_sentences = [s for sha, pages, _ in docs for s in document_sentences(pages, sha)]
+    rules_by_req = {r: rs.for_requirement(r) for r in reqs}
+    active = [rule for r in reqs for rule in rules_by_req[r]]
+    hits: list[Hit] = []
+    for s in all_sentences:
+        hits.extend(scan_sentence(rs, active, s))
+    if manifest is not None:
+        hits.extend(scan_sentence(rs, [r for r in active if r.manifest], manifest))
+    unread = [(sha, list(missing), len(pages)) for sha, pages, missing in docs if missing]
+    results = []
+    for req in reqs:
+        rules = rules_by_req[req]
+        mine = [h for h in hits if h.rule.requirement == req]
+        decision = decide(rs.requirements[req], rules, mine)
+        # An explicit fail stands whatever the unread pages say; anything else needs a human.
+        if unread and not (decision.outcome == "fail" and decision.deciding):
+            decision = _unread(decision, unread, bool(all_sentences))
+        evidence = [_evidence(h) for h in decision.deciding]
+        if not evidence:
+            evidence = [Evidence(document=sha, page=None, excerpt="", note=f"no rule of {req} matched in {len(p)} page(s)")
+                        for sha, p, _ in docs]
+        if unread:
+            evidence += [Evidence(document=sha, page=pg, excerpt="", note="no text layer") for sha, miss, _ in unread
+                         for pg in miss[:5]]
+        results.append(Result(
+            requirement=req,
+            outcome=decision.outcome,
+            summary=_summary(req, decision),
+            evidence=evidence,
+            metrics={"sentences": len(all_sentences), "rules": len(rules)},
+            trace=trace(rules, mine, decision),
+        ))
+    return results
+
+
+def _unread(decision: Decision, unread: list[tuple[str, list[int], int]], any_text: bool) -> Decision:
+    """Without a text layer the machine cannot know what the pages say: a human reads them."""
+    pages = sum(len(m) for _, m, _ in unread)
+    if not any_text:
+        why = "cannot be read: the document has no text layer (scanned?), a certifier must read it"
+    else:
+        why = (f"needs review: {pages} page(s) have no text layer (scanned?), so what they say is unknown; "
+               f"on the text there is: {decision.outcome} — {decision.why}")
+    return Decision("review", why, decision.deciding)

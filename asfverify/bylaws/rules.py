@@ -1,0 +1,196 @@
+"""The bylaws rule file: loading, validation and compiled rules."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from .patterns import Compiler, PatternError, Sequence_, WordTest, first_words
+
+EFFECTS = ("pass", "fail", "review", "doubt", "none")
+OUTCOMES = ("pass", "fail", "review")
+_RULE_KEYS = {"id", "requirement", "effect", "patterns", "also", "unless", "facts", "explanation", "gap",
+              "negatable", "manifest"}
+_REQ_KEYS = {"needs", "default", "default_why", "partial_why", "pass_why"}
+
+
+class RuleFileError(ValueError):
+    """The rule file is invalid; the message names the rule and the key."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """How one requirement's outcome follows from its rules' matches."""
+
+    id: str
+    needs: tuple[str, ...]  # facts pass rules must establish together
+    default: str  # the outcome when no rule decides
+    default_why: str
+    partial_why: str
+    pass_why: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: where a match counts, what it means and why."""
+
+    id: str
+    requirement: str
+    effect: str
+    patterns: tuple[str, ...]
+    also: tuple[str, ...]
+    unless: tuple[str, ...]
+    facts: tuple[str, ...]
+    explanation: str
+    negatable: bool
+    manifest: bool
+    compiled: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
+    starts: tuple[tuple[WordTest, ...], ...] = field(repr=False, compare=False, default=())
+    compiled_also: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
+    compiled_unless: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A loaded rule file."""
+
+    version: str
+    rules: tuple[Rule, ...]
+    requirements: Mapping[str, Requirement]
+    spelling: Mapping[str, str]
+    negators: tuple[WordTest, ...]
+    relative: frozenset[str]  # words opening a relative clause ("som"): negation after them is local
+    clause_breaks: frozenset[str]  # words that start a new clause ("men")
+    source: str
+
+    def for_requirement(self, requirement: str) -> list[Rule]:
+        """The rules of one requirement, in file order."""
+        return [r for r in self.rules if r.requirement == requirement]
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleFileError(f"{where}: expected a string or a list of strings")
+    return tuple(value)
+
+
+def _flat_words(seq: Sequence_) -> list[WordTest]:
+    out: list[WordTest] = []
+    for slot in seq.slots:
+        for alt in slot.alternatives:
+            out.extend([alt] if isinstance(alt, WordTest) else _flat_words(alt))
+    return out
+
+
+def parse(data: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
+    """Validate and compile a parsed rule file."""
+    settings = data.get("settings", {})
+    gap = int(settings.get("gap", 3))
+    class_gap = int(settings.get("class_gap", 2))
+    classes = {k: _strings(v, f"classes.{k}") for k, v in data.get("classes", {}).items()}
+    compiler = Compiler(classes, class_gap)
+    neg_class = settings.get("negation_class", "NEG")
+    try:
+        negators = tuple(_flat_words(compiler.compile(f"@{neg_class}", 0)))
+    except PatternError as exc:
+        raise RuleFileError(f"settings.negation_class: {exc}") from None
+    requirements: dict[str, Requirement] = {}
+    for rid, cfg in data.get("requirements", {}).items():
+        unknown = set(cfg) - _REQ_KEYS
+        if unknown:
+            raise RuleFileError(f"requirements.{rid}: unknown key {sorted(unknown)[0]!r}")
+        default = cfg.get("default", "review")
+        if default not in OUTCOMES:
+            raise RuleFileError(f"requirements.{rid}.default: must be one of {', '.join(OUTCOMES)}")
+        requirements[rid] = Requirement(
+            rid, _strings(cfg.get("needs", []), f"requirements.{rid}.needs"), default,
+            cfg.get("default_why", "no rule decided"), cfg.get("partial_why", "only part of what a pass needs was found"),
+            cfg.get("pass_why", "the rules that pass it matched"),
+        )
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(data.get("rules", []), start=1):
+        rid = raw.get("id")
+        where = f"rule {rid or '#' + str(n)}"
+        if not rid or not isinstance(rid, str):
+            raise RuleFileError(f"{where}: missing id")
+        if rid in seen:
+            raise RuleFileError(f"{where}: duplicate id")
+        seen.add(rid)
+        unknown = set(raw) - _RULE_KEYS
+        if unknown:
+            raise RuleFileError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        req = raw.get("requirement")
+        if req not in requirements:
+            raise RuleFileError(f"{where}: requirement {req!r} has no [requirements] entry")
+        effect = raw.get("effect")
+        if effect not in EFFECTS:
+            raise RuleFileError(f"{where}: effect must be one of {', '.join(EFFECTS)}")
+        patterns = _strings(raw.get("patterns", []), f"{where}.patterns")
+        if not patterns:
+            raise RuleFileError(f"{where}: needs at least one pattern")
+        if not raw.get("explanation"):
+            raise RuleFileError(f"{where}: needs an explanation")
+        rgap = int(raw.get("gap", gap))
+        try:
+            compiled = tuple(compiler.compile(p, rgap) for p in patterns)
+            also = _strings(raw.get("also", []), f"{where}.also")
+            unless = _strings(raw.get("unless", []), f"{where}.unless")
+            compiled_also = tuple(compiler.compile(p, rgap) for p in also)
+            compiled_unless = tuple(compiler.compile(p, gap) for p in unless)
+        except PatternError as exc:
+            raise RuleFileError(f"{where}: {exc}") from None
+        # A rule that names negation itself ("får inte ske") states its own polarity.
+        names_negation = any(f"@{neg_class}" in p for p in patterns)
+        facts = _strings(raw.get("facts", [rid]), f"{where}.facts")
+        rules.append(Rule(
+            rid, req, effect, patterns, also, unless, facts, raw["explanation"].strip(),
+            bool(raw.get("negatable", not names_negation)), bool(raw.get("manifest", False)),
+            compiled, tuple(tuple(first_words(c)) for c in compiled), compiled_also, compiled_unless,
+        ))
+    for req in requirements.values():
+        established = {f for r in rules if r.requirement == req.id and r.effect == "pass" for f in r.facts}
+        missing = [f for f in req.needs if f not in established]
+        if missing:
+            raise RuleFileError(f"requirements.{req.id}.needs: no pass rule establishes {missing[0]!r}")
+    return RuleSet(
+        version=str(data.get("version", "0")),
+        rules=tuple(rules),
+        requirements=requirements,
+        spelling={k.casefold(): v.casefold() for k, v in data.get("spelling", {}).items()},
+        negators=negators,
+        relative=frozenset(w.casefold() for w in settings.get("relative_words", ["som"])),
+        clause_breaks=frozenset(w.casefold() for w in settings.get("clause_breaks", ["men"])),
+        source=source,
+    )
+
+
+def load(path: str | Path | None = None) -> RuleSet:
+    """Load a rule file (default: the one shipped in the package)."""
+    if path is None:
+        text = resources.files("asfverify").joinpath("data", "bylaws-rules.toml").read_text(encoding="utf-8")
+        source = "asfverify/data/bylaws-rules.toml"
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+        source = str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(f"{source}: {exc}") from None
+    return parse(data, source)
+
+
+_DEFAULT: RuleSet | None = None
+
+
+def default_rules() -> RuleSet:
+    """The shipped rule set, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load()
+    return _DEFAULT

@@ -1,0 +1,167 @@
+"""Turn per-page PDF text into clean sentences: no page furniture, no hyphenation, sections known."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# Lines that are only a page number: "3", "- 3 -", "1 (2)", "Sida 1 av 2", "sid. 4/9".
+_PAGE_NUMBER = re.compile(
+    r"^\s*[-–(]?\s*(?:sida|sid\.?|page|s\.)?\s*\d{1,3}\s*(?:(?:av|/|of)\s*\d{1,3}|\(\s*\d{1,3}\s*\))?\s*[-–)]?\s*$",
+    re.IGNORECASE,
+)
+# Section headings: "§ 2 Ändamål", "2 § Ändamål", "Paragraf 2 – Ändamål", "§2."
+_SECTION = re.compile(r"^\s*(?:§\s*(\d+\s?[a-z]?)|(\d+\s?[a-z]?)\s*§|paragraf\s+(\d+\s?[a-z]?))(?![\w])\s*[.:–-]?\s*", re.IGNORECASE)
+# A numbered list item ("1. Val av ordförande") starts a new unit but is not a section.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}|[a-h])[.)]\s+\S")
+# Characters PDF text layers use for a soft (discretionary) hyphen.
+_SOFT_HYPHENS = "\u00ad\x02\ufffe"
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "t.ex", "bl.a", "org.nr", "kap", "ek", "för", "nr", "jfr", "resp", "ca", "m.m", "o.d", "dvs", "d.v.s",
+    "s.k", "p", "st", "mom", "f.d", "fr.o.m", "t.o.m", "enl", "inkl", "exkl", "ang", "avd", "prop", "sfs",
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document, with where it came from."""
+
+    text: str
+    page: int  # 1-based page where the sentence starts
+    section: str  # the heading it falls under, e.g. "§ 12 Vinstdisposition" ("" before the first)
+    document: str = ""  # the document's sha256
+
+
+def _key(line: str) -> str:
+    """A header/footer comparison key: case-folded, digits and whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.casefold())).strip()
+
+
+def strip_page_furniture(pages: list[str]) -> list[list[str]]:
+    """Split pages into lines and drop page numbers and headers/footers repeated across pages."""
+    split = [[ln.strip() for ln in re.split(r"\r\n|\r|\n", page)] for page in pages]
+    split = [[ln for ln in lines if ln] for lines in split]
+    edge: Counter[str] = Counter()
+    for lines in split:
+        # The first and last two lines of a page are where running heads and feet live.
+        edge.update({_key(ln) for ln in lines[:2] + lines[-2:]})
+    needed = max(2, (len(pages) + 1) // 2)
+    repeated = {k for k, n in edge.items() if n >= needed} if len(pages) > 1 else set()
+    out: list[list[str]] = []
+    for lines in split:
+        keep = []
+        last = len(lines) - 1
+        for i, ln in enumerate(lines):
+            at_edge = i < 2 or i > last - 2
+            if at_edge and (_PAGE_NUMBER.match(ln) or _key(ln) in repeated):
+                continue
+            keep.append(ln)
+        out.append(keep)
+    return out
+
+
+def _is_heading(line: str) -> bool:
+    """An upper-case heading line such as "ÄNDAMÅL" or "§ 4 MEDLEMSKAP"."""
+    letters = [c for c in line if c.isalpha()]
+    return 2 <= len(letters) and len(line) <= 60 and all(c.isupper() for c in letters)
+
+
+def _join(current: str, line: str) -> str:
+    """Append a line to running text, undoing end-of-line hyphenation."""
+    if not current:
+        return line
+    if current[-1] in _SOFT_HYPHENS:
+        return current[:-1] + line
+    # "arbets-\nmarknaden" -> "arbetsmarknaden"; keep "flytt- och" and "IT-\nKonsult".
+    if current.endswith("-") and len(current) > 1 and current[-2].isalpha() and line[:1].islower():
+        if not line.startswith(("och ", "eller ", "samt ")):
+            return current[:-1] + line
+    return current + " " + line
+
+
+@dataclass
+class _Unit:
+    text: str
+    page: int
+    section: str
+    breaks: list[tuple[int, int]]  # (offset in text, page) where a later page begins
+
+
+def _units(pages: list[list[str]]) -> list[_Unit]:
+    """Group lines into paragraphs/headings/list items, carrying page and section."""
+    units: list[_Unit] = []
+    cur: _Unit | None = None
+    section = ""
+    for pno, lines in enumerate(pages, start=1):
+        for ln in lines:
+            ln = ln.replace("\u00a0", " ")
+            sec = _SECTION.match(ln)
+            heading = sec is not None or _is_heading(ln)
+            if heading or _LIST_ITEM.match(ln):
+                if cur:
+                    units.append(cur)
+                    cur = None
+            if sec:
+                number = next(g for g in sec.groups() if g)
+                title = re.split(r"(?<=[a-zåäö])[.:]\s|\s{2,}", ln[sec.end():], maxsplit=1)[0][:60].strip()
+                section = f"§ {number.replace(' ', '')} {title}".strip()
+                rest = ln[sec.end():]
+                if len(rest) > 60:
+                    # A heading line that goes on into body text ("§ 2 Ändamål. Föreningen ska …").
+                    cur = _Unit(ln, pno, section, [])
+                else:
+                    units.append(_Unit(ln, pno, section, []))
+                continue
+            if heading:
+                if not section or not section.startswith("§"):
+                    section = ln.strip()
+                units.append(_Unit(ln, pno, section, []))
+                continue
+            if cur is None:
+                cur = _Unit(ln, pno, section, [])
+            else:
+                if pno != (cur.breaks[-1][1] if cur.breaks else cur.page):
+                    cur.breaks.append((len(cur.text) + 1, pno))
+                cur.text = _join(cur.text, ln)
+        # A paragraph continues over a page break only mid-sentence.
+        if cur and cur.text.rstrip().endswith((".", "!", "?", ":")):
+            units.append(cur)
+            cur = None
+    if cur:
+        units.append(cur)
+    return units
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'«(§]?[A-ZÅÄÖÉÜ0-9])")
+
+
+def _split_sentences(text: str) -> list[tuple[int, str]]:
+    """Split at sentence ends, not after common abbreviations; returns (offset, sentence)."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start:m.start()].rsplit(None, 1)
+        word = before[-1].casefold().rstrip(".") if before else ""
+        if word in _ABBREVIATIONS or text[start:m.start()].strip().isdigit():
+            continue
+        out.append((start, text[start:m.start() + 1].strip()))
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append((start, tail))
+    return out
+
+
+def sentences(pages: list[str], document: str = "") -> list[Sentence]:
+    """Sentences of a document in reading order, each with its page and section."""
+    out: list[Sentence] = []
+    for unit in _units(strip_page_furniture(pages)):
+        for offset, text in _split_sentences(unit.text):
+            page = unit.page
+            for at, p in unit.breaks:
+                if offset >= at:
+                    page = p
+            out.append(Sentence(text=text, page=page, section=unit.section, document=document))
+    return out
