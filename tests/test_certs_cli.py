@@ -197,7 +197,7 @@ def test_bad_input_for_workspace_commands(ws, args, message, monkeypatch, tmp_pa
     before = _ledger_size(ws)
     result = CliRunner().invoke(cli, ["-w", str(ws), *args])
     assert result.exit_code == 2, result.output
-    assert message in result.output
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
     assert _ledger_size(ws) == before
 
 

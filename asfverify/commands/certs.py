@@ -41,7 +41,7 @@ def _write(path: str | None, text: str) -> None:
 @click.command()
 @click.argument("run_id", metavar="RUN")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the certificate here (default: stdout).")
-@click.option("--valid-days", type=click.IntRange(1, 3660), default=730, show_default=True,
+@click.option("--valid-days", type=int, default=730, show_default=True,
               help="Days the certificate is valid (default two years).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the one-page printable HTML certificate.")
 def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None) -> None:
@@ -59,6 +59,10 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
     from ..cli import workspace_from
     from ..certs.issue import issue_certificate
 
+    from ..errors import BadInput
+
+    if not 1 <= valid_days <= 3660:
+        raise BadInput(f"--valid-days {valid_days}: must be between 1 and 3660")
     ws = workspace_from(click.get_current_context())
     _check_output(output, "-o")
     _check_output(html_path, "--html")
