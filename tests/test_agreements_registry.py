@@ -292,3 +292,29 @@ def test_cli_bad_file_exits_2_with_one_line_and_writes_nothing(ws, tmp_path) -> 
 def test_cli_bad_arguments_exit_2(ws, args: list[str], message: str) -> None:
     result = invoke(ws, *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_cli_lookup_with_plugin_sources(ws) -> None:
+    (ws.plugins_dir / "union_search.py").write_text(
+        "from asfverify import hookimpl\n"
+        "class Search:\n"
+        "    name = 'union-search'\n"
+        "    def lookup(self, org_number, date):\n"
+        "        return [{'org_number': org_number, 'counterparty': 'Kommunal', 'agreement': 'ASF-avtalet',\n"
+        "                 'kind': 'hängavtal', 'valid_from': '2021-01-01'}]\n"
+        "class Broken:\n"
+        "    name = 'broken'\n"
+        "    def lookup(self, org_number, date):\n"
+        "        raise TimeoutError('no answer')\n"
+        "@hookimpl\n"
+        "def register_agreement_sources(register):\n"
+        "    register(Search())\n"
+        "    register(Broken())\n",
+        encoding="utf-8",
+    )
+    assert invoke(ws, "lookup", "769612-3459").exit_code == 1  # the registry alone knows nothing
+    result = invoke(ws, "lookup", "769612-3459", "--sources", "--date", "2026-10-31", "--json")
+    assert result.exit_code == 0, result.output
+    (hit,) = json.loads(result.stdout)
+    assert hit["source"] == "union-search" and hit["counterparty"] == "Kommunal"
+    assert "Warning: agreement source broken failed: TimeoutError: no answer" in result.stderr

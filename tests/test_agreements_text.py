@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from asfverify.agreements.orgnumbers import find_org_numbers, normalise, redact_personal_numbers, why_invalid
-from asfverify.agreements.parties import default_parties, load_parties
+from asfverify.agreements.parties import default_parties, load_parties, workspace_parties
 from asfverify.errors import BadInput
 
 
@@ -91,7 +92,7 @@ def test_agreement_wording_and_the_asf_agreement() -> None:
     assert parties.asf_agreement("Detaljhandelsavtalet") is None
 
 
-def test_an_extended_parties_file_is_data_only(tmp_path: Path) -> None:
+def test_a_certifiers_parties_file_extends_the_packaged_one(tmp_path: Path) -> None:
     path = tmp_path / "parties.toml"
     path.write_text(
         '[[union]]\nname = "Musikerförbundet"\naliases = ["Svenska Musikerförbundet"]\n'
@@ -100,7 +101,11 @@ def test_an_extended_parties_file_is_data_only(tmp_path: Path) -> None:
     )
     parties = load_parties(path)
     assert [m.party.name for m in parties.find_parties("svenska musikerförbundet")] == ["Musikerförbundet"]
-    assert parties.agreement_terms("Musikeravtal") and not parties.agreement_terms("kollektivavtal")
+    assert parties.agreement_terms("Musikeravtal") and parties.agreement_terms("kollektivavtal")
+    assert parties.by_name("Fremia") is not None
+    ws = SimpleNamespace(root=tmp_path, config={"agreements": {"parties": "parties.toml"}})
+    assert workspace_parties(ws).by_name("Svenska Musikerförbundet").name == "Musikerförbundet"
+    assert workspace_parties(None) is default_parties()
 
 
 def test_a_broken_parties_file_is_bad_input(tmp_path: Path) -> None:

@@ -250,6 +250,15 @@ def test_without_a_workspace_only_documents_count(ws, tmp_path) -> None:
     assert verify(pkg, None).outcome == "review"
 
 
+def test_workspace_parties_file_extends_what_counts_as_an_agreement(ws, tmp_path) -> None:
+    text = f"Intyg: Vägen Framåt ekonomisk förening, {ORG}, omfattas av Scenavtalet."
+    assert verify(package(tmp_path, {"intyg.pdf": [text]}), ws).outcome == "review"  # applicant only
+    (ws.root / "parties.toml").write_text('[terms]\nagreement = ["scenavtal\\\\w*"]\n', encoding="utf-8")
+    ws.config["agreements"] = {"parties": "parties.toml"}
+    result = verify(package(tmp_path, {"intyg.pdf": [text]}, name="again"), ws)
+    assert result.outcome == "review" and "and a collective agreement" in result.summary
+
+
 # ---------------------------------------------------------------- agreement sources
 
 

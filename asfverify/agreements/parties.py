@@ -125,17 +125,49 @@ def _matches(pattern: re.Pattern[str] | None, text: str) -> list[Match]:
 
 
 def load_parties(path: Path | None = None) -> Parties:
-    """Load the parties file: the packaged one, or `path` (a certifier's extended copy)."""
+    """The packaged parties, extended by a certifier's file at `path` (same layout; its entries are added)."""
     if path is None:
         return default_parties()
     try:
-        return Parties(tomllib.loads(Path(path).read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, re.error) as exc:
+        extra = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return Parties(merge(_packaged(), extra))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, re.error) as exc:
         raise BadInput(f"{path}: not a usable agreement-parties file: {exc}") from None
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Parties data with `extra`'s parties and terms added to `base`'s; extra's asf_agreement wins."""
+    out = {
+        "employer": [*base.get("employer", ()), *extra.get("employer", ())],
+        "union": [*base.get("union", ()), *extra.get("union", ())],
+        "terms": {
+            key: [*base.get("terms", {}).get(key, ()), *extra.get("terms", {}).get(key, ())]
+            for key in {*base.get("terms", {}), *extra.get("terms", {})}
+        },
+        "asf_agreement": {**base.get("asf_agreement", {}), **extra.get("asf_agreement", {})},
+    }
+    return out
+
+
+def _packaged() -> dict[str, Any]:
+    text = resources.files("asfverify").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 @lru_cache(maxsize=1)
 def default_parties() -> Parties:
     """The packaged parties file (parsed once per process)."""
-    text = resources.files("asfverify").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
-    return Parties(tomllib.loads(text))
+    return Parties(_packaged())
+
+
+def workspace_parties(workspace: Any) -> Parties:
+    """The parties for a workspace: packaged, plus the file its asfverify.toml names under [agreements] parties."""
+    name = (getattr(workspace, "config", None) or {}).get("agreements", {}).get("parties") if workspace else None
+    if not name:
+        return default_parties()
+    return _cached_load(str(Path(workspace.root) / name))
+
+
+@lru_cache(maxsize=8)
+def _cached_load(path: str) -> Parties:
+    return load_parties(Path(path))

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Sequence
 
 from ..agreements.model import Agreement
 from ..agreements.orgnumbers import find_org_numbers, normalise, redact_personal_numbers
-from ..agreements.parties import Parties, default_parties
+from ..agreements.parties import Parties, default_parties, workspace_parties
 from ..agreements.sources import Findings, find_agreements
 from ..errors import DocumentError
 from ..verifier import Application, BaseVerifier, Context, Document, Evidence, Result, excerpt
@@ -49,24 +49,26 @@ class AgreementVerifier(BaseVerifier):
 
     def __init__(self, extra_sources: Sequence[Any] = (), parties: Parties | None = None):
         self.extra_sources = tuple(extra_sources)
-        self.parties = parties or default_parties()
+        self.parties = parties
 
     def verify(self, application: Application, context: Context) -> Iterable[Result]:
+        # A workspace may extend the recognised parties ([agreements] parties = "file.toml").
+        known = self.parties or workspace_parties(getattr(context, "workspace", None))
         org = normalise(application.organisation.org_number) or application.organisation.org_number
         day = application.reference_date
         findings = find_agreements(org, day, context, self.extra_sources)
         documents = list(application.documents_of(*self.document_kinds))
         valid = [a for a in findings.agreements if a.valid_on(day)]
-        readings = self._read_all(documents, org, strict=not valid)
-        return [self._decide(org, day, findings, valid, readings)]
+        readings = self._read_all(documents, org, known, strict=not valid)
+        return [self._decide(org, day, findings, valid, readings, known)]
 
     # ------------------------------------------------------------ reading documents
 
-    def _read_all(self, documents: list[Document], org: str, *, strict: bool) -> list[Reading]:
+    def _read_all(self, documents: list[Document], org: str, known: Parties, *, strict: bool) -> list[Reading]:
         readings = []
         for doc in documents:
             try:
-                readings.append(self.read(doc, org))
+                readings.append(self.read(doc, org, known))
             except DocumentError:
                 if strict:  # nothing else decides: the host reports the unreadable document as an error
                     raise
@@ -75,8 +77,9 @@ class AgreementVerifier(BaseVerifier):
                     raise DocumentError(f"{doc.path}: cannot read: {exc}") from exc
         return readings
 
-    def read(self, doc: Document, org: str) -> Reading:
+    def read(self, doc: Document, org: str, known: Parties | None = None) -> Reading:
         """Classify one agreement document against the applicant's org number."""
+        known = known or self.parties or default_parties()
         pages = doc.pages()
         if not any(p.strip() for p in pages):
             return Reading(doc, NO_TEXT, [Evidence(doc.sha256, 1, "", rule="no-text", note="no text layer; read it by hand")])
@@ -84,7 +87,7 @@ class AgreementVerifier(BaseVerifier):
         others: list[str] = []
         other_evidence: list[Evidence] = []
         terms: list[Evidence] = []
-        parties: list[str] = []
+        named: list[str] = []
         asf = agreement_term = membership = False
         for number, text in enumerate(pages, start=1):
             for found in find_org_numbers(text):
@@ -94,19 +97,19 @@ class AgreementVerifier(BaseVerifier):
                     others.append(found.number)
                     if not other_evidence:
                         other_evidence.append(self._evidence(doc, number, text, found.start, found.end, "other-org-number", (found.number,)))
-            for match in self.parties.find_parties(text):
-                if match.party and match.party.name not in parties:
-                    parties.append(match.party.name)
-            asf_hit = self.parties.asf_agreement(text)
-            agreement_terms = self.parties.agreement_terms(text)
-            membership_terms = self.parties.membership_terms(text)
+            for match in known.find_parties(text):
+                if match.party and match.party.name not in named:
+                    named.append(match.party.name)
+            asf_hit = known.asf_agreement(text)
+            agreement_terms = known.agreement_terms(text)
+            membership_terms = known.membership_terms(text)
             asf = asf or asf_hit is not None
             agreement_term = agreement_term or bool(agreement_terms)
             membership = membership or bool(membership_terms)
             first = ([asf_hit] if asf_hit else []) or agreement_terms or membership_terms
             if first and not terms:
                 terms.append(self._evidence(doc, number, text, first[0].start, first[0].end, "agreement-wording", (" ".join(first[0].text.split()),)))
-        employer_named = any(p.kind == "employer" and p.name in parties for p in self.parties.parties)
+        employer_named = any(p.kind == "employer" and p.name in named for p in known.parties)
         # Membership wording counts only with a recognised employer organisation (not e.g. a union member card).
         agreement = asf or agreement_term or (membership and employer_named)
         if applicant:
@@ -121,7 +124,7 @@ class AgreementVerifier(BaseVerifier):
         else:
             status = NOTHING
             evidence = [Evidence(doc.sha256, None, "", rule="no-agreement-wording")]
-        return Reading(doc, status, evidence, others, parties, asf)
+        return Reading(doc, status, evidence, others, named, asf)
 
     @staticmethod
     def _evidence(doc: Document, page: int, text: str, start: int, end: int, rule: str, matched: tuple[str, ...]) -> Evidence:
@@ -130,11 +133,17 @@ class AgreementVerifier(BaseVerifier):
     # ------------------------------------------------------------ deciding
 
     def _decide(
-        self, org: str, day: dt.date, findings: Findings, valid: list[Agreement], readings: list[Reading]
+        self,
+        org: str,
+        day: dt.date,
+        findings: Findings,
+        valid: list[Agreement],
+        readings: list[Reading],
+        known: Parties,
     ) -> Result:
         trace = self._trace(findings, valid, readings, day)
-        asf = any(self._is_asf(a) for a in valid) or any(r.asf for r in readings if r.status == CANDIDATE)
-        asf_note = f" — the {self.parties.asf_agreement_name}" if asf else ""
+        asf = any(self._is_asf(a, known) for a in valid) or any(r.asf for r in readings if r.status == CANDIDATE)
+        asf_note = f" — the {known.asf_agreement_name}" if asf else ""
         metrics = {
             "agreements_found": len(findings.agreements),
             "valid_on_reference_date": len(valid),
@@ -144,7 +153,7 @@ class AgreementVerifier(BaseVerifier):
             best = valid[0]
             evidence = [self._agreement_evidence(a) for a in valid]
             evidence += [e for r in readings if r.status == CANDIDATE for e in r.evidence]
-            summary = f"{self._describe(best)} is in force on {day.isoformat()} (source: {best.source}){asf_note}."
+            summary = f"{self._describe(best, known)} is in force on {day.isoformat()} (source: {best.source}){asf_note}."
             return Result(REQUIREMENT, "pass", summary, evidence, metrics, trace)
 
         expired = sorted((a for a in findings.agreements if a.expired_before(day)), key=lambda a: a.valid_to or day)
@@ -161,7 +170,7 @@ class AgreementVerifier(BaseVerifier):
                 NO_TEXT: "The agreement document has no text layer; read it by hand",
             }[reading.status]
             if expired:
-                summary += f"; the {self._describe(expired[-1]).lower()} ended {expired[-1].valid_to.isoformat()}"
+                summary += f"; the {self._describe(expired[-1], known).lower()} ended {expired[-1].valid_to.isoformat()}"
             evidence = [e for r in human for e in r.evidence] + [self._agreement_evidence(a) for a in expired + future]
             return Result(REQUIREMENT, "review", summary + asf_note + ".", evidence, metrics, trace)
 
@@ -182,11 +191,11 @@ class AgreementVerifier(BaseVerifier):
         elif expired:
             last = expired[-1]
             summary = (
-                f"The {self._describe(last).lower()} ended {last.valid_to.isoformat()}, before the reference date"
+                f"The {self._describe(last, known).lower()} ended {last.valid_to.isoformat()}, before the reference date"
                 f" {day.isoformat()}, and there is no newer evidence"
             )
         elif future:
-            summary = f"The {self._describe(future[0]).lower()} starts {future[0].valid_from.isoformat()}, after the reference date {day.isoformat()}"
+            summary = f"The {self._describe(future[0], known).lower()} starts {future[0].valid_from.isoformat()}, after the reference date {day.isoformat()}"
         elif readings:
             summary = "The agreement document shows no collective agreement and there is no registry entry"
             evidence = [e for r in readings for e in r.evidence]
@@ -194,11 +203,13 @@ class AgreementVerifier(BaseVerifier):
             summary = f"No collective agreement: no registry entry for {org} and no agreement document"
         return Result(REQUIREMENT, "fail", summary + ".", evidence, metrics, trace)
 
-    def _is_asf(self, agreement: Agreement) -> bool:
-        return self.parties.asf_agreement(agreement.agreement) is not None
+    @staticmethod
+    def _is_asf(agreement: Agreement, known: Parties) -> bool:
+        return known.asf_agreement(agreement.agreement) is not None
 
-    def _describe(self, agreement: Agreement) -> str:
-        party = self.parties.by_name(agreement.counterparty)
+    @staticmethod
+    def _describe(agreement: Agreement, known: Parties) -> str:
+        party = known.by_name(agreement.counterparty)
         who = party.name if party else agreement.counterparty
         if agreement.kind == "hängavtal":
             return f"Hängavtal with {who}"
