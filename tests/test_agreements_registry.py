@@ -176,6 +176,17 @@ def test_a_changed_file_is_a_new_import_with_its_own_entry(ws, tmp_path) -> None
     assert state(ws) == (2, 2, 5)
 
 
+def test_concurrent_imports_of_one_file_write_it_once(ws, tmp_path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = write(tmp_path, GOOD)
+    with ThreadPoolExecutor(4) as pool:
+        reports = list(pool.map(lambda _: registry.import_file(ws, path), range(4)))
+    assert sorted(r.already_imported for r in reports) == [False, True, True, True]
+    assert state(ws) == (1, 1, 2)
+    assert open_ledger(ws).verify().ok
+
+
 def test_bad_file_changes_nothing(ws, tmp_path) -> None:
     registry.import_file(ws, write(tmp_path, GOOD, "first.csv"))
     before = state(ws)
