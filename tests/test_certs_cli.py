@@ -285,3 +285,19 @@ def test_an_independent_eddsa_jcs_2022_implementation_accepts_the_certificate(is
     forged = tmp_path / "forged.json"
     forged.write_text(json.dumps(cert, ensure_ascii=False), encoding="utf-8")
     assert subprocess.run([node, str(script), str(forged)], capture_output=True).returncode == 1
+
+
+@pytest.mark.slow
+def test_concurrent_issuances_get_distinct_status_indexes(ws, tmp_path):
+    import subprocess
+    import sys
+
+    code = "from asfverify.cli import main; main()"
+    outs = [tmp_path / f"c{i}.json" for i in range(4)]
+    procs = [subprocess.Popen([sys.executable, "-c", code, "-w", str(ws), "certify", "run0001", "-o", str(out)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for out in outs]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    indexes = {json.loads(out.read_text())["credentialStatus"]["statusListIndex"] for out in outs}
+    assert indexes == {"0", "1", "2", "3"}
+    for out in outs:
+        assert CliRunner().invoke(cli, ["verify", str(out), "--trust", str(ws / "keys" / "ledger.pub")]).exit_code == 0

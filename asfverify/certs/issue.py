@@ -63,24 +63,24 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     from ..runs import load_run
 
     ledger = _open(ws)
-    run = load_run(ledger, run_id)
-    if run.decision != "certifiable":
-        open_ids = ", ".join(run.open_requirements()) or "none recorded"
-        raise NegativeOutcome(f"run {run.run_id} is {run.decision}, not certifiable; open requirements: {open_ids}")
     signer = ledger.signer
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     valid_from, valid_until = format_time(moment), format_time(moment + timedelta(days=valid_days))
     cert_id = f"urn:uuid:{uuid.uuid4()}"
     list_url = status_list_url(ws)
     with ledger.transaction() as tx:
-        # Allocated inside the write transaction so concurrent issuances never share an index.
+        # Inside the write transaction: a review recorded meanwhile cannot slip between the check
+        # and the issuance, and concurrent issuances never share a status index.
+        run = load_run(ledger, run_id)
+        if run.decision != "certifiable":
+            open_ids = ", ".join(run.open_requirements()) or "none recorded"
+            raise NegativeOutcome(f"run {run.run_id} is {run.decision}, not certifiable; open requirements: {open_ids}")
         status_index = _next_status_index(ledger)
         credential = build_credential(
             run, cert_id=cert_id, issuer=signer.did, valid_from=valid_from, valid_until=valid_until,
             status_index=status_index, status_list_url=list_url,
         )
-        entry = certificate_entry(credential, run.run_id, status_index)
-        index = tx.append(entry)
+        index = tx.append(certificate_entry(credential, run.run_id, status_index))
     stored = ledger.get(index).entry  # as stored: the ledger adds time and actor
     sealed = attach_ledger_proof(credential, stored, ledger.tlog_proof(index))
     return sign_credential(sealed, signer.sign, signer.did, valid_from)
@@ -99,12 +99,12 @@ def revoke_certificate(ws: Any, cert_id: str, reason: str) -> int:
         raise BadInput("--reason must not be empty")
     cert_id = normalise_cert_id(cert_id)
     ledger = _open(ws)
-    if not any(e.entry.get("cert_id") == cert_id for e in _certificates(ledger)):
-        raise BadInput(f"{cert_id}: no such certificate in this ledger")
-    if any(e.entry.get("cert_id") == cert_id for e in ledger.entries(kind="revocation")):
-        raise BadInput(f"{cert_id}: already revoked")
-    receipt = ledger.append([{"kind": "revocation", "cert_id": cert_id, "reason": reason}])
-    return receipt.first
+    with ledger.transaction() as tx:  # checked and appended atomically
+        if not any(e.entry.get("cert_id") == cert_id for e in _certificates(ledger)):
+            raise BadInput(f"{cert_id}: no such certificate in this ledger")
+        if any(e.entry.get("cert_id") == cert_id for e in ledger.entries(kind="revocation")):
+            raise BadInput(f"{cert_id}: already revoked")
+        return tx.append({"kind": "revocation", "cert_id": cert_id, "reason": reason})
 
 
 def build_status_list(ws: Any, *, now: datetime | None = None) -> dict[str, Any]:
