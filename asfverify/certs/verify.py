@@ -134,7 +134,7 @@ def _validity(state: _State) -> str:
     except ValueError as exc:
         raise StepFailed(f"validity dates: {exc}") from None
     _expect(start <= end, "validUntil is before validFrom")
-    when = state.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = state.at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     _expect(state.at >= start, f"not yet valid at {when} (valid from {cert['validFrom']})")
     _expect(state.at <= end, f"expired at {when} (valid until {cert['validUntil']})")
     return f"valid from {cert['validFrom']} until {cert['validUntil']} (checked at {when})"
