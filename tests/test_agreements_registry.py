@@ -85,6 +85,7 @@ def test_parse_accepts_comma_separated_and_missing_valid_to_column() -> None:
         (";Fremia;ASF;medlemskap;2019-09-01;", "org_number"),
         ("769612-3459;;ASF;medlemskap;2019-09-01;", "counterparty is empty"),
         ("769612-3459;Fremia;;medlemskap;2019-09-01;", "agreement is empty"),
+        ("769612-3459;Fremia;AS\x00F;medlemskap;2019-09-01;", "agreement contains a control character"),
         ("769612-3459;Fremia;ASF;anställning;2019-09-01;", "kind must be medlemskap or hängavtal"),
         ("769612-3459;Fremia;ASF;medlemskap;;", "valid_from is empty"),
         ("769612-3459;Fremia;ASF;medlemskap;2019/09/01;", "valid_from is not a YYYY-MM-DD date"),
@@ -125,6 +126,7 @@ def test_many_bad_rows_name_the_first_few_and_count_the_rest() -> None:
         (("org_number;motpart;agreement;kind;valid_from\n").encode(), "unknown column 'motpart'"),
         (b"org_number;agreement;kind;valid_from\n", "lacks column 'counterparty'"),
         (b"org_number;org_number;counterparty;agreement;kind;valid_from\n", "twice"),
+        (GOOD.encode() + b'769618-4022;Fremia;"' + b"x" * 200_000, "not readable as CSV near line 4"),
     ],
 )
 def test_bad_files_are_rejected_with_one_line(data: bytes, reason: str) -> None:

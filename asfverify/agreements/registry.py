@@ -103,21 +103,24 @@ def parse_registry(data: bytes, file_name: str) -> list[Row]:
         ) from None
     if not text.strip():
         raise BadInput(f"{file_name}: empty file; expected a header {';'.join(COLUMNS)}")
-    lines = text.splitlines()
-    delimiter = _delimiter(lines[0])
+    delimiter = _delimiter(text.partition("\n")[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [_fold(h) for h in next(reader)]
-    _check_header(header, file_name)
-    index = {name: header.index(name) for name in COLUMNS if name in header}
     rows: list[Row] = []
     errors: list[tuple[int, str]] = []
-    for number, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines (e.g. a trailing one) carry nothing
-        try:
-            rows.append(_row(number, record, index, len(header)))
-        except ValueError as exc:
-            errors.append((number, str(exc)))
+    try:
+        header = [_fold(h) for h in next(reader)]
+        _check_header(header, file_name)
+        index = {name: header.index(name) for name in COLUMNS if name in header}
+        # Row numbers count records as a spreadsheet shows them: the header is row 1.
+        for number, record in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in record):
+                continue  # blank lines (e.g. a trailing one) carry nothing
+            try:
+                rows.append(_row(number, record, index, len(header)))
+            except ValueError as exc:
+                errors.append((number, str(exc)))
+    except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote running past the field limit
+        raise BadInput(f"{file_name}: not readable as CSV near line {reader.line_num}: {exc}") from None
     if errors:
         named = ", ".join(f"row {n} ({why})" for n, why in errors[:MAX_ROWS_NAMED])
         more = f" and {len(errors) - MAX_ROWS_NAMED} more" if len(errors) > MAX_ROWS_NAMED else ""
@@ -159,6 +162,8 @@ def _row(number: int, record: list[str], index: dict[str, int], width: int) -> R
     for name in ("counterparty", "agreement"):
         if not cell[name]:
             raise ValueError(f"{name} is empty")
+        if any(ch < " " for ch in cell[name]):
+            raise ValueError(f"{name} contains a control character")
     kind = _fold(cell["kind"])
     if kind == "hangavtal":
         kind = "hängavtal"
