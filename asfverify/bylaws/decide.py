@@ -47,7 +47,7 @@ def decide(req: Requirement, rules: list[Rule], hits: list[Hit]) -> Decision:
     facts = {f for h in passes for f in h.rule.facts}
     needs = req.needs or ()
     if passes and all(f in facts for f in needs):
-        chosen = _pick_for_facts(passes, needs) if needs else passes[:1]
+        chosen = _pick_for_facts(passes, needs) if needs else passes
         names = ", ".join(_where(h) for h in chosen)
         return Decision("pass", f"passes by rule {names}: {req.pass_why}", chosen)
     set_aside = _first_per_rule([h for h in hits if not h.counted and h.rule.effect == "pass"])

@@ -45,23 +45,19 @@ class Hit:
         return out[:EXCERPT_MAX]
 
 
-@dataclass(frozen=True)
-class _Clause:
-    toks: list[Token]
-
-
-def _clauses(text: str, toks: list[Token], breaks: frozenset[str]) -> list[list[Token]]:
-    """Split a sentence's tokens at ";", ": " and clause-opening words such as "men"."""
-    cuts = {m.start() for m in _CLAUSE_PUNCT.finditer(text)}
+def _clauses(rs: RuleSet, text: str, toks: list[Token]) -> list[list[Token]]:
+    """Split a sentence's tokens at ";", ": ", clause-opening words ("men") and coordinated verbs ("och ska")."""
+    cuts = sorted(m.start() for m in _CLAUSE_PUNCT.finditer(text))
     out: list[list[Token]] = [[]]
-    cut_iter = sorted(cuts)
     ci = 0
-    for tok in toks:
-        while ci < len(cut_iter) and cut_iter[ci] < tok.start:
+    for i, tok in enumerate(toks):
+        while ci < len(cuts) and cuts[ci] < tok.start:
             if out[-1]:
                 out.append([])
             ci += 1
-        if tok.surface in breaks and out[-1]:
+        nxt = toks[i + 1].surface if i + 1 < len(toks) else ""
+        coordinated = tok.surface in rs.conjunctions and nxt in rs.finite_verbs
+        if (tok.surface in rs.clause_breaks or coordinated) and out[-1]:
             out.append([])
         out[-1].append(tok)
     return [c for c in out if c]
@@ -94,7 +90,7 @@ def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence) -> list[Hi
     toks = tokens(sentence.text, rs.spelling)
     if not toks:
         return []
-    clauses = _clauses(sentence.text, toks, rs.clause_breaks)
+    clauses = _clauses(rs, sentence.text, toks)
     hits: list[Hit] = []
     for rule in rules:
         hit = _scan_rule(rs, rule, sentence, toks, clauses)
@@ -133,8 +129,7 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, toks: list[Token], c
 def scan(rs: RuleSet, sentences: list[Sentence], requirement: str | None = None) -> list[Hit]:
     """All hits of the rule set (or one requirement's rules) in reading order."""
     rules = [r for r in rs.rules if requirement is None or r.requirement == requirement]
-    text_rules = [r for r in rules]
     out: list[Hit] = []
     for s in sentences:
-        out.extend(scan_sentence(rs, text_rules, s))
+        out.extend(scan_sentence(rs, rules, s))
     return out

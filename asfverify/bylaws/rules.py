@@ -64,6 +64,8 @@ class RuleSet:
     negators: tuple[WordTest, ...]
     relative: frozenset[str]  # words opening a relative clause ("som"): negation after them is local
     clause_breaks: frozenset[str]  # words that start a new clause ("men")
+    conjunctions: frozenset[str]  # "och", "samt": start a new clause when a finite verb follows
+    finite_verbs: frozenset[str]  # "ska", "får", "är" …
     source: str
 
     def for_requirement(self, requirement: str) -> list[Rule]:
@@ -166,6 +168,8 @@ def parse(data: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
         negators=negators,
         relative=frozenset(w.casefold() for w in settings.get("relative_words", ["som"])),
         clause_breaks=frozenset(w.casefold() for w in settings.get("clause_breaks", ["men"])),
+        conjunctions=frozenset(w.casefold() for w in settings.get("conjunctions", ["och", "samt"])),
+        finite_verbs=frozenset(w.casefold() for w in settings.get("finite_verbs", ["ska", "får", "kan", "är", "har"])),
         source=source,
     )
 
