@@ -3,6 +3,11 @@
 Run: .venv/bin/python benchmarks/bench_agreements.py [--rows N] [--json]
 Each figure is the median of several repetitions; `floor` is the irreducible work for the same result
 (the same rows through csv.reader and a bare executemany; a bare indexed SELECT), `ratio` = median / floor.
+
+Measured 2026-11-27 on the shared build machine (busy with other test runs), 100,000 rows:
+  import (validate, insert, ledger entry)  1.8–2.1 s  (floor 0.6 s)   target ≤ 5 s
+  lookup one org number on a date          0.02–0.05 ms (floor 0.01–0.03 ms)   target ≤ 1 ms
+Validation is dominated by the per-row Luhn check (python-stdnum) and Python's per-row overhead.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ class Reading:
     other_numbers: list[str] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
     asf: bool = False
+    label: str = "An agreement document"  # how the summary names it: "A hängavtal", "A membership certificate"
 
 
 class AgreementVerifier(BaseVerifier):
@@ -88,7 +89,7 @@ class AgreementVerifier(BaseVerifier):
         other_evidence: list[Evidence] = []
         terms: list[Evidence] = []
         named: list[str] = []
-        asf = agreement_term = membership = False
+        asf = agreement_term = membership = hang = False
         for number, text in enumerate(pages, start=1):
             for found in find_org_numbers(text):
                 if found.number == org:
@@ -105,6 +106,7 @@ class AgreementVerifier(BaseVerifier):
             membership_terms = known.membership_terms(text)
             asf = asf or asf_hit is not None
             agreement_term = agreement_term or bool(agreement_terms)
+            hang = hang or any(t.text.casefold().startswith(("hängavtal", "hangavtal")) for t in agreement_terms)
             membership = membership or bool(membership_terms)
             first = ([asf_hit] if asf_hit else []) or agreement_terms or membership_terms
             if first and not terms:
@@ -124,7 +126,8 @@ class AgreementVerifier(BaseVerifier):
         else:
             status = NOTHING
             evidence = [Evidence(doc.sha256, None, "", rule="no-agreement-wording")]
-        return Reading(doc, status, evidence, others, named, asf)
+        label = "A hängavtal" if hang else "A membership certificate" if membership and employer_named else "An agreement document"
+        return Reading(doc, status, evidence, others, named, asf, label)
 
     @staticmethod
     def _evidence(doc: Document, page: int, text: str, start: int, end: int, rule: str, matched: tuple[str, ...]) -> Evidence:
@@ -162,7 +165,7 @@ class AgreementVerifier(BaseVerifier):
         if human:
             reading = human[0]
             summary = {
-                CANDIDATE: "An agreement document names the applicant's organisation number and a collective agreement"
+                CANDIDATE: f"{reading.label} names the applicant's organisation number and a collective agreement"
                 + (f" ({', '.join(reading.parties)})" if reading.parties else "")
                 + "; check it by hand",
                 APPLICANT_ONLY: "A document names the applicant's organisation number but no recognised collective agreement; check it by hand",
@@ -250,6 +253,6 @@ class AgreementVerifier(BaseVerifier):
                 "matched": list(first.matched),
                 "page": first.page,
                 "excerpt": first.excerpt,
-                "effect": reading.document.path,
+                "effect": f"{'review' if reading.status in NEEDS_HUMAN else 'fail'}: {reading.document.path}",
             })
         return trace
