@@ -17,6 +17,7 @@ _SECTION = re.compile(r"^\s*(?:§\s*(\d+\s?[a-z]?)|(\d+\s?[a-z]?)\s*§|paragraf\
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}|[a-h])[.)]\s+\S")
 # Characters PDF text layers use for a soft (discretionary) hyphen.
 _SOFT_HYPHENS = "\u00ad\x02\ufffe"
+_SOFT_BREAK = re.compile(f"[{_SOFT_HYPHENS}](?:\r\n|\r|\n)?")
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {
     "t.ex", "bl.a", "org.nr", "kap", "ek", "för", "nr", "jfr", "resp", "ca", "m.m", "o.d", "dvs", "d.v.s",
@@ -41,6 +42,9 @@ def _key(line: str) -> str:
 
 def strip_page_furniture(pages: list[str]) -> list[list[str]]:
     """Split pages into lines and drop page numbers and headers/footers repeated across pages."""
+    # PDFium marks a hyphen it saw at a line end as U+FFFE (or U+0002/soft hyphen), often with no line
+    # break after it: the word was split by the layout, so join it back.
+    pages = [_SOFT_BREAK.sub("", page) for page in pages]
     split = [[ln.strip() for ln in re.split(r"\r\n|\r|\n", page)] for page in pages]
     split = [[ln for ln in lines if ln] for lines in split]
     edge: Counter[str] = Counter()
