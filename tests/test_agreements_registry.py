@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asfverify import workspace
 from asfverify.agreements import registry
@@ -331,3 +333,37 @@ def test_cli_lookup_with_plugin_sources(ws) -> None:
     (hit,) = json.loads(result.stdout)
     assert hit["source"] == "union-search" and hit["counterparty"] == "Kommunal"
     assert "Warning: agreement source broken failed: TimeoutError: no answer" in result.stderr
+
+
+# ---------------------------------------------------------------- all or nothing, for any mix of rows
+
+GOOD_ROWS = [
+    "769612-3459;Fremia;ASF-avtalet;medlemskap;2019-09-01;",
+    "5567413090;Kommunal;Hängavtal;hängavtal;2020-03-01;2023-02-28",
+]
+BAD_ROWS = [
+    "769612-3458;Fremia;ASF;medlemskap;2019-09-01;",
+    "769612-3459;Fremia;ASF;okänd;2019-09-01;",
+    "769612-3459;Fremia;ASF;medlemskap;2019-09-01;2018-01-01",
+    "769612-3459;Fremia",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(GOOD_ROWS + BAD_ROWS), min_size=1, max_size=12))
+def test_any_mix_of_rows_imports_all_or_nothing(lines: list[str]) -> None:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    registry.migrations.apply(db)
+    data = (HEADER + "".join(line + "\n" for line in lines)).encode()
+    bad = [n for n, line in enumerate(lines, start=2) if line in BAD_ROWS]
+    if bad:
+        with pytest.raises(BadInput) as err:
+            registry.import_into(db, data, "r.csv")
+        assert f"row {bad[0]} (" in str(err.value) and f"{len(bad)} bad row" in str(err.value)
+        assert db["agreements"].count == 0 and db["agreement_imports"].count == 0
+    else:
+        assert registry.import_into(db, data, "r.csv").rows == len(lines) == db["agreements"].count
+        assert registry.import_into(db, data, "r.csv").already_imported
+        assert db["agreements"].count == len(lines)

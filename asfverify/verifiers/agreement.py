@@ -153,15 +153,15 @@ class AgreementVerifier(BaseVerifier):
             "documents": len(readings),
         }
         if valid:
-            best = valid[0]
+            best = next((a for a in valid if self._is_asf(a, known)), valid[0])
             evidence = [self._agreement_evidence(a) for a in valid]
             evidence += [e for r in readings if r.status == CANDIDATE for e in r.evidence]
-            summary = f"{self._describe(best, known)} is in force on {day.isoformat()} (source: {best.source}){asf_note}."
+            summary = f"{_capital(self._describe(best, known))} is in force on {day.isoformat()} (source: {best.source}){asf_note}."
             return Result(REQUIREMENT, "pass", summary, evidence, metrics, trace)
 
         expired = sorted((a for a in findings.agreements if a.expired_before(day)), key=lambda a: a.valid_to or day)
         future = [a for a in findings.agreements if a.valid_from > day]
-        human = [r for r in readings if r.status in NEEDS_HUMAN]
+        human = sorted((r for r in readings if r.status in NEEDS_HUMAN), key=lambda r: NEEDS_HUMAN.index(r.status))
         if human:
             reading = human[0]
             summary = {
@@ -173,7 +173,7 @@ class AgreementVerifier(BaseVerifier):
                 NO_TEXT: "The agreement document has no text layer; read it by hand",
             }[reading.status]
             if expired:
-                summary += f"; the {self._describe(expired[-1], known).lower()} ended {expired[-1].valid_to.isoformat()}"
+                summary += f"; the {self._describe(expired[-1], known)} ended {expired[-1].valid_to.isoformat()}"
             evidence = [e for r in human for e in r.evidence] + [self._agreement_evidence(a) for a in expired + future]
             return Result(REQUIREMENT, "review", summary + asf_note + ".", evidence, metrics, trace)
 
@@ -194,11 +194,11 @@ class AgreementVerifier(BaseVerifier):
         elif expired:
             last = expired[-1]
             summary = (
-                f"The {self._describe(last, known).lower()} ended {last.valid_to.isoformat()}, before the reference date"
+                f"The {self._describe(last, known)} ended {last.valid_to.isoformat()}, before the reference date"
                 f" {day.isoformat()}, and there is no newer evidence"
             )
         elif future:
-            summary = f"The {self._describe(future[0], known).lower()} starts {future[0].valid_from.isoformat()}, after the reference date {day.isoformat()}"
+            summary = f"The {self._describe(future[0], known)} starts {future[0].valid_from.isoformat()}, after the reference date {day.isoformat()}"
         elif readings:
             summary = "The agreement document shows no collective agreement and there is no registry entry"
             evidence = [e for r in readings for e in r.evidence]
@@ -215,8 +215,8 @@ class AgreementVerifier(BaseVerifier):
         party = known.by_name(agreement.counterparty)
         who = party.name if party else agreement.counterparty
         if agreement.kind == "hängavtal":
-            return f"Hängavtal with {who}"
-        return f"Membership of {who}"
+            return f"hängavtal with {who}"
+        return f"membership of {who}"
 
     @staticmethod
     def _agreement_evidence(agreement: Agreement) -> Evidence:
@@ -256,3 +256,7 @@ class AgreementVerifier(BaseVerifier):
                 "effect": f"{'review' if reading.status in NEEDS_HUMAN else 'fail'}: {reading.document.path}",
             })
         return trace
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
