@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asfverify.errors import BadInput
+from asfverify.jcs import CanonicalJSONError
 from asfverify.ledger import merkle, open_ledger
+from asfverify.ledger.canon import canonical_entry
 
 from test_ledger_support import make_workspace
 
@@ -71,3 +75,27 @@ def test_stored_bytes_are_the_rfc8785_form_and_the_leaf(ledger):
     assert data == rfc8785.dumps(entry)
     assert data == b'{"a":{"x":false,"y":null},"actor":"a","b":[3,{"a":"\xc3\xa4","z":1}],"kind":"result","time":"2026-01-01T00:00:00Z"}'
     assert ledger.get(0).leaf_hash == merkle.leaf_hash(data).hex()
+
+
+_scalars = st.none() | st.booleans() | st.integers(min_value=-(2**53 - 1), max_value=2**53 - 1) | st.text()
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_values)
+def test_fast_canonical_form_equals_rfc8785(value):
+    try:
+        expected = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(CanonicalJSONError):
+            canonical_entry(value)
+        return
+    assert canonical_entry(value) == expected
+
+
+def test_fast_canonical_form_astral_keys_and_refusals():
+    value = {"\U0001F600": 1, "\ufb33": 2, "a": [{"\U0001F601x": 1, "\uffff": 0}]}
+    assert canonical_entry(value) == rfc8785.dumps(value)
+    for bad in ({"x": 1.5}, {"x": 2**53}, {1: 2}, {"x": b"bytes"}, {"x": "\ud800"}):
+        with pytest.raises(CanonicalJSONError):
+            canonical_entry(bad)
