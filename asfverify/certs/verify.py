@@ -101,7 +101,9 @@ def _parse(state: _State) -> str:
         canonical(cert)  # no floats or unsafe integers anywhere in the signed data
     except CanonicalJSONError as exc:
         raise StepFailed(str(exc)) from None
-    return f"certificate {cert['id']}"
+    subject = cert["credentialSubject"]
+    who = f"{str(subject.get('name'))[:120]} ({str(subject.get('orgNumber'))[:20]})"
+    return f"certificate {cert['id']} for {who}"
 
 
 def _proof(state: _State) -> str:
