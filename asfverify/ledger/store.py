@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -99,8 +100,14 @@ def scrub_personal_numbers(value: Any) -> Any:
     return value
 
 
+# Digit shapes of a personnummer or samordningsnummer: YYMMDD or YYYYMMDD, optional - + or space, 4 digits.
+_CANDIDATE = re.compile(rb"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")
+
+
 def _may_hold_personal_number(data: bytes) -> bool:
-    # One pass over the canonical text; only then the (slower) walk that spares digests and ids.
+    # One C-speed regex pass over the canonical bytes; only a candidate costs the real (Luhn, date) check.
+    if not _CANDIDATE.search(data):
+        return False
     try:
         from ..privacy import scrub
     except ImportError:
