@@ -299,7 +299,7 @@ def test_cli_bad_file_exits_2_with_one_line_and_writes_nothing(ws, tmp_path) -> 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["lookup", "12345"], "not a valid organisation number"),
+        (["lookup", "12345"], "ORGNR is not a valid organisation number (not NNNNNN-NNNN or 10 digits)"),
         (["lookup", "769612-3459", "--date", "31/10/2026"], "Invalid value for '--date'"),
         (["import", "/nonexistent/registry.csv"], "cannot read"),
     ],
@@ -307,6 +307,12 @@ def test_cli_bad_file_exits_2_with_one_line_and_writes_nothing(ws, tmp_path) -> 
 def test_cli_bad_arguments_exit_2(ws, args: list[str], message: str) -> None:
     result = invoke(ws, *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_cli_lookup_never_echoes_a_personnummer(ws) -> None:
+    result = invoke(ws, "lookup", "850412-1234")
+    assert result.exit_code == 2 and "a personnummer" in result.stderr
+    assert "850412" not in result.output + result.stderr
 
 
 def test_cli_lookup_with_plugin_sources(ws) -> None:

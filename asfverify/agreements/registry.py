@@ -324,7 +324,8 @@ def lookup(db: sqlite_utils.Database, org_number: str, on: dt.date | None = None
     """The registry's agreements of one employer (valid on `on` when given), newest first."""
     org = normalise(org_number)
     if org is None:
-        raise BadInput(f"{org_number}: not a valid organisation number ({why_invalid(org_number)})")
+        # The value is not echoed: it may be a personnummer.
+        raise BadInput(f"ORGNR is not a valid organisation number ({why_invalid(org_number)})")
     sql = _SELECT + " WHERE a.org_number = ?"
     params: list[Any] = [org]
     if on is not None:

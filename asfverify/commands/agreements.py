@@ -70,7 +70,8 @@ def lookup(ctx: click.Context, orgnr: str, on: dt.datetime | None, all_sources: 
     ws = workspace_from(ctx)
     org = normalise(orgnr)
     if org is None:
-        raise BadInput(f"{orgnr}: not a valid organisation number ({why_invalid(orgnr)})")
+        # The value is not echoed: it may be a personnummer.
+        raise BadInput(f"ORGNR is not a valid organisation number ({why_invalid(orgnr)})")
     day = on.date() if on else None
     errors: list[tuple[str, str]] = []
     if all_sources:
