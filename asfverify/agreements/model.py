@@ -57,7 +57,7 @@ class Agreement:
 
         org = normalise(str(data["org_number"]))
         if org is None:
-            raise ValueError(f"invalid org_number {data['org_number']!r}")
+            raise ValueError("a hit with an invalid org_number")  # not echoed: it may be a personnummer
         return cls(
             org_number=org,
             counterparty=str(data["counterparty"]),
