@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import gzip
 import zlib
 from collections.abc import Iterable
 from typing import Any
@@ -29,6 +28,8 @@ def encode_list(revoked: Iterable[int], size: int = MIN_ENTRIES) -> str:
     bits = bytearray(size // 8)
     for index in indices:
         bits[index // 8] |= 0x80 >> (index % 8)
+    import gzip  # only the issuer compresses; verifiers inflate with zlib
+
     # mtime=0 keeps the output reproducible for the same set of revocations.
     compressed = gzip.compress(bytes(bits), mtime=0)
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")

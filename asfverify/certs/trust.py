@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +24,31 @@ class TrustedKey:
         return did_key(self.public_key)
 
 
+# DER SubjectPublicKeyInfo header of every Ed25519 key (RFC 8410): SEQ { SEQ { OID 1.3.101.112 }, BIT STRING }.
+_ED25519_SPKI = bytes.fromhex("302a300506032b6570032100")
+
+
+def _ed25519_spki_pem(text: str) -> bytes | None:
+    """The raw key of a plain Ed25519 PUBLIC KEY PEM, without importing cryptography's loaders (startup time)."""
+    lines = text.strip().splitlines()
+    if len(lines) < 3 or lines[0] != "-----BEGIN PUBLIC KEY-----" or lines[-1] != "-----END PUBLIC KEY-----":
+        return None
+    try:
+        der = base64.b64decode("".join(line.strip() for line in lines[1:-1]), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(der) != len(_ED25519_SPKI) + 32 or not der.startswith(_ED25519_SPKI):
+        return None
+    return der[len(_ED25519_SPKI):]
+
+
 def _from_text(text: str, source: str) -> TrustedKey:
     text = text.strip()
     if "-----BEGIN" in text:
-        from ..keys import public_from_pem  # cryptography's PEM loader only when a PEM is given
+        quick = _ed25519_spki_pem(text)
+        if quick is not None:
+            return TrustedKey(quick, f"--trust {source}")
+        from ..keys import public_from_pem  # cryptography's PEM loader explains anything unusual
 
         try:
             return TrustedKey(public_from_pem(text), f"--trust {source}")
