@@ -147,6 +147,7 @@ class Tally:
         people = self.people
         classify = self.matcher.classify
         unreadable = self.unreadable
+        rates: dict[str, int | None] = {}  # a list repeats a handful of rates ('100', '62,5', '50')
 
         for number, cells in iterator:
             width = len(cells)
@@ -167,13 +168,15 @@ class Tally:
                 unreadable.add(key, label(number))
                 continue
             hire_cell = cells[hi] if hi < width else None
-            hire = parse_date(hire_cell)
+            hire = _iso(hire_cell)
+            if hire is None:
+                hire = parse_date(hire_cell)
             if hire is None:
                 unreadable.add("unreadable hire date" if _filled(hire_cell) else "empty hire date", label(number))
                 continue
             end = None
             if di >= 0 and di < width and _filled(cells[di]):
-                end = parse_date(cells[di])
+                end = _iso(cells[di]) or parse_date(cells[di])
                 if end is None:
                     unreadable.add("unreadable end date", label(number))
                     continue
@@ -204,7 +207,12 @@ class Tally:
                     status = UNSURE
             rate = 0
             if ri >= 0:
-                parsed = parse_rate(cells[ri] if ri < width else None)
+                rate_cell = cells[ri] if ri < width else None
+                parsed = rates.get(rate_cell, -1) if type(rate_cell) is str else -1
+                if parsed == -1:
+                    parsed = parse_rate(rate_cell)
+                    if type(rate_cell) is str and len(rates) < 1024:
+                        rates[rate_cell] = parsed
                 if parsed is None:
                     self.rate_unreadable += 1
                 else:
@@ -247,6 +255,16 @@ class Totals:
     unsure: int
     rate_all: int  # values.RATE_SCALE units of percent
     rate_eligible: int
+
+
+def _iso(value: Any) -> dt.date | None:
+    """The common case fast: a 'YYYY-MM-DD' text cell (values.parse_date handles the rest)."""
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _key_int(key: int | str) -> int:
