@@ -33,19 +33,42 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+SHORT_WORD = 3  # matched words this short (i, av, en) are marked only as whole words
+
+
+def _word_pattern(word: str) -> str | None:
+    """A regex for a matched word or phrase as verifiers record it (lower-cased, often a word stem)."""
+    parts = word.split()
+    if not parts:
+        return None
+    # Whitespace in a phrase may be any run of whitespace in the excerpt (line breaks).
+    pattern = r"\s+".join(re.escape(part) for part in parts)
+    if re.match(r"\w", word[0]):
+        pattern = r"(?<!\w)" + pattern  # never inside a word: "en" must not mark "Föreningen"
+    if re.match(r"\w", word[-1]):
+        # A stem marks the whole inflected word ("medlemmarna" -> "medlemmarnas"); a short word only itself.
+        pattern += r"(?!\w)" if len(parts[-1]) <= SHORT_WORD else r"\w*"
+    return pattern
+
+
 def _spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
     """Merged (start, end) spans of every case-insensitive occurrence of the words in text."""
     found: list[tuple[int, int]] = []
     for word in words:
         word = (word or "").strip()
-        if not word:
+        pattern = _word_pattern(word)
+        if pattern is None:
             continue
-        # Whitespace in a matched phrase may be any run of whitespace in the excerpt (line breaks).
-        pattern = r"\s+".join(re.escape(part) for part in word.split())
-        found.extend((m.start(), m.end()) for m in re.finditer(pattern, text, flags=re.IGNORECASE) if m.end() > m.start())
+        hits = [(m.start(), m.end()) for m in re.finditer(pattern, text, flags=re.IGNORECASE) if m.end() > m.start()]
+        if not hits and len(word) > SHORT_WORD:
+            # Part of a compound ("förbund" in "samordningsförbund"): still show where it is.
+            loose = r"\s+".join(re.escape(part) for part in word.split())
+            hits = [(m.start(), m.end()) for m in re.finditer(loose, text, flags=re.IGNORECASE)]
+        found.extend(hits)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
+        # Neighbouring words with only whitespace between them read better as one mark.
+        if merged and (start <= merged[-1][1] or text[merged[-1][1]:start].isspace()):
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
@@ -64,6 +87,23 @@ def highlight(excerpt: str, words: Sequence[str] = ()) -> str:
     return "".join(out)
 
 
+def bi(sv: str, en: str) -> str:
+    """A Swedish label with its English subtitle (both static text, never document content)."""
+    return f'{sv} <span class="en" lang="en">{en}</span>'
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css_class: str = "") -> str:
+    """A table of ready-made (escaped) cells; the header row repeats on every printed page."""
+    cls = f' class="{css_class}"' if css_class else ""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    rows_html = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{rows_html}</tbody></table>"
+
+
+def _facts(pairs: Iterable[tuple[str, str]]) -> str:
+    return '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in pairs) + "</dl>"
+
+
 def _badge(outcome: str) -> str:
     sv = OUTCOME_SV.get(outcome) or DECISION_SV.get(outcome) or outcome
     label = outcome if sv == outcome else f"{sv} / {outcome}"
@@ -72,28 +112,28 @@ def _badge(outcome: str) -> str:
 
 def _document_label(sha256: str | None, documents_by_sha: Mapping[str, Mapping[str, Any]]) -> str:
     if not sha256:
-        return 'ansökan <span class="en">(application manifest)</span>'
+        return bi("ansökan", "(application manifest)")
     doc = documents_by_sha.get(sha256)
     if doc is None:
-        return f'okänt dokument <span class="en">(unknown document)</span> <code>{esc(sha256[:16])}…</code>'
-    return f'<b>{esc(doc.get("path"))}</b> <span class="en">({esc(doc.get("kind"))})</span>'
+        return f'{bi("okänt dokument", "(unknown document)")} <code>{esc(sha256[:16])}…</code>'
+    return f'<b>{esc(doc.get("path"))}</b> <span class="en" lang="en">({esc(doc.get("kind"))})</span>'
 
 
 def _evidence_html(ev: Mapping[str, Any], documents_by_sha: Mapping[str, Mapping[str, Any]]) -> str:
     where = [_document_label(ev.get("document"), documents_by_sha)]
     if ev.get("page"):
-        where.append(f"sida <span class=\"en\">page</span> {esc(ev['page'])}")
+        where.append(f"{bi('sida', 'page')} {esc(ev['page'])}")
     if ev.get("rule"):
-        where.append(f"regel <span class=\"en\">rule</span> <code>{esc(ev['rule'])}</code>")
+        where.append(f"{bi('regel', 'rule')} <code>{esc(ev['rule'])}</code>")
     matched = [str(w) for w in ev.get("matched") or []]
     parts = [f'<div class="evidence"><div class="where">{" · ".join(where)}</div>']
     excerpt = str(ev.get("excerpt") or "")
     if excerpt:
         parts.append(f'<blockquote class="excerpt">{highlight(excerpt, matched)}</blockquote>')
     else:
-        parts.append('<div class="none">inget utdrag <span class="en">(no excerpt)</span></div>')
+        parts.append(f'<div class="none">{bi("inget utdrag", "(no excerpt)")}</div>')
     if matched:
-        parts.append(f'<div class="meta">träffar <span class="en">matched</span>: {esc(", ".join(matched))}</div>')
+        parts.append(f'<div class="meta">{bi("träffar", "matched")}: {esc(", ".join(matched))}</div>')
     if ev.get("note"):
         parts.append(f'<div class="meta">{esc(ev["note"])}</div>')
     parts.append("</div>")
@@ -109,60 +149,57 @@ def _trace_html(trace: Sequence[Mapping[str, Any]]) -> str:
         excerpt = str(step.get("excerpt") or "")
         cell = highlight(excerpt, [str(w) for w in words or []]) if excerpt and matched else ""
         why = f'<div class="meta">{esc(step["why"])}</div>' if step.get("why") else ""
-        rows.append(
-            f"<tr><td><code>{esc(step.get('rule', '?'))}</code></td>"
-            f"<td>{'träff' if matched else 'ingen träff'} <span class=\"en\">{'matched' if matched else 'no match'}</span></td>"
-            f"<td>{esc(step.get('page') or '')}</td><td>{esc(step.get('effect') or '')}</td><td>{cell}{why}</td></tr>"
-        )
-    return (
-        '<h4>Prövade regler <span class="en">rules tried</span></h4><table class="trace">'
-        "<tr><th>regel <span class=\"en\">rule</span></th><th>utfall <span class=\"en\">result</span></th>"
-        "<th>sida <span class=\"en\">page</span></th><th>verkan <span class=\"en\">effect</span></th>"
-        "<th>utdrag <span class=\"en\">excerpt</span></th></tr>" + "".join(rows) + "</table>"
-    )
+        rows.append((
+            f"<code>{esc(step.get('rule', '?'))}</code>",
+            bi("träff", "matched") if matched else bi("ingen träff", "no match"),
+            esc(step.get("page") or ""),
+            esc(step.get("effect") or ""),
+            cell + why,
+        ))
+    headers = [bi("regel", "rule"), bi("utfall", "result"), bi("sida", "page"), bi("verkan", "effect"), bi("utdrag", "excerpt")]
+    return f"<h4>{bi('Prövade regler', 'rules tried')}</h4>" + _table(headers, rows, "trace")
 
 
 def _metrics_html(metrics: Mapping[str, Any]) -> str:
     if not metrics:
         return ""
     items = ", ".join(f"{esc(k)} = {esc(v)}" for k, v in sorted(metrics.items()))
-    return f'<div class="meta">mått <span class="en">metrics</span>: {items}</div>'
+    return f'<div class="meta">{bi("mått", "metrics")}: {items}</div>'
 
 
 def _result_html(result: Mapping[str, Any], documents_by_sha: Mapping[str, Mapping[str, Any]],
                  leaf_hashes: Mapping[int, str]) -> str:
     index = result.get("index")
     leaf = leaf_hashes.get(index) if isinstance(index, int) else None
-    leaf_text = f" · lövhash <span class=\"en\">leaf hash</span> <code>{esc(leaf)}</code>" if leaf else ""
+    leaf_text = f" · {bi('lövhash', 'leaf hash')} <code>{esc(leaf)}</code>" if leaf else ""
     parts = [
         '<div class="result">',
         f"<div>{_badge(str(result.get('outcome')))} <b>{esc(result.get('verifier'))}</b> {esc(result.get('version'))}"
         f" <span class=\"meta\">plugin {esc(result.get('plugin'))}</span></div>",
         f'<p class="summary">{esc(result.get("summary"))}</p>',
-        f'<div class="meta">loggpost <span class="en">ledger entry</span> {esc(index)}{leaf_text}</div>',
+        f'<div class="meta">{bi("loggpost", "ledger entry")} {esc(index)}{leaf_text}</div>',
         _metrics_html(result.get("metrics") or {}),
     ]
     evidence = result.get("evidence") or []
     if evidence:
-        parts.append(f'<h4>Belägg <span class="en">evidence</span> ({len(evidence)})</h4>')
+        parts.append(f"<h4>{bi('Belägg', 'evidence')} ({len(evidence)})</h4>")
         parts.extend(_evidence_html(ev, documents_by_sha) for ev in evidence)
     else:
-        parts.append('<div class="none">inga belägg <span class="en">(no evidence)</span></div>')
+        parts.append(f'<div class="none">{bi("inga belägg", "(no evidence)")}</div>')
     if result.get("trace"):
         parts.append(_trace_html(result["trace"]))
     parts.append("</div>")
     return "".join(parts)
 
 
-def _review_html(review: Mapping[str, Any], latest: bool) -> str:
-    state = "gällande <span class=\"en\">in force</span>" if latest else "ersatt <span class=\"en\">superseded</span>"
+def _review_html(review: Mapping[str, Any], in_force: bool) -> str:
+    state = bi("gällande", "in force") if in_force else bi("ersatt", "superseded")
     return (
         '<div class="review">'
-        f"<div><b>Granskning <span class=\"en\">review</span></b> {_badge(str(review.get('outcome')))} · {state}</div>"
-        f"<div>granskare <span class=\"en\">reviewer</span>: <b>{esc(review.get('reviewer'))}</b> · "
-        f"tid <span class=\"en\">time</span>: {esc(review.get('time'))} · "
-        f"loggpost <span class=\"en\">ledger entry</span> {esc(review.get('index'))}</div>"
-        f"<div>anteckning <span class=\"en\">note</span>: {esc(review.get('note'))}</div>"
+        f"<div><b>{bi('Granskning', 'review')}</b> {_badge(str(review.get('outcome')))} · {state}</div>"
+        f"<div>{bi('granskare', 'reviewer')}: <b>{esc(review.get('reviewer'))}</b> · "
+        f"{bi('tid', 'time')}: {esc(review.get('time'))} · {bi('loggpost', 'ledger entry')} {esc(review.get('index'))}</div>"
+        f"<div>{bi('anteckning', 'note')}: {esc(review.get('note'))}</div>"
         "</div>"
     )
 
@@ -172,30 +209,133 @@ def _requirement_html(requirement: Mapping[str, Any], state: "RunState", evidenc
     rid = str(requirement["id"])
     heading = f"<h3>{esc(rid)} {_badge(str(requirement['outcome']))}"
     if "machine_outcome" in requirement:
-        heading += (f" <span class=\"meta\">maskinens utfall <span class=\"en\">machine outcome</span>: "
-                    f"{esc(requirement['machine_outcome'])}, ersatt efter granskning <span class=\"en\">replaced by review</span></span>")
-    heading += "</h3>"
-    parts = [f'<section class="requirement" id="req-{esc(rid)}">', heading]
+        heading += (f" <span class=\"meta\">{bi('maskinens utfall', 'machine outcome')}: {esc(requirement['machine_outcome'])},"
+                    f" {bi('ersatt efter granskning', 'replaced by review')}</span>")
+    parts = [f'<section class="requirement" id="req-{esc(rid)}">', heading + "</h3>"]
     if evidence_text:
-        parts.append(f'<div class="meta">underlag <span class="en">evidence expected</span>: {esc(evidence_text)}</div>')
+        parts.append(f'<div class="meta">{bi("underlag", "evidence expected")}: {esc(evidence_text)}</div>')
     results = state.results_for(rid)
     if not results:
         parts.append('<p class="none">Ingen verifierare gav något resultat, så kravet saknas. '
-                     '<span class="en">No verifier produced a result, so the requirement is missing.</span></p>')
+                     '<span class="en" lang="en">No verifier produced a result, so the requirement is missing.</span></p>')
     parts.extend(_result_html(r, documents_by_sha, leaf_hashes) for r in results)
     reviews = [r for r in state.reviews if r.get("requirement") == rid]
-    parts.extend(_review_html(r, latest=(i == len(reviews) - 1)) for i, r in enumerate(reviews))
+    parts.extend(_review_html(r, in_force=(i == len(reviews) - 1)) for i, r in enumerate(reviews))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _header_html(state: "RunState", generated: str) -> str:
+    org = state.organisation
+    decision = state.decision
+    machine = ""
+    if decision != state.machine_decision:
+        machine = f' <span class="meta">{bi("maskinens beslut", "machine decision")}: {esc(state.machine_decision)}</span>'
+    facts = [
+        ("Organisation", esc(org.get("name"))),
+        (bi("Organisationsnummer", "org. number"), esc(org.get("org_number"))),
+        *([(bi("Juridisk form", "legal form"), esc(org.get("legal_form")))] if org.get("legal_form") else []),
+        (bi("Referensdatum", "reference date"), esc(state.reference_date)),
+        (bi("Kriterier", "criteria set"), esc(state.criteria_set)),
+        (bi("Körning", "run"), f'<span class="mono">{esc(state.run_id)}</span>'),
+        (bi("Körd", "run at"), esc(state.time)),
+        (bi("Rapport skapad", "report generated"), esc(generated)),
+    ]
+    parts = [
+        "<header>",
+        "<h1>Bevisrapport: arbetsintegrerande socialt företag</h1>",
+        '<span class="en" lang="en">Evidence report: work-integrating social enterprise (ASF)</span>',
+        f'<div class="decision">{bi("Beslut", "decision")}: {_badge(decision)}{machine}</div>',
+        _facts(facts),
+        "</header>",
+    ]
+    open_items = state.open_requirements()
+    if open_items:
+        parts.append(f"<p>{bi('Öppna krav', 'open requirements')}: {esc(', '.join(open_items))}</p>")
+    return "".join(parts)
+
+
+def _overview_html(criteria: Sequence[Mapping[str, Any]]) -> str:
+    rows = []
+    for c in criteria:
+        reqs = ", ".join(f'<a href="#req-{esc(r["id"])}">{esc(r["id"])}</a> {esc(OUTCOME_SV.get(r["outcome"], r["outcome"]))}'
+                         for r in c["requirements"])
+        info = "" if c.get("required", True) else ' <span class="en" lang="en">(informativt / informative)</span>'
+        rows.append((f'<b><a href="#crit-{esc(c["id"])}">{esc(c["id"])}</a></b>{info}', _badge(c["outcome"]), reqs))
+    headers = [bi("Kriterium", "criterion"), bi("Utfall", "outcome"), bi("Krav", "requirements")]
+    return f"<h2>{bi('Översikt', 'overview')}</h2>" + _table(headers, rows)
+
+
+def _criteria_html(state: "RunState", criteria: Sequence[Mapping[str, Any]], criteria_set: "CriteriaSet | None",
+                   documents_by_sha: Mapping[str, Mapping[str, Any]], leaf_hashes: Mapping[int, str]) -> str:
+    texts = {c.id: c for c in criteria_set.criteria} if criteria_set else {}
+    requirement_texts = {q.id: q.evidence for c in texts.values() for q in c.requirements}
+    parts = [f"<h2>{bi('Kriterier och belägg', 'criteria and evidence')}</h2>"]
+    shown: set[str] = set()
+    for c in criteria:
+        text = texts.get(c["id"])
+        info = "" if c.get("required", True) else (
+            ' <span class="en" lang="en">(informativt, påverkar inte beslutet / informative, does not change the decision)</span>')
+        parts.append(f'<section class="criterion" id="crit-{esc(c["id"])}"><h3>{esc(c["id"])} {_badge(c["outcome"])}{info}</h3>')
+        if text is not None:
+            parts.append(f'<p class="criterion-text">{esc(text.sv)}<br><span class="en" lang="en">{esc(text.en)}</span></p>')
+        for r in c["requirements"]:
+            shown.add(str(r["id"]))
+            parts.append(_requirement_html(r, state, requirement_texts.get(r["id"], ""), documents_by_sha, leaf_hashes))
+        parts.append("</section>")
+    # Results for requirements outside the criteria set must still be visible: nothing is hidden.
+    others = [r for r in state.results if r.get("requirement") not in shown]
+    if others:
+        parts.append(f"<h2>{bi('Övriga resultat', 'other results (requirements outside the criteria set)')}</h2>")
+        parts.extend(f"<h3>{esc(r.get('requirement'))}</h3>" + _result_html(r, documents_by_sha, leaf_hashes) for r in others)
+    return "".join(parts)
+
+
+def _documents_html(documents: Sequence[Mapping[str, Any]]) -> str:
+    rows = [(esc(d.get("path")), esc(d.get("kind")), f'<span class="mono">{esc(d.get("sha256"))}</span>') for d in documents]
+    return f"<h2>{bi('Dokument', 'documents')}</h2>" + _table([bi("Fil", "file"), bi("Slag", "kind"), "SHA-256"], rows)
+
+
+def _reviews_html(reviews: Sequence[Mapping[str, Any]]) -> str:
+    heading = f"<h2>{bi('Granskningar', 'reviews')}</h2>"
+    if not reviews:
+        return heading + f'<p class="none">Inga granskningar registrerade. <span class="en" lang="en">No reviews recorded.</span></p>'
+    headers = [bi("Krav", "requirement"), bi("Utfall", "outcome"), bi("Granskare", "reviewer"), bi("Tid", "time"),
+               bi("Anteckning", "note"), bi("Loggpost", "entry")]
+    rows = [(esc(r.get("requirement")), _badge(str(r.get("outcome"))), esc(r.get("reviewer")), esc(r.get("time")),
+             esc(r.get("note")), esc(r.get("index"))) for r in reviews]
+    return heading + _table(headers, rows)
 
 
 def _checkpoint_facts(checkpoint: str) -> str:
     lines = checkpoint.splitlines()
     if len(lines) >= 3 and lines[1].isdigit():
-        return (f"<dl class=\"facts\"><dt>logg <span class=\"en\">origin</span></dt><dd class=\"mono\">{esc(lines[0])}</dd>"
-                f"<dt>storlek <span class=\"en\">tree size</span></dt><dd>{esc(lines[1])}</dd>"
-                f"<dt>rothash <span class=\"en\">root hash</span></dt><dd class=\"mono\">{esc(lines[2])}</dd></dl>")
+        return _facts([
+            (bi("logg", "origin"), f'<span class="mono">{esc(lines[0])}</span>'),
+            (bi("storlek", "tree size"), esc(lines[1])),
+            (bi("rothash", "root hash"), f'<span class="mono">{esc(lines[2])}</span>'),
+        ])
     return ""
+
+
+def _ledger_html(state: "RunState", checkpoint: str) -> str:
+    result_indexes = sorted(r["index"] for r in state.results if isinstance(r.get("index"), int))
+    review_indexes = ", ".join(str(r.get("index")) for r in state.reviews)
+    return "".join([
+        f"<h2>{bi('Logg', 'ledger')}</h2>",
+        _facts([
+            (bi("Körningens post", "run entry"), esc(state.run_index)),
+            (bi("Resultatposter", "result entries"), esc(", ".join(map(str, result_indexes)) or "–")),
+            (bi("Beslutspost", "decision entry"), esc(state.decision_index)),
+            (bi("Granskningsposter", "review entries"), esc(review_indexes or "–")),
+        ]),
+        f"<h4>{bi('Signerad kontrollpunkt', 'signed checkpoint (C2SP signed note)')}</h4>",
+        _checkpoint_facts(checkpoint),
+        f'<pre class="checkpoint">{esc(checkpoint)}</pre>',
+        '<p class="meta">Varje post kan bevisas mot kontrollpunkten med <code>asfverify ledger prove INDEX</code>. '
+        '<span class="en" lang="en">Each entry can be proved against the checkpoint with '
+        "<code>asfverify ledger prove INDEX</code>.</span></p>",
+    ])
 
 
 def render_report(
@@ -210,112 +350,25 @@ def render_report(
     leaf_hashes = leaf_hashes or {}
     generated = generated or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     documents_by_sha = {str(d.get("sha256")): d for d in state.documents if d.get("sha256")}
-    texts = {c.id: c for c in criteria_set.criteria} if criteria_set else {}
-    requirement_texts = {q.id: q.evidence for c in texts.values() for q in c.requirements}
-    org = state.organisation
-    decision = state.decision
-    css = (resources.files("asfverify") / "templates" / "report.css").read_text(encoding="utf-8")
-
-    body: list[str] = [
-        "<header>",
-        "<h1>Bevisrapport: arbetsintegrerande socialt företag</h1>",
-        '<span class="en">Evidence report: work-integrating social enterprise (ASF)</span>',
-        f'<div class="decision">Beslut <span class="en">decision</span>: {_badge(decision)}',
-    ]
-    if decision != state.machine_decision:
-        body.append(f' <span class="meta">maskinens beslut <span class="en">machine decision</span>: {esc(state.machine_decision)}</span>')
-    body.append("</div>")
-    body.append(
-        '<dl class="facts">'
-        f"<dt>Organisation</dt><dd>{esc(org.get('name'))}</dd>"
-        f"<dt>Organisationsnummer <span class=\"en\">org. number</span></dt><dd>{esc(org.get('org_number'))}</dd>"
-        + (f"<dt>Juridisk form <span class=\"en\">legal form</span></dt><dd>{esc(org.get('legal_form'))}</dd>" if org.get("legal_form") else "")
-        + f"<dt>Referensdatum <span class=\"en\">reference date</span></dt><dd>{esc(state.reference_date)}</dd>"
-        f"<dt>Kriterier <span class=\"en\">criteria set</span></dt><dd>{esc(state.criteria_set)}</dd>"
-        f"<dt>Körning <span class=\"en\">run</span></dt><dd class=\"mono\">{esc(state.run_id)}</dd>"
-        f"<dt>Körd <span class=\"en\">run at</span></dt><dd>{esc(state.time)}</dd>"
-        f"<dt>Rapport skapad <span class=\"en\">report generated</span></dt><dd>{esc(generated)}</dd>"
-        "</dl></header>"
-    )
-
-    open_items = state.open_requirements()
-    if open_items:
-        body.append(f"<p>Öppna krav <span class=\"en\">open requirements</span>: {esc(', '.join(open_items))}</p>")
-
-    # Overview table first: the whole decision on one screen (or the first printed page).
-    body.append('<h2>Översikt <span class="en">overview</span></h2><table><tr>'
-                '<th>Kriterium <span class="en">criterion</span></th><th>Utfall <span class="en">outcome</span></th>'
-                '<th>Krav <span class="en">requirements</span></th></tr>')
     criteria = state.criteria
-    for c in criteria:
-        reqs = ", ".join(f"{esc(r['id'])} {esc(OUTCOME_SV.get(r['outcome'], r['outcome']))}" for r in c["requirements"])
-        info = "" if c.get("required", True) else ' <span class="en">(informativt / informative)</span>'
-        body.append(f"<tr><td><b>{esc(c['id'])}</b>{info}</td><td>{_badge(c['outcome'])}</td><td>{reqs}</td></tr>")
-    body.append("</table>")
-
-    body.append('<h2>Kriterier och belägg <span class="en">criteria and evidence</span></h2>')
-    shown: set[str] = set()
-    for c in criteria:
-        text = texts.get(c["id"])
-        info = "" if c.get("required", True) else ' <span class="en">(informativt, påverkar inte beslutet / informative, does not change the decision)</span>'
-        body.append(f'<section class="criterion" id="crit-{esc(c["id"])}"><h3>{esc(c["id"])} {_badge(c["outcome"])}{info}</h3>')
-        if text is not None:
-            body.append(f'<p class="criterion-text">{esc(text.sv)}<br><span class="en">{esc(text.en)}</span></p>')
-        for r in c["requirements"]:
-            shown.add(str(r["id"]))
-            body.append(_requirement_html(r, state, requirement_texts.get(r["id"], ""), documents_by_sha, leaf_hashes))
-        body.append("</section>")
-
-    # Results for requirements outside the criteria set must still be visible: nothing is hidden.
-    others = [r for r in state.results if r.get("requirement") not in shown]
-    if others:
-        body.append('<h2>Övriga resultat <span class="en">other results (requirements outside the criteria set)</span></h2>')
-        body.extend(f"<h3>{esc(r.get('requirement'))}</h3>" + _result_html(r, documents_by_sha, leaf_hashes) for r in others)
-
-    body.append('<h2>Dokument <span class="en">documents</span></h2><table><tr><th>Fil <span class="en">file</span></th>'
-                '<th>Slag <span class="en">kind</span></th><th>SHA-256</th></tr>')
-    for d in state.documents:
-        body.append(f"<tr><td>{esc(d.get('path'))}</td><td>{esc(d.get('kind'))}</td><td class=\"mono\">{esc(d.get('sha256'))}</td></tr>")
-    body.append("</table>")
-
-    body.append('<h2>Granskningar <span class="en">reviews</span></h2>')
-    if state.reviews:
-        body.append("<table><tr><th>Krav <span class=\"en\">requirement</span></th><th>Utfall <span class=\"en\">outcome</span></th>"
-                    "<th>Granskare <span class=\"en\">reviewer</span></th><th>Tid <span class=\"en\">time</span></th>"
-                    "<th>Anteckning <span class=\"en\">note</span></th><th>Loggpost <span class=\"en\">entry</span></th></tr>")
-        for r in state.reviews:
-            body.append(f"<tr><td>{esc(r.get('requirement'))}</td><td>{_badge(str(r.get('outcome')))}</td><td>{esc(r.get('reviewer'))}</td>"
-                        f"<td>{esc(r.get('time'))}</td><td>{esc(r.get('note'))}</td><td>{esc(r.get('index'))}</td></tr>")
-        body.append("</table>")
-    else:
-        body.append('<p class="none">Inga granskningar registrerade. <span class="en">No reviews recorded.</span></p>')
-
-    body.append('<h2>Logg <span class="en">ledger</span></h2>')
-    result_indexes = sorted(r["index"] for r in state.results if isinstance(r.get("index"), int))
-    body.append(
-        '<dl class="facts">'
-        f"<dt>Körningens post <span class=\"en\">run entry</span></dt><dd>{esc(state.run_index)}</dd>"
-        f"<dt>Resultatposter <span class=\"en\">result entries</span></dt><dd>{esc(', '.join(map(str, result_indexes)) or '–')}</dd>"
-        f"<dt>Beslutspost <span class=\"en\">decision entry</span></dt><dd>{esc(state.decision_index)}</dd>"
-        f"<dt>Granskningsposter <span class=\"en\">review entries</span></dt><dd>{esc(', '.join(str(r.get('index')) for r in state.reviews) or '–')}</dd>"
-        "</dl>"
-    )
-    body.append('<h4>Signerad kontrollpunkt <span class="en">signed checkpoint (C2SP signed note)</span></h4>')
-    body.append(_checkpoint_facts(checkpoint))
-    body.append(f'<pre class="checkpoint">{esc(checkpoint)}</pre>')
-    body.append(
-        '<p class="meta">Varje post kan bevisas mot kontrollpunkten med <code>asfverify ledger prove INDEX</code>. '
-        '<span class="en">Each entry can be proved against the checkpoint with <code>asfverify ledger prove INDEX</code>.</span></p>'
-    )
-    body.append(f'<div class="foot">asfverify · {esc(state.criteria_set)} · run {esc(state.run_id)} · {esc(generated)}</div>')
-
+    css = (resources.files("asfverify") / "templates" / "report.css").read_text(encoding="utf-8")
+    org = state.organisation
     title = f"Bevisrapport – {org.get('name', '')} ({org.get('org_number', '')})"
+    sections = [
+        _header_html(state, generated),
+        _overview_html(criteria),
+        _criteria_html(state, criteria, criteria_set, documents_by_sha, leaf_hashes),
+        _documents_html(state.documents),
+        _reviews_html(state.reviews),
+        _ledger_html(state, checkpoint),
+        f'<div class="foot">asfverify · {esc(state.criteria_set)} · run {esc(state.run_id)} · {esc(generated)}</div>',
+    ]
     return (
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
+        + "\n".join(sections)
         + "\n</body>\n</html>\n"
     )
 

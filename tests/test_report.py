@@ -164,9 +164,12 @@ def test_report_holds_every_evidence_excerpt_highlighted(sample_run, sample_html
     assert evidence, "the sample run should have evidence"
     paths = {d["sha256"]: d["path"] for d in state.documents}
     for result, ev in evidence:
-        assert highlight(ev["excerpt"], ev.get("matched", [])) in page
+        highlighted = highlight(ev["excerpt"], ev.get("matched", []))
+        assert highlighted in page
+        marks = [html.unescape(m).lower() for m in re.findall(r"<mark>(.*?)</mark>", highlighted, flags=re.S)]
         for word in ev.get("matched", []):
-            assert f"<mark>{html.escape(word)}</mark>".lower() in page.lower() or word not in ev["excerpt"]
+            if word.lower() in ev["excerpt"].lower():
+                assert any(word.lower() in m for m in marks), (word, highlighted)
         if ev.get("document"):
             assert html.escape(paths[ev["document"]]) in page
     for result in state.results:
@@ -219,8 +222,10 @@ def test_report_holds_the_signed_checkpoint_and_ledger_indexes(sample_run, sampl
 def test_report_is_self_contained(sample_html: Path) -> None:
     page = sample_html.read_text(encoding="utf-8")
     lowered = page.lower()
-    for forbidden in ("<script", "<link", "<img", "<iframe", "src=", "href=", "@import", "url("):
+    for forbidden in ("<script", "<link", "<img", "<iframe", "<object", "<embed", "src=", "@import", "url("):
         assert forbidden not in lowered, forbidden
+    # Links only jump within the page.
+    assert re.findall(r'href="([^"]*)"', page) and all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', page))
     assert "<style>" in page and "@media print" in page and "@page" in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 
@@ -254,11 +259,24 @@ def test_report_to_stdout(hostile_run) -> None:
 
 def test_highlight_marks_case_insensitively_and_merges_overlaps() -> None:
     assert highlight("Vinstutdelning får ej ske", ["vinstutdelning"]) == "<mark>Vinstutdelning</mark> får ej ske"
-    assert highlight("abcdef", ["abc", "cde"]) == "<mark>abcde</mark>f"
+    assert highlight("abcdefgh", ["abcde", "cdefg"]) == "<mark>abcdefgh</mark>"
     assert highlight("i sin\nhelhet", ["i sin helhet"]) == "<mark>i sin\nhelhet</mark>"
     assert highlight("x < y & z", []) == "x &lt; y &amp; z"
     assert highlight("a <b> c", ["<b>"]) == "a <mark>&lt;b&gt;</mark> c"
     assert highlight("nothing here", ["absent", "", "  "]) == "nothing here"
+
+
+def test_highlight_marks_whole_words_not_letters_inside_words() -> None:
+    text = "Styrelsen väljs av föreningsstämman i en omröstning."
+    marked = highlight(text, ["styrelsen", "väljs", "av", "föreningsstämman", "i", "en"])
+    assert marked == ("<mark>Styrelsen väljs av föreningsstämman i en</mark> omröstning.")
+    # Short words never light up inside longer ones.
+    assert highlight("Föreningen inkluderar", ["en", "i"]) == "Föreningen inkluderar"
+    # A stem marks the whole inflected word.
+    assert highlight("medlemmarnas arbetsinsats", ["medlemmarna"]) == "<mark>medlemmarnas</mark> arbetsinsats"
+    # Part of a compound is still found when it is no word of its own.
+    assert highlight("samordningsförbundet", ["förbund"]) == "samordnings<mark>förbund</mark>et"
+    assert highlight("org 769612-3459.", ["769612-3459"]) == "org <mark>769612-3459</mark>."
 
 
 def test_render_report_of_a_hand_made_state_escapes_every_field() -> None:
