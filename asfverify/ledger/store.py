@@ -104,9 +104,16 @@ def scrub_personal_numbers(value: Any) -> Any:
 _CANDIDATE = re.compile(rb"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")
 
 
+def _plausible_date(digits: bytes) -> bool:
+    # YYMMDD: month 01-12, day 01-31 (or 61-91, samordningsnummer). Organisation numbers have month >= 20.
+    month, day = int(digits[2:4]), int(digits[4:6])
+    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91)
+
+
 def _may_hold_personal_number(data: bytes) -> bool:
-    # One C-speed regex pass over the canonical bytes; only a candidate costs the real (Luhn, date) check.
-    if not _CANDIDATE.search(data):
+    # One C-speed regex pass over the canonical bytes; only a plausible date costs the real check.
+    if not any(_plausible_date(m.group(0).replace(b"-", b"").replace(b"+", b"").replace(b" ", b"")[-10:])
+               for m in _CANDIDATE.finditer(data)):
         return False
     try:
         from ..privacy import scrub
