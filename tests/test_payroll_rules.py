@@ -270,3 +270,35 @@ def test_matches_a_plain_model(tmp_path: Path, rows: list[tuple[str, dt.date, dt
     assert (result.metrics["employees"], result.metrics["eligible"]) == (len(covering), eligible)
     n = len(covering)
     assert result.outcome == ("pass" if n and eligible * 100 >= 51 * n else "fail")
+
+
+def test_totals_row_below_the_list_is_not_a_person(tmp_path: Path) -> None:
+    rows = [row("1", "2020-01-01", subsidy="LB"), row("2", "2020-01-01", subsidy="LB"), ["Summa", "2", "", "", "200"],
+            ["Totalt antal anställda: 2", "", "", "", ""]]
+    result = run_payroll(write_csv(tmp_path / "l.csv", rows))
+    assert result.outcome == "pass"
+    assert result.metrics["rows_skipped"] == 2
+
+
+def test_vocabulary_toml_block_round_trips() -> None:
+    import tomllib
+
+    from asfverify.payroll.vocabulary import DEFAULT_SUBSIDY_FORMS, NO_SUBSIDY_VALUES, vocabulary_toml
+
+    parsed = tomllib.loads(vocabulary_toml())
+    assert parsed["subsidy_forms"] == [dict(f) for f in DEFAULT_SUBSIDY_FORMS]
+    assert tuple(parsed["no_subsidy_values"]) == NO_SUBSIDY_VALUES
+    matcher = SubsidyMatcher(parsed["subsidy_forms"], parsed["no_subsidy_values"])
+    assert matcher.classify("LB utv")[0] == ELIGIBLE and matcher.classify("Ingen")[0] == NOT_ELIGIBLE
+
+
+def test_the_shipped_criteria_policy_reads_every_form_broadly() -> None:
+    from asfverify import criteria
+
+    from asfverify.payroll.vocabulary import DEFAULT_SUBSIDY_FORMS
+
+    policy = criteria.load("asf-v1").policy
+    matcher = SubsidyMatcher(policy.get("subsidy_forms"), policy.get("no_subsidy_values"))
+    for form in DEFAULT_SUBSIDY_FORMS:
+        assert matcher.classify(form["name"])[0] == ELIGIBLE, form["name"]
+    assert policy.get("threshold_percent", 51) == 51

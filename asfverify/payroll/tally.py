@@ -10,11 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from ..errors import DocumentError
 from .headers import HEADER_SEARCH_ROWS_DEFAULT, ColumnMap, complete_for, match_header, missing_columns_error
 from .identity import EmployeeKeyer
 from .people import PersonTable
 from .subsidy import ELIGIBLE, UNKNOWN, SubsidyMatcher, nameable
-from .text import squash
+from .text import fold
 from .values import RATE_FULL, parse_date, parse_flag, parse_rate
 
 NOT, UNSURE, YES = 0, 1, 2  # eligibility of the period covering the reference date
@@ -133,7 +134,9 @@ class Tally:
                 break
         if best is not None:
             raise missing_columns_error(best[0], best[1], mapping, path)
-        raise missing_columns_error(None, first[1] if first else None, mapping, path) if first else _empty(path)
+        if first is not None:
+            raise missing_columns_error(None, first[1], mapping, path)
+        raise DocumentError(f"{path} has no rows")
 
     def _count_rows(self, iterator: Any, columns: ColumnMap, doc: DocumentTally, label: Callable[[Any], str]) -> None:
         index = columns.index
@@ -141,7 +144,6 @@ class Tally:
         di, si, fi, ri = (index.get(k, -1) for k in ("end_date", "subsidy", "eligible", "rate"))
         self.rate_column = self.rate_column or ri >= 0
         header_employee = columns.header["employee"]
-        header_key = [squash(str(columns.header.get(k, ""))) for k in ("employee", "hire_date")]
         keyer = EmployeeKeyer(self.pseudonymise, columns.personal_number_column)
         ref = self.reference_date
         people = self.people
@@ -155,24 +157,23 @@ class Tally:
                 doc.blank_rows += 1
                 continue
             employee = cells[ei] if ei < width else None
-            if employee == header_employee and [squash(str(cells[ei])), squash(str(cells[hi] if hi < width else ""))] == header_key:
+            if employee == header_employee:
                 doc.repeated_headers += 1  # a PDF table repeats its header on every page
                 continue
             doc.rows += 1
             key = keyer.key(employee)
-            if isinstance(key, str):
-                if not any(_filled(c) for c in cells):
-                    doc.rows -= 1
-                    doc.blank_rows += 1
-                    continue
-                unreadable.add(key, label(number))
-                continue
             hire_cell = cells[hi] if hi < width else None
             hire = _iso(hire_cell)
             if hire is None:
                 hire = parse_date(hire_cell)
-            if hire is None:
-                unreadable.add("unreadable hire date" if _filled(hire_cell) else "empty hire date", label(number))
+            if hire is None or isinstance(key, str):
+                if _not_a_person(cells, employee):
+                    doc.rows -= 1
+                    doc.blank_rows += 1
+                elif isinstance(key, str):
+                    unreadable.add(key, label(number))
+                else:
+                    unreadable.add("unreadable hire date" if _filled(hire_cell) else "empty hire date", label(number))
                 continue
             end = None
             if di >= 0 and di < width and _filled(cells[di]):
@@ -268,7 +269,19 @@ def _iso(value: Any) -> dt.date | None:
 
 
 def _key_int(key: int | str) -> int:
-    return key  # type: ignore[return-value]
+    return key  # type: ignore[return-value]  # narrowed above: a str key never gets here
+
+
+# Rows an export adds below the list: "Summa;15;;;", "Totalt antal anställda: 15".
+_TOTAL_WORDS = ("summa", "totalt", "total", "antal", "sum", "summering")
+
+
+def _not_a_person(cells: Sequence[Any], employee: Any) -> bool:
+    """A whitespace-only row, or a totals row, rather than an employee with a bad cell."""
+    if not any(_filled(c) for c in cells):
+        return True
+    words = fold(str(employee or "")).split()
+    return bool(words) and words[0] in _TOTAL_WORDS
 
 
 def _filled(value: Any) -> bool:
@@ -279,7 +292,3 @@ def _filled(value: Any) -> bool:
     return True
 
 
-def _empty(path: str) -> Exception:
-    from ..errors import DocumentError
-
-    return DocumentError(f"{path} has no rows")

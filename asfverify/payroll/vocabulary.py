@@ -55,3 +55,18 @@ NO_SUBSIDY_VALUES: tuple[str, ...] = (
 
 # Words that negate a subsidy name inside a longer value ("ej lönebidrag"): such a value needs a human.
 NEGATIONS: frozenset[str] = frozenset({"ej", "ingen", "inget", "inga", "inte", "nej", "no", "not", "utan", "ejberattigad"})
+
+
+def vocabulary_toml() -> str:
+    """The default vocabulary as the criteria file's [policy] keys (for asfverify/data/asf-v1.toml)."""
+
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = ["subsidy_forms = ["]
+    for form in DEFAULT_SUBSIDY_FORMS:
+        aliases = ", ".join(quote(a) for a in form["aliases"])
+        lines.append(f"  {{ name = {quote(form['name'])}, aliases = [{aliases}] }},")
+    lines.append("]")
+    lines.append("no_subsidy_values = [" + ", ".join(quote(v) for v in NO_SUBSIDY_VALUES) + "]")
+    return "\n".join(lines) + "\n"

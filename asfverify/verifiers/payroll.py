@@ -120,7 +120,8 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
     if n:
         base = (f"{e} of {n} employees on {day} ({e * 100 // n} %) were eligible for lönestöd at hiring; {required}")
     else:
-        base = f"No employee in the payroll list was employed on {day} ({rows} rows read); {required} of at least one"
+        base = (f"No employee in the payroll list was employed on {day} ({rows} rows read), "
+                f"so the {decimal_text(threshold)} % requirement is not met")
     trace.append({
         "rule": "threshold", "matched": meets, "page": None,
         "excerpt": f"{e} × 100 {'≥' if meets else '<'} {decimal_text(threshold)} × {n}",
