@@ -338,12 +338,36 @@ def _ledger_html(state: "RunState", checkpoint: str) -> str:
     ])
 
 
+def _certificates_html(certificates: Sequence[Mapping[str, Any]]) -> str:
+    if not certificates:
+        return ""
+    headers = [bi("Certifikat-id", "certificate id"), bi("Giltigt från", "valid from"), bi("Giltigt till", "valid until"),
+               bi("Loggpost", "entry"), bi("Återkallat", "revoked")]
+    rows = [(f'<span class="mono">{esc(c.get("cert_id"))}</span>', esc(c.get("valid_from")), esc(c.get("valid_until")),
+             esc(c.get("index")), esc(c.get("revoked") or "–")) for c in certificates]
+    return f"<h2>{bi('Utfärdade certifikat', 'certificates issued')}</h2>" + _table(headers, rows)
+
+
+def certificates_of(ledger: Any, run_id: str) -> list[dict[str, Any]]:
+    """Certificates issued for the run, each with its ledger index and revocation (reason, entry) if any."""
+    revoked = {e.entry.get("cert_id"): e for e in ledger.entries(kind="revocation")}
+    out = []
+    for item in ledger.entries(kind="certificate", run_id=run_id):
+        cert = dict(item.entry) | {"index": item.index}
+        revocation = revoked.get(cert.get("cert_id"))
+        if revocation is not None:
+            cert["revoked"] = f"{revocation.entry.get('reason', '')} (entry {revocation.index})"
+        out.append(cert)
+    return out
+
+
 def render_report(
     state: "RunState",
     checkpoint: str,
     *,
     criteria_set: "CriteriaSet | None" = None,
     leaf_hashes: Mapping[int, str] | None = None,
+    certificates: Sequence[Mapping[str, Any]] = (),
     generated: str | None = None,
 ) -> str:
     """The run as one self-contained HTML page: criteria, requirements, results, evidence, reviews, ledger."""
@@ -360,6 +384,7 @@ def render_report(
         _criteria_html(state, criteria, criteria_set, documents_by_sha, leaf_hashes),
         _documents_html(state.documents),
         _reviews_html(state.reviews),
+        _certificates_html(certificates),
         _ledger_html(state, checkpoint),
         f'<div class="foot">asfverify · {esc(state.criteria_set)} · run {esc(state.run_id)} · {esc(generated)}</div>',
     ]
@@ -398,4 +423,5 @@ def build_report(
         criteria_set = criteria_set.with_extra(extra_criteria)
     indexes = [r["index"] for r in state.results if isinstance(r.get("index"), int)]
     leaf_hashes = {i: ledger.get(i).leaf_hash for i in indexes}
-    return render_report(state, ledger.checkpoint(), criteria_set=criteria_set, leaf_hashes=leaf_hashes, generated=generated)
+    return render_report(state, ledger.checkpoint(), criteria_set=criteria_set, leaf_hashes=leaf_hashes,
+                         certificates=certificates_of(ledger, state.run_id), generated=generated)

@@ -285,6 +285,13 @@ def test_certify_follows_the_reviewed_decision(ws: Path, tmp_path: Path) -> None
     assert issued.exit_code == 0, issued.output
     certificate = json.loads((tmp_path / "cert.json").read_text(encoding="utf-8"))
     assert certificate["credentialSubject"]["orgNumber"] == org
+    # The evidence report names the certificate issued for the run, and its revocation.
+    assert call(ws, "report", run_id, "-o", str(tmp_path / "r.html")).exit_code == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert certificate["id"] in page and "certificates issued" in page
+    assert call(ws, "revoke", certificate["id"], "--reason", "bylaws changed").exit_code == 0
+    assert call(ws, "report", run_id, "-o", str(tmp_path / "r.html")).exit_code == 0
+    assert "bylaws changed" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
 def test_review_note_never_records_a_personnummer(ws: Path, tmp_path: Path) -> None:
