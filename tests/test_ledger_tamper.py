@@ -231,3 +231,32 @@ def test_trusted_checkpoint_from_an_unknown_key_is_refused(ws):
     note = sign_note(format_checkpoint(ws.origin, 8, open_ledger(ws).root(8)), ws.origin, public, attacker.sign)
     report = verify(ws, [note])
     assert not report.ok and "trusted checkpoint" in report.problem
+
+
+def test_parallel_verification_finds_the_same_problems(ws, monkeypatch):
+    from asfverify.ledger import verify as verify_module
+
+    monkeypatch.setattr(verify_module, "PARALLEL_THRESHOLD", 0)  # worker processes even for a small ledger
+    ledger = open_ledger(ws)
+    assert ledger.verify(jobs=2).ok
+    conn = raw(ws)
+    (sig,) = conn.execute("SELECT signature FROM ledger_entries WHERE idx = 27").fetchone()
+    conn.execute("UPDATE ledger_entries SET signature = ? WHERE idx = 27", (bytes([sig[0] ^ 1]) + sig[1:],))
+    conn.execute("UPDATE ledger_entries SET entry = replace(entry, '\"pass\"', '\"fail\"') WHERE idx = 21")
+    report = ledger.verify(jobs=2)
+    assert not report.ok and report.bad_index == 21  # the first bad entry, whichever worker found it
+    conn.execute("UPDATE ledger_entries SET entry = replace(entry, '\"fail\"', '\"pass\"') WHERE idx = 21")
+    assert ledger.verify(jobs=2).bad_index == 27
+    conn.execute("UPDATE ledger_entries SET signature = ? WHERE idx = 27", (sig,))
+    conn.execute("UPDATE ledger_checkpoints SET note = replace(note, '—', '-') WHERE size = 16")
+    report = ledger.verify(jobs=2)
+    assert not report.ok and "checkpoint" in report.problem
+
+
+def test_verify_inside_a_transaction_uses_its_snapshot(ws):
+    ledger = open_ledger(ws)
+    with ledger.transaction() as tx:
+        tx.append({"kind": "review", "run_id": "run-0"})
+        report = ledger.verify()  # no nested BEGIN error; sees the committed ledger
+    assert report.ok and report.size == 32
+    assert ledger.verify().ok and ledger.size() == 33

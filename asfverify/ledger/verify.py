@@ -183,7 +183,9 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
     """Verify the whole ledger in conn; keys are the workspace's KeyInfo list, oldest first."""
     global _ROWS, _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN
     # One read snapshot for everything, so concurrent appends cannot make a consistent ledger look broken.
-    conn.execute("BEGIN")
+    own_snapshot = not conn.in_transaction
+    if own_snapshot:
+        conn.execute("BEGIN")
     try:
         rows = conn.execute(
             f"SELECT idx, kind, run_id, org_number, entry, leaf_hash, signature, key_id FROM {ENTRIES} ORDER BY idx"
@@ -193,7 +195,8 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
         ).fetchall()
         stored_nodes = {(lv, pos): bytes(h) for lv, pos, h in conn.execute(f"SELECT level, pos, hash FROM {NODES}")}
     finally:
-        conn.execute("COMMIT")
+        if own_snapshot:
+            conn.execute("COMMIT")
     n = len(rows)
     report = VerifyReport(ok=True, size=n, checkpoints=len(checkpoint_rows))
     problems: list[tuple[int, str]] = []  # (leaf index it concerns, why); the lowest wins
