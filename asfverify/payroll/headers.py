@@ -45,7 +45,7 @@ ACCEPTED: dict[str, tuple[str, ...]] = {
 }
 FIELDS = tuple(ACCEPTED)
 REQUIRED = ("employee", "hire_date")
-HEADER_SEARCH_ROWS_DEFAULT = 20  # title lines an export may put above the header
+HEADER_SEARCH_ROWS = 20  # title lines an export may put above the header
 ONE_OF = ("subsidy", "eligible")
 # Headers that say the employee column holds personal identity numbers.
 PERSONAL_NUMBER_HEADERS = frozenset(squash(h) for h in (

@@ -16,10 +16,9 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator, Sequence
 
 from ..errors import DocumentError
-from .headers import HEADER_SEARCH_ROWS_DEFAULT, complete_for, match_header
+from .headers import HEADER_SEARCH_ROWS, complete_for, match_header
 
 HEAD_BYTES = 64 * 1024
-HEADER_SEARCH_ROWS = HEADER_SEARCH_ROWS_DEFAULT
 DELIMITERS = ("\t", ";", ",")
 _DELIMITER_NAMES = {"\t": "tab", ";": "';'", ",": "','"}
 # Control bytes that never occur in a text CSV (tab, LF, CR, FF and DOS EOF 0x1A excepted).

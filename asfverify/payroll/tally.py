@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..errors import DocumentError
-from .headers import HEADER_SEARCH_ROWS_DEFAULT, ColumnMap, complete_for, match_header, missing_columns_error
+from .headers import HEADER_SEARCH_ROWS, ColumnMap, complete_for, match_header, missing_columns_error
 from .identity import EmployeeKeyer
 from .people import PersonTable
 from .subsidy import ELIGIBLE, UNKNOWN, SubsidyMatcher, nameable
@@ -130,7 +130,7 @@ class Tally:
                 first = (found, cells)
             if found is not None and (best is None or len(found.index) > len(best[0].index)):
                 best = (found, cells)
-            if seen >= HEADER_SEARCH_ROWS_DEFAULT:
+            if seen >= HEADER_SEARCH_ROWS:
                 break
         if best is not None:
             raise missing_columns_error(best[0], best[1], mapping, path)
