@@ -428,3 +428,49 @@ def test_explain_of_unknown_requirement_or_run_is_exit_2(ws: Path, tmp_path: Pat
     run_id = run_one(ws, make_package(tmp_path / "pkg", name, org))
     assert_one_line_error(call(ws, "explain", run_id, "C7.nope"), "C7.nope")
     assert_one_line_error(call(ws, "explain", "ffffffffffffffff", "C1.purpose"), "no run")
+
+
+# -- progress --------------------------------------------------------------------------------
+
+
+def test_no_progress_bar_on_a_pipe(ws: Path, packages: Path) -> None:
+    result = call(ws, "run", str(packages), "--jobs", "2")
+    assert "Verifying" not in result.stderr
+    assert "Summary:" in result.stdout
+
+
+@pytest.mark.slow
+def test_progress_bar_on_a_terminal(ws: Path, packages: Path) -> None:
+    """With stderr on a terminal the batch shows a progress bar there; stdout keeps the summary."""
+    import pty
+    import select
+
+    if not ASFVERIFY.exists():
+        pytest.skip(f"console script not found at {ASFVERIFY}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")} | {"COLUMNS": "100"}
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [str(ASFVERIFY), "--workspace", str(ws), "run", str(packages), "--jobs", "2"],
+            env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL,
+        )
+        os.close(slave)
+        seen = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 120)
+            if not ready:
+                proc.kill()
+                pytest.fail("no output on the terminal within 120 s")
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert proc.returncode == 2
+    assert b"Verifying" in seen
+    assert b"Summary:" in out and b"Summary:" not in seen
