@@ -267,3 +267,16 @@ def test_error_through_the_host_is_one_result_with_the_digest(tmp_path: Path) ->
     (result,) = run_verifier(PayrollVerifier, package(tmp_path, tmp_path / "list.csv"))
     assert result.outcome == "error"
     assert result.evidence[0].document == FakeDocument(tmp_path / "list.csv").sha256
+
+
+def test_an_unexpected_failure_names_only_its_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from asfverify.payroll import tally
+
+    def boom(*_args, **_kwargs):
+        raise ValueError("cell '19680823-9880 Anna Andersson' is odd")
+
+    monkeypatch.setattr(tally, "parse_flag", boom)
+    path = write_csv(tmp_path / "l.csv", [["1", "2020-01-01", "ja"]], header=["Anst.nr", "Startdatum", "Berättigad"])
+    result = run_payroll(path)
+    assert result.outcome == "error"
+    assert result.summary == "l.csv could not be read (ValueError)."

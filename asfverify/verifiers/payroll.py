@@ -53,8 +53,10 @@ class PayrollVerifier(BaseVerifier):
             except NoTextLayer as exc:
                 return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt="no text layer")])]
             except DocumentError as exc:
-                return [Result(REQUIREMENT, "error", _sentence(str(exc)),
-                               evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: unreadable payroll list")])]
+                return [_error(document, _sentence(str(exc)))]
+            except Exception as exc:  # noqa: BLE001
+                # A library's message may quote the cell it choked on (a name, a personnummer): only its type goes out.
+                return [_error(document, f"{document.path} could not be read ({type(exc).__name__}).")]
             evidence.append(Evidence(
                 document=document.sha256,
                 page=(source.page or _header_page(document, done)) if source.format == "pdf" else None,
@@ -185,6 +187,11 @@ def _header_page(document: Any, done: DocumentTally) -> int | None:
         if all(w in folded for w in wanted):
             return number
     return None
+
+
+def _error(document: Any, summary: str) -> Result:
+    evidence = [Evidence(document=document.sha256, excerpt=f"{document.path}: unreadable payroll list")]
+    return Result(REQUIREMENT, "error", summary, evidence=evidence)
 
 
 def _sentence(text: str) -> str:
