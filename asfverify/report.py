@@ -299,7 +299,7 @@ def _documents_html(documents: Sequence[Mapping[str, Any]]) -> str:
 def _reviews_html(reviews: Sequence[Mapping[str, Any]]) -> str:
     heading = f"<h2>{bi('Granskningar', 'reviews')}</h2>"
     if not reviews:
-        return heading + f'<p class="none">Inga granskningar registrerade. <span class="en" lang="en">No reviews recorded.</span></p>'
+        return heading + '<p class="none">Inga granskningar registrerade. <span class="en" lang="en">No reviews recorded.</span></p>'
     headers = [bi("Krav", "requirement"), bi("Utfall", "outcome"), bi("Granskare", "reviewer"), bi("Tid", "time"),
                bi("Anteckning", "note"), bi("Loggpost", "entry")]
     rows = [(esc(r.get("requirement")), _badge(str(r.get("outcome"))), esc(r.get("reviewer")), esc(r.get("time")),
