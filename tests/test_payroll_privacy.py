@@ -96,7 +96,7 @@ def test_verifier_result_holds_no_personal_number(tmp_path: Path) -> None:
 def test_personal_numbers_in_an_anstallningsnummer_column_are_still_pseudonymised(tmp_path: Path) -> None:
     rows = [[p, "2020-01-01", "", "LB", "100"] for p in PEOPLE]
     result = run_payroll(write_csv(tmp_path / "l.csv", rows))
-    assert result.metrics["personal_numbers_pseudonymised"] == len(PEOPLE)
+    assert result.metrics["personal_numbers_validated"] == len(PEOPLE)
     _assert_clean(json.dumps(result.to_dict(), ensure_ascii=False), "the result")
 
 
@@ -165,3 +165,18 @@ def test_the_search_finds_numbers_where_they_are(tmp_path: Path) -> None:
     with zipfile.ZipFile(payroll) as zf:
         with pytest.raises(AssertionError):
             _assert_clean(b"".join(zf.read(n) for n in zf.namelist()), "the workbook")
+
+
+def test_people_not_employed_on_the_day_are_never_pseudonymised(tmp_path: Path) -> None:
+    from test_payroll_helpers import FakeApplication, FakeContext, FakeDocument
+
+    from asfverify.verifiers.payroll import PayrollVerifier
+
+    rows = [[PEOPLE[0], "2020-01-01", "", "LB", "100"],          # employed
+            [PEOPLE[1], "2020-01-01", "2024-01-01", "LB", "100"],  # left before
+            [PEOPLE[2], "2027-01-01", "", "LB", "100"]]            # hired after
+    context = FakeContext()
+    doc = FakeDocument(write_csv(tmp_path / "l.csv", rows, header=HEADER))
+    (result,) = PayrollVerifier().verify(FakeApplication([doc]), context)
+    assert context.seen == [PEOPLE[0]]
+    assert result.metrics["personal_numbers_validated"] == 3  # all validated; only one pseudonymised

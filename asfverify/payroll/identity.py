@@ -26,6 +26,7 @@ _LUHN_ODD = {f"{n:03d}": n // 100 + _doubled(n // 10 % 10) + n % 10 for n in ran
 
 INVALID_PERSONAL_NUMBER = "invalid personnummer"
 EMPTY_ID = "empty employee id"
+REASONS = frozenset({INVALID_PERSONAL_NUMBER, EMPTY_ID})
 
 
 def normalise_personal_number(text: str, today: dt.date | None = None) -> str | None:
@@ -67,8 +68,12 @@ class EmployeeKeyer:
         self._today = dt.date.today()
         self.personal_numbers = 0  # how many cells were personnummer (for the metrics)
 
-    def key(self, value: object) -> int | str:
-        """The key for this cell, or a reason string (EMPTY_ID, INVALID_PERSONAL_NUMBER)."""
+    def identify(self, value: object) -> str:
+        """A token for this cell ('p' + the 12-digit number, or 'i' + the id), or a REASONS string.
+
+        The token lives only until key() turns it into a key, and key() is only called for people
+        employed on the reference date: nobody else's number is pseudonymised at all.
+        """
         if value is None:
             return EMPTY_ID
         if isinstance(value, float) and value.is_integer():
@@ -83,11 +88,21 @@ class EmployeeKeyer:
             normal = _normalise(match, self._today)
             if normal is not None:
                 self.personal_numbers += 1
-                # Only the keyed pseudonym is used from here on; the number itself is dropped.
-                return (hash("p\x00" + self._pseudonymise(normal)) & _MASK) or 1
+                return "p" + normal
             if self._pnr_column or not text.isdigit() or len(text) == 12:
                 return INVALID_PERSONAL_NUMBER
             # A plain 10-digit anställningsnummer that happens not to be a personnummer.
         elif self._pnr_column:
             return INVALID_PERSONAL_NUMBER
-        return (hash("i\x00" + text.casefold()) & _MASK) or 1
+        return "i" + text.casefold()
+
+    def key_of(self, token: str) -> int:
+        """The 63-bit key of an identify() token; a personnummer only through the keyed pseudonym."""
+        if token[0] == "p":
+            return (hash("p\x00" + self._pseudonymise(token[1:])) & _MASK) or 1
+        return (hash("i\x00" + token[1:]) & _MASK) or 1
+
+    def key(self, value: object) -> int | str:
+        """identify() and key_of() in one step: the key, or a REASONS string."""
+        token = self.identify(value)
+        return token if token in REASONS else self.key_of(token)

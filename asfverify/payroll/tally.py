@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..errors import DocumentError
 from .headers import HEADER_SEARCH_ROWS, ColumnMap, complete_for, match_header, missing_columns_error
-from .identity import EmployeeKeyer
+from .identity import REASONS, EmployeeKeyer
 from .people import PersonTable
 from .subsidy import ELIGIBLE, UNKNOWN, SubsidyMatcher, nameable
 from .text import fold
@@ -161,17 +161,17 @@ class Tally:
                 doc.repeated_headers += 1  # a PDF table repeats its header on every page
                 continue
             doc.rows += 1
-            key = keyer.key(employee)
+            token = keyer.identify(employee)
             hire_cell = cells[hi] if hi < width else None
             hire = _iso(hire_cell)
             if hire is None:
                 hire = parse_date(hire_cell)
-            if hire is None or isinstance(key, str):
+            if hire is None or token in REASONS:
                 if _not_a_person(cells, employee):
                     doc.rows -= 1
                     doc.blank_rows += 1
-                elif isinstance(key, str):
-                    unreadable.add(key, label(number))
+                elif token in REASONS:
+                    unreadable.add(token, label(number))
                 else:
                     unreadable.add("unreadable hire date" if _filled(hire_cell) else "empty hire date", label(number))
                 continue
@@ -218,7 +218,7 @@ class Tally:
                     self.rate_unreadable += 1
                 else:
                     rate = parsed
-            if not people.put(_key_int(key), _pack(hire.toordinal(), status, rate), _merge):
+            if not people.put(keyer.key_of(token), _pack(hire.toordinal(), status, rate), _merge):
                 self.duplicate_rows += 1
         self.personal_numbers += keyer.personal_numbers
 
@@ -266,10 +266,6 @@ def _iso(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
-
-
-def _key_int(key: int | str) -> int:
-    return key  # type: ignore[return-value]  # narrowed above: a str key never gets here
 
 
 # Rows an export adds below the list: "Summa;15;;;", "Totalt antal anställda: 15".

@@ -83,7 +83,7 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
         "hired_after_reference_date": tally.hired_after,
         "ended_before_reference_date": tally.ended_before,
         "duplicate_rows": tally.duplicate_rows,
-        "personal_numbers_pseudonymised": tally.personal_numbers,
+        "personal_numbers_validated": tally.personal_numbers,
     }
     lou_key = f"lou_{decimal_text(lou_share).replace('.', '_')}_percent_met"
     if n:
