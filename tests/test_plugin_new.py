@@ -46,6 +46,7 @@ def test_the_generated_plugin_is_listed_by_asfverify_plugins(ws: Path) -> None:
     assert rows["board-decision"]["plugin"] == "local:board_decision"
 
 
+@pytest.mark.slow
 def test_the_generated_test_passes_as_generated(ws: Path) -> None:
     assert invoke(ws, "plugin", "new", "board_decision").exit_code == 0
     done = subprocess.run(
