@@ -280,3 +280,26 @@ def test_an_unexpected_failure_names_only_its_type(tmp_path: Path, monkeypatch: 
     result = run_payroll(path)
     assert result.outcome == "error"
     assert result.summary == "l.csv could not be read (ValueError)."
+
+
+def test_pdf_with_text_but_no_ruled_table_is_review(tmp_path: Path) -> None:
+    from test_payroll_helpers import HEADER
+
+    from fpdf import FPDF
+
+    regular = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf = FPDF()
+    pdf.add_page()
+    if regular.exists():
+        pdf.add_font("dejavu", "", str(regular))
+        pdf.set_font("dejavu", size=9)
+    else:
+        pdf.set_font("helvetica", size=9)
+    for values in [HEADER, *ROWS]:
+        pdf.cell(text="   ".join(values))
+        pdf.ln(6)
+    path = tmp_path / "lista.pdf"
+    pdf.output(str(path))
+    (result,) = run_verifier(PayrollVerifier, package(tmp_path, path))
+    assert result.outcome == "review"
+    assert "no ruled table" in result.summary

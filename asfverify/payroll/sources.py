@@ -28,8 +28,8 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26)) + b"\x7f"
 Row = tuple[int | str, Sequence[Any]]
 
 
-class NoTextLayer(Exception):
-    """A PDF list with no text to read: a scanned image, for a human to read."""
+class NeedsHuman(Exception):
+    """A PDF list the verifier cannot read but a person can: a scanned image, or text without a ruled table."""
 
 
 @dataclass
@@ -233,7 +233,11 @@ def _pdf_source(document: Any, mapping: Any) -> Source:
         except Exception:
             pages, blank = [], []
         if pages and len(blank) == len(pages):
-            raise NoTextLayer(f"{name} has no text layer (a scanned image); a human must read the list")
+            raise NeedsHuman(f"{name} has no text layer (a scanned image); a human must read the list")
+        if pages:
+            # Text laid out in columns without ruling lines: pdfplumber finds no table, a reader does.
+            raise NeedsHuman(f"{name} has text but no ruled table to read; a human must check the list "
+                             "(or it can be submitted as CSV or XLSX)")
         raise DocumentError(f"{name} holds no table; expected the employee list as a table")
 
     first = next(((k, start) for k, (_p, t) in enumerate(tables) if t and (start := _header_index(t, mapping)) is not None), None)

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from ..errors import DocumentError
-from ..payroll.sources import NoTextLayer, open_source
+from ..payroll.sources import NeedsHuman, open_source
 from ..payroll.subsidy import SubsidyMatcher
 from ..payroll.tally import DocumentTally, Tally, Totals
 from ..payroll.text import fold
@@ -50,8 +50,8 @@ class PayrollVerifier(BaseVerifier):
             try:
                 source = open_source(document, mapping)
                 done = tally.add_document(document.path, source.rows(), mapping, f"{document.path} " if several else "")
-            except NoTextLayer as exc:
-                return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt="no text layer")])]
+            except NeedsHuman as exc:
+                return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
             except DocumentError as exc:
                 return [_error(document, _sentence(str(exc)))]
             except Exception as exc:  # noqa: BLE001
