@@ -113,8 +113,9 @@ def test_xlsx_named_sheet(tmp_path: Path) -> None:
     cover = wb.create_sheet("Försättsblad", 0)
     cover.append(["Försättsblad"])
     wb.save(path)
-    assert run_payroll(path).outcome == "error"  # first sheet: no header
+    assert_counts(run_payroll(path))  # the cover sheet has no header: the list's sheet is found
     assert_counts(run_payroll(path, sheet="Anställda"))
+    assert run_payroll(path, sheet="Försättsblad").outcome == "error"
     missing = run_payroll(path, sheet="Personal")
     assert missing.outcome == "error"
     assert "no sheet 'Personal'" in missing.summary and "'Anställda'" in missing.summary

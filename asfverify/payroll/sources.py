@@ -52,7 +52,7 @@ def open_source(document: Any, mapping: Any = None) -> Source:
     if head.startswith(b"%PDF") or getattr(document, "is_pdf", False):
         return _pdf_source(document, mapping)
     if head.startswith(b"PK\x03\x04"):
-        return _xlsx_source(document)
+        return _xlsx_source(document, mapping)
     return _csv_source(document, head, mapping)
 
 
@@ -165,7 +165,20 @@ def _sniff_delimiter(text: str, mapping: Any) -> str:
 
 # ---- XLSX ------------------------------------------------------------------------------------------
 
-def _xlsx_source(document: Any) -> Source:
+def _sheet_has_header(worksheet: Any, mapping: Any) -> bool:
+    try:
+        for cells in worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
+            found = match_header(cells, mapping)
+            if found is not None and complete_for(found, mapping):
+                return True
+    except DocumentError:
+        return True  # a header, if an ambiguous one: reading this sheet reports it
+    except Exception:
+        return False
+    return False
+
+
+def _xlsx_source(document: Any, mapping: Any) -> Source:
     name = document.path
     wanted = (getattr(document, "options", None) or {}).get("sheet")
     try:
@@ -185,7 +198,8 @@ def _xlsx_source(document: Any) -> Source:
             raise DocumentError(f"{name} has no sheet {wanted!r} (sheets: {names})")
         worksheet = workbook[wanted]
     else:
-        worksheet = workbook.worksheets[0]
+        # The first sheet, unless it is a cover sheet and a later one holds the list.
+        worksheet = next((ws for ws in workbook.worksheets if _sheet_has_header(ws, mapping)), workbook.worksheets[0])
     title = worksheet.title
 
     def rows() -> Iterator[Row]:
