@@ -85,6 +85,7 @@ def test_invalid_numbers_and_plain_ids() -> None:
     assert keyer.key("") == EMPTY_ID and keyer.key(None) == EMPTY_ID
     assert keyer.key(109.0) == keyer.key("109") == keyer.key(109)
     assert keyer.key("SDS-004") == keyer.key("sds-004")
+    assert keyer.key('="0042"') == keyer.key("0042")
     assert seen == []
     pnr_keyer, _ = _keyer(pnr_column=True)
     assert pnr_keyer.key("2016000001") == INVALID_PERSONAL_NUMBER  # in a Personnummer column it must be one
@@ -93,5 +94,5 @@ def test_invalid_numbers_and_plain_ids() -> None:
 
 def test_spreadsheet_number_cells() -> None:
     keyer, seen = _keyer()
-    assert keyer.key(196808239880) == keyer.key("19680823-9880")
-    assert seen == ["196808239880", "196808239880"]
+    assert keyer.key(196808239880) == keyer.key("19680823-9880") == keyer.key('="6808239880"')
+    assert seen == ["196808239880"] * 3

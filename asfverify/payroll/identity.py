@@ -81,6 +81,8 @@ class EmployeeKeyer:
         text = value if isinstance(value, str) else str(value)
         if " " in text or "\n" in text or "\t" in text:
             text = "".join(text.split())
+        if text[:2] == '="' and text[-1:] == '"':
+            text = text[2:-1]  # ="0101011234": how a spreadsheet export keeps leading zeros
         if not text:
             return EMPTY_ID
         match = PNR_SHAPE.match(text)
