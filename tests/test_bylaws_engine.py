@@ -79,9 +79,11 @@ def test_old_spelling_is_normalised():
 
 # ------------------------------------------------------------------------------------- patterns
 def _match(pattern: str, text: str, classes=None, gap: int = 3):
-    seq = Compiler(classes or {}, 2).compile(pattern, gap)
+    compiler = Compiler(classes or {}, 2)
+    seq = compiler.compile(pattern, gap)
+    lexicon = compiler.lexicon()
     toks = tokens(text)
-    used = search(seq, toks)
+    used = search(seq, [lexicon.ids(t) for t in toks])
     return None if used is None else [toks[i].surface for i in used]
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..verifier import EXCERPT_MAX
-from .patterns import search
+from .patterns import any_possible, search
 from .rules import Rule, RuleSet
 from .text import Sentence
 from .words import Token, tokens
@@ -48,6 +48,8 @@ class Hit:
 def _clauses(rs: RuleSet, text: str, toks: list[Token]) -> list[list[Token]]:
     """Split a sentence's tokens at ";", ": ", clause-opening words ("men") and coordinated verbs ("och ska")."""
     cuts = sorted(m.start() for m in _CLAUSE_PUNCT.finditer(text))
+    if not cuts and rs.clause_words.isdisjoint(t.surface for t in toks):
+        return [toks]  # the common case: one clause
     out: list[list[Token]] = [[]]
     ci = 0
     for i, tok in enumerate(toks):
@@ -63,7 +65,7 @@ def _clauses(rs: RuleSet, text: str, toks: list[Token]) -> list[list[Token]]:
     return [c for c in out if c]
 
 
-def _negator(rs: RuleSet, clause: list[Token], used: tuple[int, ...]) -> Token | None:
+def _negator(rs: RuleSet, clause: list[Token], ids: list[frozenset[int]], used: tuple[int, ...]) -> Token | None:
     """A negation word in the clause that governs the match, if any.
 
     A negation inside a relative clause that opens after the match begins ("personer som inte har
@@ -72,7 +74,7 @@ def _negator(rs: RuleSet, clause: list[Token], used: tuple[int, ...]) -> Token |
     first = min(used)
     used_set = set(used)
     for i, tok in enumerate(clause):
-        if i in used_set or not any(t(tok) for t in rs.negators):
+        if i in used_set or rs.negators.isdisjoint(ids[i]):
             continue
         local = any(clause[j].surface in rs.relative and j > first for j in range(max(0, i - 3), i))
         if not local:
@@ -85,39 +87,59 @@ def _span(clause: list[Token], used: tuple[int, ...]) -> tuple[int, int, tuple[s
     return toks[0].start, toks[-1].end, tuple(t.surface for t in toks)
 
 
+@dataclass
+class _Words:
+    """A token list with each token's word-test ids and the union of them."""
+
+    toks: list[Token]
+    ids: list[frozenset[int]]
+    present: frozenset[int]
+
+
+def _words(rs: RuleSet, toks: list[Token]) -> _Words:
+    ids = [rs.lexicon.ids(t) for t in toks]
+    return _Words(toks, ids, frozenset().union(*ids) if ids else frozenset())
+
+
 def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence) -> list[Hit]:
     """Every hit of the given rules in one sentence (at most one per rule)."""
     toks = tokens(sentence.text, rs.spelling)
     if not toks:
         return []
-    clauses = _clauses(rs, sentence.text, toks)
+    whole = _words(rs, toks)
+    parts = _clauses(rs, sentence.text, toks)
+    clauses = [whole] if len(parts) == 1 else [_words(rs, c) for c in parts]
     hits: list[Hit] = []
+    present = whole.present
     for rule in rules:
-        hit = _scan_rule(rs, rule, sentence, toks, clauses)
+        # Cheap pre-checks: the sentence must hold a trigger word, and some pattern must be possible.
+        if rule.triggers.isdisjoint(present) or not any_possible(rule.slot_sets, present):
+            continue
+        hit = _scan_rule(rs, rule, sentence, whole, clauses)
         if hit:
             hits.append(hit)
     return hits
 
 
-def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, toks: list[Token], clauses: list[list[Token]]) -> Hit | None:
+def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, clauses: list[_Words]) -> Hit | None:
     found: Hit | None = None
     for clause in clauses:
-        for seq, starts in zip(rule.compiled, rule.starts):
-            used = search(seq, clause, starts)
+        for seq in rule.compiled:
+            used = search(seq, clause.ids, clause.present)
             if used is None:
                 continue
-            start, end, words = _span(clause, used)
-            missing = [p for p, c in zip(rule.also, rule.compiled_also) if search(c, toks) is None]
+            start, end, words = _span(clause.toks, used)
+            missing = [p for p, c in zip(rule.also, rule.compiled_also) if search(c, whole.ids, whole.present) is None]
             if missing:
                 continue  # not a match: the sentence lacks something the rule also needs
             for p, c in zip(rule.unless, rule.compiled_unless):
-                u = search(c, toks)
+                u = search(c, whole.ids, whole.present)
                 if u is not None:
-                    said = " ".join(toks[i].surface for i in u)
+                    said = " ".join(whole.toks[i].surface for i in u)
                     return Hit(rule, sentence, "excepted", words,
                                f"set aside: the sentence also says {said!r} (unless: {p})", start, end)
             if rule.negatable:
-                neg = _negator(rs, clause, used)
+                neg = _negator(rs, clause.toks, clause.ids, used)
                 if neg is not None:
                     found = found or Hit(rule, sentence, "negated", words,
                                          f"set aside: negated by {neg.surface!r} in the same clause", start, end)

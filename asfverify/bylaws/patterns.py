@@ -13,11 +13,15 @@ A pattern is words separated by spaces, matched in order within one clause:
 
 Between two neighbouring terms up to ``gap`` other words may stand (the rule's gap; class members use
 the file's ``class_gap``).
+
+Speed: every distinct word test gets a number; a sentence's tokens are turned once into the sets of
+test numbers they satisfy (`Lexicon.ids`), so matching is set look-ups, and a pattern whose slots
+cannot all be satisfied by the sentence's words is skipped without searching.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
 from .words import Token, stem
@@ -31,11 +35,12 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True)
 class WordTest:
-    """Tests one token."""
+    """Tests one token; `id` numbers it within its compiler."""
 
     kind: str  # "stem" | "exact" | "prefix" | "suffix" | "contains" | "number"
     word: str
     word_stem: str
+    id: int = field(default=-1, compare=False)
 
     def __call__(self, tok: Token) -> bool:
         if self.kind == "stem":
@@ -57,42 +62,58 @@ class Slot:
 
     alternatives: tuple["WordTest | Sequence_", ...]
     gap: int  # words allowed before this slot (UNBOUNDED for "...")
+    firsts: frozenset[int] = frozenset()  # test ids that can begin this slot
 
 
 @dataclass(frozen=True)
 class Sequence_:
     slots: tuple[Slot, ...]
 
+    @property
+    def firsts(self) -> frozenset[int]:
+        """Test ids that can begin a match of this sequence."""
+        return self.slots[0].firsts
 
-def _word_test(term: str) -> WordTest:
+
+def _parse_word(term: str) -> tuple[str, str]:
     if term == "#":
-        return WordTest("number", "#", "#")
+        return "number", "#"
     if term.startswith("="):
         if not term[1:] or "*" in term:
             raise PatternError(f"bad exact word {term!r}")
-        return WordTest("exact", term[1:].casefold(), term[1:].casefold())
+        return "exact", term[1:].casefold()
     word = term.strip("*").casefold()
     if not word:
         raise PatternError(f"empty word in {term!r}")
     if term.startswith("*") and term.endswith("*") and len(term) > 1:
-        kind = "contains"
-    elif term.endswith("*"):
-        kind = "prefix"
-    elif term.startswith("*"):
-        kind = "suffix"
-    else:
-        kind = "stem"
-    return WordTest(kind, word, stem(word))
+        return "contains", word
+    if term.endswith("*"):
+        return "prefix", word
+    if term.startswith("*"):
+        return "suffix", word
+    return "stem", word
 
 
 class Compiler:
-    """Compiles pattern strings, resolving @classes (cached, cycle-checked)."""
+    """Compiles pattern strings, resolving @classes (cached, cycle-checked), numbering word tests."""
 
     def __init__(self, classes: Mapping[str, Sequence[str]], class_gap: int) -> None:
         self.classes = classes
         self.class_gap = class_gap
+        self.tests: list[WordTest] = []
+        self._test_ids: dict[tuple[str, str], WordTest] = {}
         self._cache: dict[str, Sequence_] = {}
         self._resolving: set[str] = set()
+
+    def word_test(self, term: str) -> WordTest:
+        """The (shared) test for one pattern word."""
+        kind, word = _parse_word(term)
+        key = (kind, word)
+        if key not in self._test_ids:
+            test = WordTest(kind, word, stem(word) if kind in ("stem", "suffix") else word, len(self.tests))
+            self.tests.append(test)
+            self._test_ids[key] = test
+        return self._test_ids[key]
 
     def compile(self, pattern: str, gap: int) -> Sequence_:
         """Compile one pattern string."""
@@ -106,8 +127,8 @@ class Compiler:
             for alt in term.split("|"):
                 if not alt:
                     raise PatternError(f"empty alternative in {term!r} of {pattern!r}")
-                alts.append(self._class(alt[1:]) if alt.startswith("@") else _word_test(alt))
-            slots.append(Slot(tuple(alts), pending_gap if slots else 0))
+                alts.append(self._class(alt[1:]) if alt.startswith("@") else self.word_test(alt))
+            slots.append(_slot(alts, pending_gap if slots else 0))
             pending_gap = gap
         if not slots:
             raise PatternError(f"pattern {pattern!r} has no words")
@@ -124,48 +145,132 @@ class Compiler:
         members = [self.compile(member, self.class_gap) for member in self.classes[name]]
         self._resolving.discard(name)
         # A class is one slot whose alternatives are its members.
-        seq = Sequence_((Slot(tuple(members), 0),))
+        seq = Sequence_((_slot(members, 0),))
         self._cache[name] = seq
         return seq
 
+    def lexicon(self) -> "Lexicon":
+        """An index over every word test compiled so far."""
+        return Lexicon(self.tests)
 
-def _match_alt(alt: "WordTest | Sequence_", toks: Sequence[Token], i: int) -> Iterator[tuple[int, tuple[int, ...]]]:
+
+def _slot(alts: Sequence["WordTest | Sequence_"], gap: int) -> Slot:
+    firsts: set[int] = set()
+    for alt in alts:
+        if isinstance(alt, WordTest):
+            firsts.add(alt.id)
+        else:
+            firsts |= alt.firsts
+    return Slot(tuple(alts), gap, frozenset(firsts))
+
+
+class Lexicon:
+    """Finds, for one token, the ids of every word test it satisfies (memoised per surface form)."""
+
+    def __init__(self, tests: Sequence[WordTest]) -> None:
+        self.by_surface: dict[str, list[int]] = {}
+        self.by_stem: dict[str, list[int]] = {}
+        self.prefixes: dict[str, list[WordTest]] = {}
+        self.scanned: list[WordTest] = []  # suffix and contains tests: checked one by one
+        self.number: list[int] = []
+        for t in tests:
+            if t.kind in ("stem", "exact"):
+                self.by_surface.setdefault(t.word, []).append(t.id)
+                if t.kind == "stem":
+                    self.by_stem.setdefault(t.word_stem, []).append(t.id)
+            elif t.kind == "prefix":
+                self.prefixes.setdefault(t.word[:2], []).append(t)
+            elif t.kind == "number":
+                self.number.append(t.id)
+            else:
+                self.scanned.append(t)
+        self._stem_only = {t.id for t in tests if t.kind == "stem"}
+        self._memo: dict[str, frozenset[int]] = {}
+
+    def clear(self) -> None:
+        """Forget memoised tokens (benchmarks measure the cold path)."""
+        self._memo.clear()
+
+    def ids(self, tok: Token) -> frozenset[int]:
+        """Ids of the tests this token satisfies."""
+        hit = self._memo.get(tok.surface)
+        if hit is not None:
+            return hit
+        out: set[int] = set(self.by_surface.get(tok.surface, ()))
+        out.update(i for i in self.by_stem.get(tok.stem, ()) if i in self._stem_only)
+        for t in self.prefixes.get(tok.surface[:2], ()):
+            if tok.surface.startswith(t.word):
+                out.add(t.id)
+        # Prefixes of one character ("a*") are indexed under that character.
+        for t in self.prefixes.get(tok.surface[:1], ()) if len(tok.surface) > 1 else ():
+            if tok.surface.startswith(t.word):
+                out.add(t.id)
+        for t in self.scanned:
+            if t(tok):
+                out.add(t.id)
+        if tok.surface.isdigit():
+            out.update(self.number)
+        frozen = frozenset(out)
+        if len(self._memo) < 200_000:
+            self._memo[tok.surface] = frozen
+        return frozen
+
+
+def _match_alt(alt: "WordTest | Sequence_", ids: Sequence[frozenset[int]], i: int) -> Iterator[tuple[int, tuple[int, ...]]]:
     if isinstance(alt, WordTest):
-        if i < len(toks) and alt(toks[i]):
+        if i < len(ids) and alt.id in ids[i]:
             yield i + 1, (i,)
         return
-    yield from _match_seq(alt, toks, i, 0)
+    yield from _match_seq(alt, ids, i, 0)
 
 
-def _match_seq(seq: Sequence_, toks: Sequence[Token], start: int, k: int) -> Iterator[tuple[int, tuple[int, ...]]]:
+def _match_seq(seq: Sequence_, ids: Sequence[frozenset[int]], start: int, k: int) -> Iterator[tuple[int, tuple[int, ...]]]:
     """Yield (end, matched token indices) for slots k.. of seq, slot k starting exactly at `start`."""
     slot = seq.slots[k]
+    if start >= len(ids) or slot.firsts.isdisjoint(ids[start]):
+        return
+    last = k + 1 == len(seq.slots)
+    nxt = None if last else seq.slots[k + 1]
     for alt in slot.alternatives:
-        for end, used in _match_alt(alt, toks, start):
-            if k + 1 == len(seq.slots):
+        for end, used in _match_alt(alt, ids, start):
+            if nxt is None:
                 yield end, used
                 continue
-            nxt = seq.slots[k + 1]
-            hi = len(toks) if nxt.gap == UNBOUNDED else min(len(toks), end + nxt.gap + 1)
+            hi = len(ids) if nxt.gap == UNBOUNDED else min(len(ids), end + nxt.gap + 1)
             for j in range(end, hi):
-                for end2, used2 in _match_seq(seq, toks, j, k + 1):
+                if nxt.firsts.isdisjoint(ids[j]):
+                    continue
+                for end2, used2 in _match_seq(seq, ids, j, k + 1):
                     yield end2, used + used2
 
 
-def first_words(seq: Sequence_) -> list[WordTest]:
-    """The word tests that can start a match (for a quick pre-check)."""
-    out: list[WordTest] = []
-    for alt in seq.slots[0].alternatives:
-        out.extend([alt] if isinstance(alt, WordTest) else first_words(alt))
-    return out
+def possible(seq: Sequence_, present: frozenset[int] | set[int]) -> bool:
+    """False when some slot of seq cannot begin with any word present (so no match is possible)."""
+    for slot in seq.slots:
+        if slot.firsts.isdisjoint(present):
+            return False
+    return True
 
 
-def search(seq: Sequence_, toks: Sequence[Token], starts: Sequence[WordTest] | None = None) -> tuple[int, ...] | None:
-    """The token indices of the leftmost match of seq in toks, or None."""
-    tests = starts if starts is not None else first_words(seq)
-    for i, tok in enumerate(toks):
-        if not any(t(tok) for t in tests):
+def any_possible(slot_sets: tuple[tuple[frozenset[int], ...], ...], present: frozenset[int]) -> bool:
+    """Whether any of several patterns (given as their slots' first-word ids) could match."""
+    for sets in slot_sets:
+        for firsts in sets:
+            if firsts.isdisjoint(present):
+                break
+        else:
+            return True
+    return False
+
+
+def search(seq: Sequence_, ids: Sequence[frozenset[int]], present: frozenset[int] | set[int] | None = None) -> tuple[int, ...] | None:
+    """The token indices of the leftmost match of seq, given each token's test ids, or None."""
+    if present is not None and not possible(seq, present):
+        return None
+    firsts = seq.firsts
+    for i, tok_ids in enumerate(ids):
+        if firsts.isdisjoint(tok_ids):
             continue
-        for _end, used in _match_seq(seq, toks, i, 0):
+        for _end, used in _match_seq(seq, ids, i, 0):
             return used
     return None

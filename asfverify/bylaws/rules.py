@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from .patterns import Compiler, PatternError, Sequence_, WordTest, first_words
+from .patterns import Compiler, Lexicon, PatternError, Sequence_, WordTest
 
 EFFECTS = ("pass", "fail", "review", "doubt", "none")
 OUTCOMES = ("pass", "fail", "review")
@@ -48,7 +48,9 @@ class Rule:
     negatable: bool
     manifest: bool
     compiled: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
-    starts: tuple[tuple[WordTest, ...], ...] = field(repr=False, compare=False, default=())
+    # Word-test ids of which a sentence must hold at least one for any pattern to match (a pre-check).
+    triggers: frozenset[int] = field(repr=False, compare=False, default=frozenset())
+    slot_sets: tuple[tuple[frozenset[int], ...], ...] = field(repr=False, compare=False, default=())
     compiled_also: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
     compiled_unless: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
 
@@ -61,11 +63,13 @@ class RuleSet:
     rules: tuple[Rule, ...]
     requirements: Mapping[str, Requirement]
     spelling: Mapping[str, str]
-    negators: tuple[WordTest, ...]
+    negators: frozenset[int]  # word-test ids of the negation class
+    lexicon: Lexicon
     relative: frozenset[str]  # words opening a relative clause ("som"): negation after them is local
     clause_breaks: frozenset[str]  # words that start a new clause ("men")
     conjunctions: frozenset[str]  # "och", "samt": start a new clause when a finite verb follows
     finite_verbs: frozenset[str]  # "ska", "får", "är" …
+    clause_words: frozenset[str]  # clause_breaks and conjunctions together (a fast pre-check)
     source: str
 
     def for_requirement(self, requirement: str) -> list[Rule]:
@@ -87,6 +91,14 @@ def _flat_words(seq: Sequence_) -> list[WordTest]:
         for alt in slot.alternatives:
             out.extend([alt] if isinstance(alt, WordTest) else _flat_words(alt))
     return out
+
+
+def _triggers(compiled: tuple[Sequence_, ...]) -> frozenset[int]:
+    """Per pattern its most selective slot (fewest ids); a match needs one of their words."""
+    out: set[int] = set()
+    for seq in compiled:
+        out |= min((slot.firsts for slot in seq.slots), key=len)
+    return frozenset(out)
 
 
 def parse(data: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
@@ -153,22 +165,27 @@ def parse(data: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
         rules.append(Rule(
             rid, req, effect, patterns, also, unless, facts, raw["explanation"].strip(),
             bool(raw.get("negatable", not names_negation)), bool(raw.get("manifest", False)),
-            compiled, tuple(tuple(first_words(c)) for c in compiled), compiled_also, compiled_unless,
+            compiled, _triggers(compiled), tuple(tuple(sl.firsts for sl in c.slots) for c in compiled),
+            compiled_also, compiled_unless,
         ))
     for req in requirements.values():
         established = {f for r in rules if r.requirement == req.id and r.effect == "pass" for f in r.facts}
         missing = [f for f in req.needs if f not in established]
         if missing:
             raise RuleFileError(f"requirements.{req.id}.needs: no pass rule establishes {missing[0]!r}")
+    breaks = [w.casefold() for w in settings.get("clause_breaks", ["men"])]
+    conjunctions = [w.casefold() for w in settings.get("conjunctions", ["och", "samt"])]
     return RuleSet(
         version=str(data.get("version", "0")),
         rules=tuple(rules),
         requirements=requirements,
         spelling={k.casefold(): v.casefold() for k, v in data.get("spelling", {}).items()},
-        negators=negators,
+        negators=frozenset(t.id for t in negators),
+        lexicon=compiler.lexicon(),
         relative=frozenset(w.casefold() for w in settings.get("relative_words", ["som"])),
-        clause_breaks=frozenset(w.casefold() for w in settings.get("clause_breaks", ["men"])),
-        conjunctions=frozenset(w.casefold() for w in settings.get("conjunctions", ["och", "samt"])),
+        clause_breaks=frozenset(breaks),
+        conjunctions=frozenset(conjunctions),
+        clause_words=frozenset(conjunctions) | frozenset(breaks),
         finite_verbs=frozenset(w.casefold() for w in settings.get("finite_verbs", ["ska", "får", "kan", "är", "har"])),
         source=source,
     )

@@ -68,8 +68,9 @@ def strip_page_furniture(pages: list[str]) -> list[list[str]]:
 
 def _is_heading(line: str) -> bool:
     """An upper-case heading line such as "ÄNDAMÅL" or "§ 4 MEDLEMSKAP"."""
-    letters = [c for c in line if c.isalpha()]
-    return 2 <= len(letters) and len(line) <= 60 and all(c.isupper() for c in letters)
+    if len(line) > 60 or line.upper() != line:
+        return False
+    return sum(1 for c in line if c.isalpha()) >= 2
 
 
 def _join(current: str, line: str) -> str:

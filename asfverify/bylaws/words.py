@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 import snowballstemmer
 
@@ -13,8 +11,7 @@ _WORD = re.compile(r"[^\W_]+")
 _STEMMER = snowballstemmer.stemmer("swedish")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One word: its surface form (lower case, spelling-normalised), stem and offsets in the text."""
 
     surface: str
@@ -23,18 +20,34 @@ class Token:
     end: int
 
 
-@lru_cache(maxsize=65536)
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
-    """The Snowball Swedish stem of a lower-case word."""
-    return _STEMMER.stemWord(word)
+    """The Snowball Swedish stem of a lower-case word (memoised: bylaws reuse a small vocabulary)."""
+    hit = _STEMS.get(word)
+    if hit is None:
+        hit = _STEMMER.stemWord(word)
+        if len(_STEMS) < 200_000:
+            _STEMS[word] = hit
+    return hit
 
 
 def tokens(text: str, spelling: Mapping[str, str] | None = None) -> list[Token]:
     """Tokenise text into words; `spelling` maps old or variant forms ("skall") to one form ("ska")."""
+    folded = text.casefold()
+    if len(folded) != len(text):  # "ß" -> "ss" would shift offsets: fold word by word instead
+        folded = text
     out = []
-    for m in _WORD.finditer(text):
-        word = m.group().casefold()
+    get = _STEMS.get
+    make = tuple.__new__  # a NamedTuple built without its Python-level __new__ (hot loop)
+    refold = folded is text
+    for m in _WORD.finditer(folded):
+        word = m.group()
+        if refold:
+            word = word.casefold()
         if spelling:
             word = spelling.get(word, word)
-        out.append(Token(word, stem(word), m.start(), m.end()))
+        start, end = m.span()
+        out.append(make(Token, (word, get(word) or stem(word), start, end)))
     return out
