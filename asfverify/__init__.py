@@ -1,7 +1,25 @@
 """asfverify: evidence verification and a signed audit ledger for ASF certification."""
 
-from .hookspecs import hookimpl
-from .verifier import BaseVerifier, Evidence, Organisation, Result
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["hookimpl", "BaseVerifier", "Evidence", "Organisation", "Result", "__version__"]
+
+if TYPE_CHECKING:
+    from .hookspecs import hookimpl
+    from .verifier import BaseVerifier, Evidence, Organisation, Result
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use, so `asfverify verify` does not pay for pluggy and the verifier API.
+    if name == "hookimpl":
+        from .hookspecs import hookimpl
+
+        return hookimpl
+    if name in ("BaseVerifier", "Evidence", "Organisation", "Result"):
+        from . import verifier
+
+        return getattr(verifier, name)
+    raise AttributeError(f"module 'asfverify' has no attribute {name!r}")

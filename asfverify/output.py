@@ -30,8 +30,10 @@ def render_run(report: Mapping[str, Any]) -> str:
                 text = "; ".join(summaries.get(req["id"], [])) or "no verifier produced a result"
                 lines.append(f"      {req['id']:<15}{SYMBOL.get(req['outcome'], req['outcome']):<8}{text}")
     ledger = report.get("ledger")
-    if ledger:
+    if ledger and "first" in ledger:
         lines.append(f"  Ledger entries {ledger['first']}–{ledger['last']} recorded; checkpoint size {ledger['last'] + 1}.")
+    elif ledger and "run" in ledger:
+        lines.append(f"  Ledger: run entry {ledger['run']}, decision entry {ledger['decision']}.")
     lines.append(f"Decision: {report['decision']}")
     return "\n".join(lines)
 

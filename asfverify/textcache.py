@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 from pathlib import Path
@@ -32,21 +33,40 @@ class TextCache:
         if self._db is None:
             conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
-            self._db = sqlite_utils.Database(conn)
-            if self._db.journal_mode != "wal":
-                self._db.enable_wal()
-            migrations.apply(self._db)
+            db = sqlite_utils.Database(conn)
+            # Switching to WAL and creating tables are not covered by the busy timeout: batch workers
+            # opening a new cache at once would collide, so they take turns on a lock file.
+            with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    if db.journal_mode != "wal":
+                        db.enable_wal()
+                    migrations.apply(db)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+            self._db = db
         return self._db
 
     def get(self, sha256: str, extractor: str) -> list[str] | None:
+        """Cached pages, or None; a cache that cannot be read is treated as empty."""
         if self._db is None and not self.path.exists():
             return None
-        row = self.db.execute(
-            "select pages_json from text_cache where sha256 = ? and extractor = ?", [sha256, extractor]
-        ).fetchone()
+        try:
+            row = self.db.execute(
+                "select pages_json from text_cache where sha256 = ? and extractor = ?", [sha256, extractor]
+            ).fetchone()
+        except sqlite3.Error:
+            return None
         return json.loads(row[0]) if row else None
 
     def put(self, sha256: str, extractor: str, pages: list[str]) -> None:
+        """Store pages; the cache is an optimisation, so failing to write it is not an error."""
+        try:
+            self._put(sha256, extractor, pages)
+        except sqlite3.Error:
+            pass
+
+    def _put(self, sha256: str, extractor: str, pages: list[str]) -> None:
         import datetime as dt
 
         self.db["text_cache"].upsert(
