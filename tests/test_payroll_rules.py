@@ -101,12 +101,12 @@ def test_header_only_fails_with_zero_employees(tmp_path: Path) -> None:
 
 
 def test_unknown_subsidy_is_review_naming_value_and_rows(tmp_path: Path) -> None:
-    rows = [row("1", "2020-01-01", subsidy="LB"), row("2", "2020-01-01", subsidy="Stöd X"),
-            row("3", "2020-01-01", subsidy="Stöd X"), row("4", "2020-01-01", subsidy="Nystartsjobb"),
+    rows = [row("1", "2020-01-01", subsidy="LB"), row("2", "2020-01-01", subsidy="Stöd från kommunen"),
+            row("3", "2020-01-01", subsidy="Stöd från kommunen"), row("4", "2020-01-01", subsidy="Nystartsjobb"),
             row("5", "2025-01-01", "2025-06-01", "Okänt stöd")]  # not employed on the day: irrelevant
     result = run_payroll(write_csv(tmp_path / "l.csv", rows))
     assert result.outcome == "review"
-    assert "'Stöd X' (2 rows)" in result.summary
+    assert "'Stöd från kommunen' (2 rows)" in result.summary
     assert "Okänt" not in result.summary
     assert result.metrics["eligible_unknown"] == 2
     assert result.metrics["eligible"] == 2
@@ -117,6 +117,14 @@ def test_unknown_value_that_looks_personal_is_not_quoted(tmp_path: Path) -> None
     result = run_payroll(write_csv(tmp_path / "l.csv", rows))
     assert result.outcome == "review"
     assert "9880" not in result.summary and "680823" not in result.summary
+
+
+def test_a_name_in_the_subsidy_column_is_not_quoted(tmp_path: Path) -> None:
+    rows = [row("1", "2020-01-01", subsidy="Anna Andersson"), row("2", "2020-01-01", subsidy="Bo Ek"), row("3", "2020-01-01", subsidy="LB")]
+    result = run_payroll(write_csv(tmp_path / "l.csv", rows))
+    assert result.outcome == "review"
+    assert "Anna" not in result.summary and "Bo Ek" not in result.summary
+    assert "2 other row(s)" in result.summary or "2 row(s) with an unknown" in result.summary
 
 
 def test_many_distinct_unknown_values_are_counted_not_quoted(tmp_path: Path) -> None:

@@ -98,5 +98,12 @@ _WORDISH = re.compile(r"^[^\W\d_][\w .,/()&+'-]{0,39}$", re.UNICODE)
 
 
 def nameable(value: str) -> bool:
-    """True if an unknown cell value is safe to quote in a summary: a short word, no digit runs."""
-    return bool(_WORDISH.match(value)) and sum(ch.isdigit() for ch in value) < 3
+    """True if an unknown cell value is safe to quote in a summary.
+
+    Short words without digit runs, and not shaped like a person's name ('Anna Andersson': two or
+    more words, each capitalised), which a shifted column could put here.
+    """
+    if not _WORDISH.match(value) or sum(ch.isdigit() for ch in value) >= 3:
+        return False
+    words = value.split()
+    return not (len(words) >= 2 and all(w[:1].isupper() for w in words))

@@ -26,7 +26,7 @@ class PayrollVerifier(BaseVerifier):
     """Decides C2.ratio from the payroll/employee list."""
 
     name = "payroll"
-    version = "1.0.0"
+    version = "1.0"
     requirements = (REQUIREMENT,)
     document_kinds = ("payroll",)
 
