@@ -310,3 +310,10 @@ def test_the_shipped_criteria_policy_reads_every_form_broadly() -> None:
     for form in DEFAULT_SUBSIDY_FORMS:
         assert matcher.classify(form["name"])[0] == ELIGIBLE, form["name"]
     assert policy.get("threshold_percent", 51) == 51
+
+
+def test_rates_written_as_fractions_of_full_time(tmp_path: Path) -> None:
+    rows = [row("1", "2020-01-01", subsidy="LB", rate="0,75"), row("2", "2020-01-01", rate="1"), row("3", "2020-01-01", subsidy="SA", rate="0.5")]
+    result = run_payroll(write_csv(tmp_path / "l.csv", rows))
+    assert result.metrics["fte_employees"] == "2.25"
+    assert result.metrics["fte_ratio"] == "1.25/2.25"

@@ -93,6 +93,7 @@ class Tally:
     unknown_rows: int = 0
     rate_column: bool = False
     rate_unreadable: int = 0
+    max_rate: int = 0  # a list whose rates are all ≤ 1 writes fractions (0,75), not percent
     personal_numbers: int = 0
     documents: list[DocumentTally] = field(default_factory=list)
 
@@ -218,6 +219,8 @@ class Tally:
                     self.rate_unreadable += 1
                 else:
                     rate = parsed
+                    if rate > self.max_rate:
+                        self.max_rate = rate
             if not people.put(keyer.key_of(token), _pack(hire.toordinal(), status, rate), _merge):
                 self.duplicate_rows += 1
         self.personal_numbers += keyer.personal_numbers

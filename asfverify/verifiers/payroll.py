@@ -95,8 +95,10 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
         if tally.rate_unreadable:
             metrics["rate_unreadable_rows"] = tally.rate_unreadable
         elif totals.rate_all:
-            fte_all = Fraction(totals.rate_all, 100 * RATE_SCALE)
-            fte_eligible = Fraction(totals.rate_eligible, 100 * RATE_SCALE)
+            # Rates all ≤ 1 are fractions of full time (0,75), not percent; the ratio is the same either way.
+            scale = 100 * RATE_SCALE if tally.max_rate > RATE_SCALE else RATE_SCALE
+            fte_all = Fraction(totals.rate_all, scale)
+            fte_eligible = Fraction(totals.rate_eligible, scale)
             metrics["fte_employees"] = decimal_text(fte_all)
             metrics["fte_eligible"] = decimal_text(fte_eligible)
             metrics["fte_ratio"] = f"{decimal_text(fte_eligible)}/{decimal_text(fte_all)}"
