@@ -225,6 +225,7 @@ _DIVIDEND = re.compile(
     r"|\butbetalas\s+till\s+(?:aktieägarna|medlemmarna|ägarna|delägarna)\b",
     re.I,
 )
+_RECEIVED = re.compile(r"\b(?:erhåll\w*|mottag\w*|erhölls)\s+$", re.I)
 _NEGATION = re.compile(r"\b(?:ingen|inga|inte|ej|icke|utan|aldrig)\b", re.I)
 _CARRY_FORWARD = re.compile(r"\bbalanseras\b|\bi\s+ny\s+räkning\b|\bförs\s+över\s+till\s+(?:nästa|kommande)\s+år\b", re.I)
 _NUMBER = re.compile(rf"[{_MINUS}(]?\d[\d ]*(?:,\d+)?\)?|(?<!\w)[{_MINUS}](?!\w)")
@@ -265,8 +266,9 @@ def find_dividends(pages: Sequence[str]) -> list[Finding]:
         for start, end in _sentences(text):
             clause = text[start:end]
             for m in _DIVIDEND.finditer(clause):
-                # "vinstutdelningsbegränsning" (svb) or a rule about dividends is not a dividend.
-                if re.match(r"s?begränsning|sförbud|spolicy", clause[m.end():], re.I):
+                # Dividends received ("erhållen utdelning", "utdelning från dotterbolag") are income, and
+                # "utdelning får ske" states a rule (C4.bylaws judges rules): neither is a dividend paid.
+                if _RECEIVED.search(clause[max(0, m.start() - 20):m.start()]) or re.match(r"\s+(?:från|på\s+aktier\s+i|får|kan)\b", clause[m.end():], re.I):
                     continue
                 if _is_dividend(clause, m):
                     out.append(Finding(page_no, _excerpt(clause)))
@@ -312,8 +314,14 @@ class AnnualReportVerifier(BaseVerifier):
             for requirement in self.requirements:
                 yield Result(requirement, "review", f"The annual report {names} has no text layer (a scan?): a person must read it.", evidence=ev)
             return
-        yield self._market(readable, scanned)
-        yield self._accounts(readable, scanned)
+        market, accounts = self._market(readable, scanned), self._accounts(readable, scanned)
+        # A report with some scanned pages: the figure may be on one of them, so say which.
+        blank = [f"{doc.path} p. {', '.join(str(i) for i, p in enumerate(pages, 1) if not p.strip())}"
+                 for doc, pages in readable if not all(p.strip() for p in pages)]
+        for result in (market, accounts):
+            if result.outcome == "review" and blank:
+                result.summary += f" Pages without a text layer: {'; '.join(blank)}."
+            yield result
 
     def _market(self, readable, scanned) -> Result:
         best: tuple[object, NetSales] | None = None

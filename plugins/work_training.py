@@ -127,9 +127,21 @@ def sentences(pages: Sequence[str]) -> list[Sentence]:
     return out
 
 
+# "Anna Svensson är handledare": the name before the role.
+_NAME_BEFORE = re.compile(
+    r"([A-ZÅÄÖ][a-zåäöéü]+(?:[- ][A-ZÅÄÖ][a-zåäöéü]+)+)(?=\s+(?:är|blir|fungerar\s+som)\s+(?:\w+\s+){0,2}handledare\b)"
+)
+
+
+def named_supervisors(text: str) -> set[str]:
+    """Names given to a handledare in text (used only to count them, never output)."""
+    return {m.group(1) for m in _NAME_AFTER.finditer(text)} | {m.group(1) for m in _NAME_BEFORE.finditer(text)}
+
+
 def mask_names(text: str) -> str:
     """The sentence with any handledare's name replaced by [namn]."""
-    return _NAME_AFTER.sub(lambda m: m.group(0).replace(m.group(1), "[namn]"), text)
+    text = _NAME_AFTER.sub(lambda m: m.group(0).replace(m.group(1), "[namn]"), text)
+    return _NAME_BEFORE.sub("[namn]", text)
 
 
 def _excerpt(text: str, width: int = 220) -> str:
@@ -183,11 +195,11 @@ class WorkTrainingVerifier(BaseVerifier):
         return Result("Q1.plan", "fail", "The work-training description mentions no individual plan for the participants.")
 
     def _supervisor(self, found) -> Result:
-        named = [(d, s) for d, s in found if _NAME_AFTER.search(s.text)]
+        named = [(d, s) for d, s in found if named_supervisors(s.text)]
         role = [(d, s) for d, s in found if _NAMED_ROLE.search(s.text) and _EVERY.search(s.text)]
         if role or named:
             d, s = (role or named)[0]
-            metrics = {"named_supervisors": len({m.group(1) for _d, x in named for m in _NAME_AFTER.finditer(x.text)})}
+            metrics = {"named_supervisors": len(set().union(*(named_supervisors(x.text) for _d, x in named)))}
             return Result("Q1.supervisor", "pass", "Participants have a named handledare (names are not recorded).", [self._ev(d, s, "supervisor")], metrics)
         general = [(d, s) for d, s in found if _SUPERVISOR.search(s.text)]
         if general:

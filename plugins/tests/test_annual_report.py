@@ -117,6 +117,7 @@ def test_proposed_dividend_fails_c4(tmp_path: Path) -> None:
         "Förslag till vinstdisposition\nÅterbäring till medlemmarna 30 000\nI ny räkning balanseras 120 000\n",
         "Förslag till resultatdisposition\nStyrelsen föreslår en utdelning om 2 kr per aktie.",
         "Förändring av eget kapital\nLämnad utdelning -150 000\n",
+        "Förslag till vinstdisposition\nStyrelsen föreslår att utdelning ska lämnas med 2 kr per aktie.",
     ],
 )
 def test_dividends_in_other_words_fail_c4(tmp_path: Path, text: str) -> None:
@@ -131,6 +132,8 @@ def test_dividends_in_other_words_fail_c4(tmp_path: Path, text: str) -> None:
         "Förslag till vinstdisposition\nUtdelning 0\nBalanseras i ny räkning 10 000\n",
         "Bolaget är ett aktiebolag med särskild vinstutdelningsbegränsning.\nStyrelsen föreslår att ansamlad förlust balanseras i ny räkning.",
         "Förslag till behandling av förlust\nStyrelsen föreslår att årets förlust −12 400 kr balanseras i ny räkning.",
+        "Resultat från andelar\nErhållen utdelning 5 000\nUtdelning från dotterbolag 3 000\n\nFörslag till vinstdisposition\nI ny räkning balanseras 8 000\n",
+        "Enligt bolagsordningen får ingen vinst delas ut; utdelning kan endast ske vid likvidation.\nFörslag till vinstdisposition\nI ny räkning balanseras 8 000\n",
     ],
 )
 def test_no_dividend_and_carried_forward_pass_c4(tmp_path: Path, text: str) -> None:
@@ -182,3 +185,12 @@ def test_the_host_loads_it_from_the_plugins_folder(tmp_path: Path, plugins_dir: 
     c4 = next(c for c in report.criteria if c["id"] == "C4")
     assert {r["id"]: r["outcome"] for r in c4["requirements"]}["C4.accounts"] == "fail"
     assert report.decision == "rejected"
+
+
+def test_a_partly_scanned_report_names_the_pages_without_text(tmp_path: Path) -> None:
+    package = testing.build_package(tmp_path, [
+        testing.pdf_document("ar.pdf", plugin.KIND, INCOME_STATEMENT, ""),
+    ])
+    results = testing.run_verifier(plugin.AnnualReportVerifier(), package)
+    testing.assert_outcome(results, "C3.market", "pass")
+    testing.assert_outcome(results, "C4.accounts", "review", summary="Pages without a text layer: ar.pdf p. 2")

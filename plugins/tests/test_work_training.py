@@ -34,12 +34,20 @@ def test_a_complete_description_passes_all_three(tmp_path: Path) -> None:
     assert result["metrics"] == {"followup_interval_days": 90}
 
 
-def test_a_handledare_name_never_reaches_the_results(tmp_path: Path) -> None:
-    results = run(tmp_path, "Varje deltagare har en individuell plan.\nHandledare: Anna Svensson.\nUppföljning varje månad.")
-    result = testing.assert_outcome(results, "Q1.supervisor", "pass", evidence="Handledare: [namn]")
-    assert result["metrics"] == {"named_supervisors": 1}
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Handledare: Anna Svensson.", 1),
+        ("Anna Svensson är handledare i caféet och Per-Olof Ek är deltagarnas handledare i verkstaden.", 2),
+    ],
+)
+def test_a_handledare_name_never_reaches_the_results(tmp_path: Path, text: str, count: int) -> None:
+    results = run(tmp_path, "Varje deltagare har en individuell plan.\n" + text + "\nUppföljning varje månad.")
+    result = testing.assert_outcome(results, "Q1.supervisor", "pass", evidence="[namn]")
+    assert result["metrics"] == {"named_supervisors": count}
     for r in results:
-        assert "Svensson" not in r.summary and all("Svensson" not in ev.excerpt for ev in r.evidence)
+        for name in ("Svensson", "Olof"):
+            assert name not in r.summary and all(name not in ev.excerpt for ev in r.evidence)
 
 
 @pytest.mark.parametrize(
