@@ -6,7 +6,10 @@ documentation is tested code (datasette's approach).
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -114,14 +117,18 @@ def test_hook_register_commands(tmp_path: Path) -> None:
     pm.hook.register_commands(cli=group)
     assert CliRunner().invoke(group, ["hello-plugin", "Anna"]).output == "Hej, Anna!\n"
 
-    # Through asfverify's own command line, from a workspace plugin.
-    runner = CliRunner()
+    # Through asfverify's own command line, from a workspace plugin. A fresh process, because the
+    # command line asks plugins for commands once per process.
     ws = tmp_path / "ws"
-    assert runner.invoke(cli, ["init", str(ws)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
     (ws / "plugins" / "example.py").write_text(code, encoding="utf-8")
-    result = runner.invoke(cli, ["--workspace", str(ws), "hello-plugin", "Anna"])
-    assert result.exit_code == 0, result.output
-    assert result.output == "Hej, Anna!\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from asfverify.cli import main; main()", "--workspace", str(ws), "hello-plugin", "Anna"],
+        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Hej, Anna!\n"
 
 
 def test_docs_testing_example_runs(tmp_path: Path) -> None:
