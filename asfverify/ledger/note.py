@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from ..errors import VerificationError
 
 SIG_ED25519 = 0x01
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")  # control characters other than newline
+_BAD_NAME = re.compile(r"[\s+]")
 EM_DASH = "\u2014"
 MAX_SIGNATURES = 100
 
@@ -32,7 +35,7 @@ def note_key_id(name: str, public_key: bytes) -> bytes:
 
 
 def _check_name(name: str) -> None:
-    if not name or "+" in name or any(c.isspace() for c in name):
+    if not name or _BAD_NAME.search(name):
         raise NoteError(f"invalid key name {name!r}: must be non-empty with no spaces or '+'")
 
 
@@ -104,7 +107,7 @@ class NoteSignature:
 
 def split_note(note: str) -> tuple[str, list[NoteSignature]]:
     """Split a signed note into its text (with final newline) and signature lines, at the LAST blank line."""
-    if any(ord(c) < 0x20 and c != "\n" for c in note):
+    if _CONTROL.search(note):
         raise NoteError("note contains control characters")
     cut = note.rfind("\n\n")
     if cut < 0:
@@ -159,7 +162,7 @@ def sign_note(text: str, name: str, public_key: bytes, sign: Callable[[bytes], b
     """Signed note of text (must end in a newline) by an Ed25519 key under name."""
     if not text.endswith("\n"):
         raise NoteError("note text must end with a newline")
-    if any(ord(c) < 0x20 and c != "\n" for c in text):
+    if _CONTROL.search(text):
         raise NoteError("note text contains control characters")
     _check_name(name)
     signature = sign(text.encode("utf-8"))

@@ -84,19 +84,20 @@ def _check_entries(span: tuple[int, int]) -> tuple[int, str] | None:
 
     keys = {p.key_id: Ed25519PublicKey.from_public_bytes(p.public_key) for p in _SCHEDULE}
     starts = [p.start for p in _SCHEDULE]
+    sha256 = hashlib.sha256
     for idx, kind, run_id, org_number, text, leaf, signature, key_id in _ROWS[span[0]:span[1]]:
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        if hashlib.sha256(b"\x00" + data).digest() != bytes(leaf):
+        if sha256(b"\x00" + data).digest() != leaf:
             return idx, "stored leaf hash does not match the entry bytes (entry edited)"
         expected = _SCHEDULE[bisect.bisect_right(starts, idx) - 1]
         if key_id != expected.key_id:
             return idx, f"signed by key {key_id}, but key {expected.key_id} was current"
         try:
-            keys[expected.key_id].verify(bytes(signature), data)
-        except (InvalidSignature, ValueError):
+            keys[expected.key_id].verify(signature, data)
+        except (InvalidSignature, ValueError, TypeError):
             return idx, f"signature does not verify under key {expected.key_id}"
         try:
-            entry = json.loads(data)
+            entry = json.loads(text)
         except ValueError:
             return idx, "entry is not valid JSON"
         if not isinstance(entry, dict) or entry.get("kind") != kind:
@@ -239,11 +240,16 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
             trusted.append(parsed)
             wanted.add(parsed.size)
         roots: dict[int, bytes] = {}
-        computed_nodes: dict[tuple[int, int], bytes] = {}
+        nodes_matched = 0
+        wrong_node: tuple[int, int] | None = None
         frontier: list[tuple[int, bytes]] = []
+        push_leaf = merkle.push_leaf
         for pos, row in enumerate(rows):
-            for level, npos, h in merkle.push_leaf(frontier, pos, bytes(row[5])):
-                computed_nodes[(level, npos)] = h
+            for level, npos, h in push_leaf(frontier, pos, bytes(row[5])):
+                if stored_nodes.get((level, npos)) == h:
+                    nodes_matched += 1
+                elif wrong_node is None:
+                    wrong_node = (level, npos)
             if pos + 1 in wanted:
                 roots[pos + 1] = merkle.fold_right([h for _, h in frontier])
         if results is None:
@@ -302,10 +308,10 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
                               "(the log was rewritten)")
             return report
         report.trusted_checked += 1
-    if computed_nodes != stored_nodes:
-        wrong = sorted(set(computed_nodes.items()) ^ set(stored_nodes.items()))[0][0]
+    if wrong_node is not None or nodes_matched != len(stored_nodes):
+        where = f"(level {wrong_node[0]}, position {wrong_node[1]})" if wrong_node else "(extra rows)"
         report.ok = False
-        report.problem = f"stored subtree hash (level {wrong[0]}, position {wrong[1]}) is wrong; proofs would fail"
+        report.problem = f"stored subtree hash {where} is wrong; proofs would fail"
         return report
     return report
 
