@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import importlib.util
 import io
+import os
 import sys
 import threading
 from contextlib import contextmanager
@@ -217,16 +218,16 @@ def load_plugin(path: Path | str) -> ModuleType:
 _HOST_LOCK = threading.Lock()
 
 
-def load_test_host(*plugins: Any, plugins_dir: Path | None = None) -> Any:
+def load_test_host(*plugins: Any, plugins_dir: Path | None = None, installed: bool = False) -> Any:
     """A plugin host with the built-ins, `plugins_dir` (a workspace plugins/ folder) and extra plugin objects.
 
     Each extra plugin is a module or an object with @hookimpl methods; it is registered under its
-    `__name__` (or class name) for this host only.
+    `__name__` (or class name) for this host only. Installed plugins (entry points) are left out unless
+    `installed=True`, so a test sees only what it names even where the plugin is also installed;
+    an ASFVERIFY_PLUGINS already set in the environment is respected as it is.
     """
     from . import plugins as host_module
 
-    if not plugins:
-        return host_module.load_host(plugins_dir)
     original = host_module.get_plugin_manager
 
     def with_extra(directory: Path | None = None):
@@ -238,13 +239,25 @@ def load_test_host(*plugins: Any, plugins_dir: Path | None = None) -> Any:
         pm.check_pending()
         return pm, infos
 
+    env_override = None
+    if not installed and host_module.ENV_LOAD not in os.environ:
+        # Only the local modules: the host filters entry points and local stems by the same list.
+        stems = sorted(
+            p.stem for p in (plugins_dir.glob("*.py") if plugins_dir is not None and plugins_dir.is_dir() else [])
+            if not p.name.startswith(("_", "test_"))
+        )
+        env_override = ",".join(stems)
     # The host has no public way to add objects, so the manager factory is swapped for this one call.
     with _HOST_LOCK:
         host_module.get_plugin_manager = with_extra
+        if env_override is not None:
+            os.environ[host_module.ENV_LOAD] = env_override
         try:
             return host_module.load_host(plugins_dir)
         finally:
             host_module.get_plugin_manager = original
+            if env_override is not None:
+                os.environ.pop(host_module.ENV_LOAD, None)
 
 
 def _context(policy: Mapping[str, Any] | None, host: Any = None) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from pathlib import Path
 
@@ -117,3 +118,29 @@ def test_load_plugin_imports_like_the_host(tmp_path: Path) -> None:
     path.write_text("__version__ = '2.0'\n", encoding="utf-8")
     module = testing.load_plugin(path)
     assert module.__name__ == "asfverify_local_plugins.mine" and module.__version__ == "2.0"
+
+
+def test_load_test_host_leaves_out_installed_plugins_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+    import sys
+    import types
+
+    from asfverify import plugins as host_module
+
+    fake = types.ModuleType("fake_installed_plugin")
+
+    class Installed(EchoVerifier):
+        name = "installed-echo"
+
+    fake.register_verifiers = hookimpl(lambda register: register(Installed()))
+    monkeypatch.setitem(sys.modules, "fake_installed_plugin", fake)
+    entry_point = importlib.metadata.EntryPoint("fake", "fake_installed_plugin", "asfverify")
+    monkeypatch.setattr(host_module.importlib.metadata, "entry_points", lambda group=None: [entry_point])
+
+    assert "installed-echo" not in {r.verifier.name for r in testing.load_test_host().verifiers}
+    assert "installed-echo" in {r.verifier.name for r in testing.load_test_host(installed=True).verifiers}
+    monkeypatch.setenv("ASFVERIFY_PLUGINS", "fake")  # an explicit selection is respected
+    assert "installed-echo" in {r.verifier.name for r in testing.load_test_host().verifiers}
+    monkeypatch.delenv("ASFVERIFY_PLUGINS")
+    testing.load_test_host()
+    assert "ASFVERIFY_PLUGINS" not in os.environ  # restored after loading
