@@ -37,8 +37,8 @@ def _evidence(hit: Hit) -> Evidence:
 def _trace_entry(rule: Rule, hit: Hit | None) -> dict[str, Any]:
     if hit is None:
         return {"rule": rule.id, "requirement": rule.requirement, "matched": False, "page": None, "excerpt": "",
-                "words": [], "effect": "none",
-                "why": f"no sentence matched ({' / '.join(rule.patterns)})"[:EXCERPT_MAX]}
+                "words": [], "effect": "none", "why": f"no sentence matched; looks for {rule.explanation}",
+                "patterns": list(rule.patterns)}
     return {
         "rule": rule.id,
         "requirement": rule.requirement,
