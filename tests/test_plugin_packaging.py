@@ -96,3 +96,11 @@ def test_the_informative_criterion_is_listed(venv: Path, tmp_path: Path) -> None
     q1 = next(c for c in json.loads(done.stdout)["criteria"] if c["id"] == "Q1")
     assert q1["required"] is False
     assert all(r["verifiers"] == ["work-training"] for r in q1["requirements"])
+
+
+def test_the_templates_ship_in_the_asfverify_wheel(venv: Path, tmp_path: Path) -> None:
+    exe = str(venv / "bin" / "asfverify")
+    assert _run([exe, "init", str(tmp_path / "ws")], cwd=tmp_path).returncode == 0
+    done = _run([exe, "--workspace", str(tmp_path / "ws"), "plugin", "new", "board-decision"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "ws" / "plugins" / "board_decision.py").is_file()
