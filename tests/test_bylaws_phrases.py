@@ -331,3 +331,11 @@ def test_long_sentence_excerpt_is_cut_around_the_match():
     ev = res.evidence[0]
     assert len(ev.excerpt) <= 300
     assert "anställa personer med funktionsnedsättning" in ev.excerpt
+
+
+def test_personnummer_in_an_excerpt_is_masked():
+    text = "Föreningen, bildad av Anna Andersson 19811218-9876, ska anställa personer med funktionsnedsättning."
+    res = results(text)["C1.purpose"]
+    assert res.outcome == "pass"
+    assert "9876" not in res.evidence[0].excerpt and "[personnummer]" in res.evidence[0].excerpt
+    assert all("9876" not in t["excerpt"] for t in res.trace)

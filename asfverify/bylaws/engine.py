@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..privacy import scrub
 from ..verifier import EXCERPT_MAX
 from .patterns import any_possible, search
 from .rules import Rule, RuleSet
@@ -32,7 +33,10 @@ class Hit:
         return self.status == "matched"
 
     def excerpt(self) -> str:
-        """The sentence, shortened around the match to at most EXCERPT_MAX characters."""
+        """The sentence, shortened around the match to at most EXCERPT_MAX characters, personnummer masked."""
+        return scrub(self._excerpt())
+
+    def _excerpt(self) -> str:
         text = " ".join(self.sentence.text.split())
         if len(text) <= EXCERPT_MAX:
             return text
