@@ -9,7 +9,7 @@ A pattern is words separated by spaces, matched in order within one clause:
 - ``*ord*``    any word containing ``ord``
 - ``#``        any number written in digits
 - ``a|b|@X``   alternatives; ``@X`` is a named class from the rule file (its members are patterns too)
-- ``...``      any number of words may come between the neighbouring terms
+- ``...``      any number of words (up to ``long_gap``, default 40) may come between the neighbouring terms
 
 Between two neighbouring terms up to ``gap`` other words may stand (the rule's gap; class members use
 the file's ``class_gap``).
@@ -26,7 +26,9 @@ from typing import Iterator, Mapping, Sequence
 
 from .words import Token, stem
 
-UNBOUNDED = -1
+# "..." allows this many words: enough for any real clause, and it keeps matching linear in a
+# pathological document (one 10,000-word "sentence").
+LONG_GAP = 40
 
 
 class PatternError(ValueError):
@@ -61,7 +63,7 @@ class Slot:
     """One position of a sequence: alternatives (word tests or whole sub-sequences) after a gap."""
 
     alternatives: tuple["WordTest | Sequence_", ...]
-    gap: int  # words allowed before this slot (UNBOUNDED for "...")
+    gap: int  # words allowed before this slot (the compiler's long_gap for "...")
     firsts: frozenset[int] = frozenset()  # test ids that can begin this slot
 
 
@@ -97,9 +99,10 @@ def _parse_word(term: str) -> tuple[str, str]:
 class Compiler:
     """Compiles pattern strings, resolving @classes (cached, cycle-checked), numbering word tests."""
 
-    def __init__(self, classes: Mapping[str, Sequence[str]], class_gap: int) -> None:
+    def __init__(self, classes: Mapping[str, Sequence[str]], class_gap: int, long_gap: int = LONG_GAP) -> None:
         self.classes = classes
         self.class_gap = class_gap
+        self.long_gap = long_gap
         self.tests: list[WordTest] = []
         self._test_ids: dict[tuple[str, str], WordTest] = {}
         self._cache: dict[str, Sequence_] = {}
@@ -121,7 +124,7 @@ class Compiler:
         pending_gap = gap
         for term in pattern.split():
             if term in ("...", "…"):
-                pending_gap = UNBOUNDED
+                pending_gap = self.long_gap
                 continue
             alts: list[WordTest | Sequence_] = []
             for alt in term.split("|"):
@@ -236,7 +239,7 @@ def _match_seq(seq: Sequence_, ids: Sequence[frozenset[int]], start: int, k: int
             if nxt is None:
                 yield end, used
                 continue
-            hi = len(ids) if nxt.gap == UNBOUNDED else min(len(ids), end + nxt.gap + 1)
+            hi = min(len(ids), end + nxt.gap + 1)
             for j in range(end, hi):
                 if nxt.firsts.isdisjoint(ids[j]):
                     continue

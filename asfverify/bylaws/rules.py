@@ -107,7 +107,7 @@ def parse(data: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
     gap = int(settings.get("gap", 3))
     class_gap = int(settings.get("class_gap", 2))
     classes = {k: _strings(v, f"classes.{k}") for k, v in data.get("classes", {}).items()}
-    compiler = Compiler(classes, class_gap)
+    compiler = Compiler(classes, class_gap, int(settings.get("long_gap", 40)))
     neg_class = settings.get("negation_class", "NEG")
     try:
         negators = tuple(_flat_words(compiler.compile(f"@{neg_class}", 0)))
