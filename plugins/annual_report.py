@@ -69,31 +69,57 @@ def _value(tokens: Sequence[str], factor: int) -> Amount | None:
     return Amount(" ".join(tokens), -int(value) if negative else int(value))
 
 
-def _split(tokens: Sequence[str], columns: int | None, factor: int) -> list[Amount] | None:
-    """Split number tokens into `columns` amounts (or greedily when the count is unknown)."""
-    if columns is None:
-        out: list[Amount] = []
-        i = 0
-        while i < len(tokens):
-            for j in range(len(tokens), i, -1):  # the longest run that still reads as one amount
-                amount = _value(tokens[i:j], factor)
-                if amount is not None:
-                    out.append(amount)
-                    i = j
-                    break
-            else:
-                return out or None
-        return out
+def _partitions(tokens: Sequence[str], columns: int, factor: int) -> Iterable[list[tuple[Amount, int]]]:
+    """Every way to read the tokens as exactly `columns` amounts, as (amount, token count) pairs."""
     if columns == 0:
-        return [] if not tokens else None
+        if not tokens:
+            yield []
+        return
     for j in range(1, len(tokens) - columns + 2):
         head = _value(tokens[:j], factor)
-        if head is None:
-            continue
-        rest = _split(tokens[j:], columns - 1, factor)
-        if rest is not None:
-            return [head, *rest]
-    return None
+        if head is not None:
+            for rest in _partitions(tokens[j:], columns - 1, factor):
+                yield [(head, j), *rest]
+
+
+def _greedy(tokens: Sequence[str], factor: int) -> list[Amount] | None:
+    """Read amounts left to right, each as long as it still reads as one amount."""
+    out: list[Amount] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(len(tokens), i, -1):
+            amount = _value(tokens[i:j], factor)
+            if amount is not None:
+                out.append(amount)
+                i = j
+                break
+        else:
+            return out or None
+    return out
+
+
+def _split(tokens: Sequence[str], columns: int | None, factor: int, has_note: bool = False) -> list[Amount] | None:
+    """Split number tokens into one amount per value column.
+
+    Spaces both group thousands and separate columns, so "3 842 100 610 551" under two columns is
+    ambiguous. Figures of neighbouring years are of a similar size, so the reading whose columns have
+    the most similar number of digit groups wins; a leading 1–2 digit number is tried as a note
+    reference when there is a "Not" column, and the plain reading wins a tie.
+    """
+    if columns is None:
+        return _greedy(tokens, factor)
+    candidates: list[tuple[int, int, list[Amount]]] = []
+    variants = [(0, list(tokens))]
+    if has_note and len(tokens) > 1 and re.fullmatch(r"\d{1,2}", tokens[0]):
+        variants.append((1, list(tokens[1:])))
+    for note, words in variants:
+        for partition in _partitions(words, columns, factor):
+            sizes = [size for _amount, size in partition]
+            candidates.append((max(sizes) - min(sizes), note, [amount for amount, _size in partition]))
+    if not candidates:
+        # The header may not be the one for this line (a period over two lines): read greedily.
+        return _greedy(tokens, factor)
+    return min(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
 def parse_amount(text: str) -> int | None:
@@ -114,7 +140,8 @@ def parse_amount(text: str) -> int | None:
 # --- reading statement lines ---------------------------------------------------------------------
 
 _YEAR_COLUMN = r"(?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?(?:\s*[-\u2013/]\s*(?:19|20)?\d{2}(?:-\d{2}(?:-\d{2})?)?)?"
-_HEADER = re.compile(rf"^\s*(?P<note>not\s+)?(?P<cols>{_YEAR_COLUMN}(?:\s+{_YEAR_COLUMN})*)\s*$", re.I)
+# A column header: an optional short label ("Belopp i kr", "Not") and then only years or periods.
+_HEADER = re.compile(rf"^\s*(?P<label>[^\d\n]{{0,40}}?)\s*(?P<cols>{_YEAR_COLUMN}(?:\s+{_YEAR_COLUMN})*)\s*$", re.I)
 
 
 def _columns(lines: Sequence[str], index: int) -> tuple[int | None, bool]:
@@ -122,7 +149,7 @@ def _columns(lines: Sequence[str], index: int) -> tuple[int | None, bool]:
     for back in range(index - 1, max(-1, index - 30), -1):
         m = _HEADER.match(lines[back])
         if m:
-            return len(re.findall(_YEAR_COLUMN, m["cols"])), bool(m["note"])
+            return len(re.findall(_YEAR_COLUMN, m["cols"])), bool(re.search(r"\bnot\b", m["label"], re.I))
     return None, False
 
 
@@ -152,11 +179,7 @@ def line_amounts(lines: Sequence[str], index: int, label: re.Pattern[str]) -> li
         return None
     factor = _unit(lines, index, line)
     columns, has_note = _columns(lines, index)
-    amounts = _split(words, columns, factor)
-    if amounts is None and has_note and len(words) > 1 and re.fullmatch(r"\d{1,2}", words[0]):
-        # The numbers only split into the columns without the first one: it is a note reference.
-        amounts = _split(words[1:], columns, factor)
-    return amounts
+    return _split(words, columns, factor, has_note)
 
 
 # --- text helpers ---------------------------------------------------------------------------------

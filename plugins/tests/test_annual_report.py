@@ -79,6 +79,19 @@ def test_net_sales_in_a_multi_year_overview_take_the_current_year(tmp_path: Path
     assert result["metrics"]["net_sales_sek"] == 6842000
 
 
+@pytest.mark.parametrize(
+    ("statement", "kronor"),
+    [
+        ("Resultaträkning\nBelopp i kr Not 2025 2024\nNettoomsättning 3 842 100 610 551\n", 842100),
+        ("Flerårsöversikt (tkr)\n2025 2024 2023\nNettoomsättning 842 610 551\n", 842000),
+        ("Resultaträkning (kr)\n2025-01-01\n-2025-12-31\nNettoomsättning 6 842 100 6 105 000\n", 6842100),
+    ],
+)
+def test_columns_decide_where_one_figure_ends(tmp_path: Path, statement: str, kronor: int) -> None:
+    results, _ = run(tmp_path, statement)
+    assert testing.assert_outcome(results, "C3.market", "pass")["metrics"]["net_sales_sek"] == kronor
+
+
 def test_net_sales_with_a_unit_and_decimals(tmp_path: Path) -> None:
     results, _ = run(tmp_path, "Nettoomsättning: 1 234,5 tkr\n")
     assert testing.assert_outcome(results, "C3.market", "pass")["metrics"]["net_sales_sek"] == 1234500
