@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asfverify import testing
 
@@ -207,3 +209,20 @@ def test_a_partly_scanned_report_names_the_pages_without_text(tmp_path: Path) ->
     results = testing.run_verifier(plugin.AnnualReportVerifier(), package)
     testing.assert_outcome(results, "C3.market", "pass")
     testing.assert_outcome(results, "C4.accounts", "review", summary="Pages without a text layer: ar.pdf p. 2")
+
+
+def _swedish(n: int, sep: str) -> str:
+    return f"{abs(n):,}".replace(",", sep)
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12), st.sampled_from([" ", "\u00a0", "\u202f"]), st.sampled_from(["minus", "paren", "dash"]), st.booleans())
+def test_parse_amount_round_trips_any_amount(n: int, sep: str, style: str, unit: bool) -> None:
+    body = _swedish(n, sep)
+    if n < 0:
+        body = {"minus": "\u2212" + body, "paren": f"({body})", "dash": "-" + body}[style]
+    assert plugin.parse_amount(body + (" kr" if unit else "")) == n
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=9))
+def test_parse_amount_thousands_with_a_decimal(whole: int, tenth: int) -> None:
+    assert plugin.parse_amount(f"{_swedish(whole, ' ')},{tenth} tkr") == whole * 1000 + tenth * 100
