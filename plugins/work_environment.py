@@ -192,7 +192,7 @@ def find_parts(pages: Sequence[str], doc: object, reference: dt.date) -> dict[st
     found: dict[str, Found] = {}
 
     for index, (start, end, part) in enumerate(headings):
-        if part is None or part.key in found:
+        if part is None:
             continue
         section_end = headings[index + 1][0] if index + 1 < len(headings) else len(text)
         heading = _squash(text[start:end], 80)
@@ -200,7 +200,10 @@ def find_parts(pages: Sequence[str], doc: object, reference: dt.date) -> dict[st
         chosen = max(dates, key=lambda d: d[1]) if dates else None
         if document_date and (chosen is None or (not part.event and document_date[1] > chosen[1])):
             chosen = document_date  # the document's own revision date dates a standing part
-        found[part.key] = _found(part, doc, t, start, heading, chosen, bound=end)
+        item = _found(part, doc, t, start, heading, chosen, bound=end)
+        # A part with several sections (last year's and this year's): the most recent dated one counts.
+        if part.key not in found or (item.date and (found[part.key].date is None or item.date > found[part.key].date)):
+            found[part.key] = item
 
     # A part without a heading of its own still counts when a sentence dates it ("Riskbedömningen gjordes 2026-03-18.").
     for part in PARTS:

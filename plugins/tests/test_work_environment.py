@@ -132,3 +132,8 @@ def test_a_scan_is_review_no_text_layer(tmp_path: Path) -> None:
 def test_a_text_file_works_too(tmp_path: Path) -> None:
     results = run(tmp_path, testing.text_document("sam.txt", plugin.KIND, sam()))
     testing.assert_outcome(results, "C6.sam", "pass")
+
+
+def test_the_most_recent_of_several_sections_counts(tmp_path: Path) -> None:
+    text = sam(revised=None) + "5. Riskbedömning 2024\nRiskbedömningen för 2024 genomfördes 2024-03-01.\n"
+    testing.assert_outcome(run(tmp_path, doc(text)), "C6.sam", "pass", summary="riskbedömning 2026-03-18")
