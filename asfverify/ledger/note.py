@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -49,10 +50,9 @@ class NoteVerifier:
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
         try:
-            Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
+            _ed25519_key(self.public_key).verify(signature, message)
         except (InvalidSignature, ValueError):
             return False
         return True
@@ -62,6 +62,15 @@ class NoteVerifier:
         return format_vkey(self.name, self.public_key)
 
 
+@functools.lru_cache(maxsize=64)
+def _ed25519_key(public_key: bytes):
+    # Loading a key costs about as much as a verification; ledger verify checks thousands of notes.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return Ed25519PublicKey.from_public_bytes(public_key)
+
+
+@functools.lru_cache(maxsize=64)
 def verifier_for(name: str, public_key: bytes) -> NoteVerifier:
     """A note verifier for a raw Ed25519 key under a key name."""
     _check_name(name)
