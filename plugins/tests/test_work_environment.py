@@ -135,5 +135,7 @@ def test_a_text_file_works_too(tmp_path: Path) -> None:
 
 
 def test_the_most_recent_of_several_sections_counts(tmp_path: Path) -> None:
-    text = sam() + "5. Riskbedömning 2024\nRiskbedömningen för 2024 genomfördes 2024-03-01.\n"
+    old = "0. Riskbedömning 2024\nRiskbedömningen för 2024 genomfördes 2024-03-01.\n"
+    text = sam().replace("1. Arbetsmiljöpolicy", old + "1. Arbetsmiljöpolicy")
+    assert text.index("2024-03-01") < text.index("2026-03-18")
     testing.assert_outcome(run(tmp_path, doc(text)), "C6.sam", "pass", summary="riskbedömning 2026-03-18")
