@@ -152,6 +152,19 @@ def test_a_certifier_can_add_a_rule_in_their_own_file(tmp_path):
     assert res.outcome == "pass" and res.evidence[0].rule == "C4.x"
     res = assess(rs, [("a" * 64, ["Överskottet stannar inte i företaget."], [])], requirements=["C4.bylaws"])[0]
     assert res.outcome == "review"  # a negated pass needs a human
+    # Which rules decided is recorded with the result.
+    assert res.metrics["rules_version"] == "test"
+    assert len(res.metrics["rules_sha256"]) == 64 and res.metrics["rules_sha256"] != default_rules().digest
+
+
+def test_the_verifier_takes_a_rule_set_of_ones_own(tmp_path):
+    from asfverify import testing
+    from asfverify.verifiers.bylaws import BylawsVerifier
+
+    package = testing.build_package(tmp_path / "pkg", [
+        testing.pdf_document("policy.pdf", "policy", "Överskottet stannar i företaget.")])
+    results = testing.run_verifier(BylawsVerifier(rules=load(_write(tmp_path))), package)
+    assert [(r.requirement, r.outcome) for r in results] == [("C4.bylaws", "pass")]
 
 
 @pytest.mark.parametrize("extra, rule_extra, message", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..verifier import EXCERPT_MAX, Evidence, Result
+from ..verifier import Evidence, Result
 from .decide import Decision, decide
 from .engine import Hit, scan_sentence
 from .rules import Rule, RuleSet
@@ -108,7 +108,8 @@ def assess(
             outcome=decision.outcome,
             summary=_summary(req, decision),
             evidence=evidence,
-            metrics={"sentences": len(all_sentences), "rules": len(rules)},
+            metrics={"sentences": len(all_sentences), "rules": len(rules), "rules_version": rs.version,
+                     "rules_sha256": rs.digest},
             trace=trace(rules, mine, decision),
         ))
     return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -71,6 +72,7 @@ class RuleSet:
     finite_verbs: frozenset[str]  # "ska", "får", "är" …
     clause_words: frozenset[str]  # clause_breaks and conjunctions together (a fast pre-check)
     source: str
+    digest: str = ""  # SHA-256 of the rule file's text: which rules decided, recorded with each result
 
     def for_requirement(self, requirement: str) -> list[Rule]:
         """The rules of one requirement, in file order."""
@@ -101,7 +103,7 @@ def _triggers(compiled: tuple[Sequence_, ...]) -> frozenset[int]:
     return frozenset(out)
 
 
-def parse(data: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
+def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") -> RuleSet:
     """Validate and compile a parsed rule file."""
     settings = data.get("settings", {})
     gap = int(settings.get("gap", 3))
@@ -188,6 +190,7 @@ def parse(data: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
         clause_words=frozenset(conjunctions) | frozenset(breaks),
         finite_verbs=frozenset(w.casefold() for w in settings.get("finite_verbs", ["ska", "får", "kan", "är", "har"])),
         source=source,
+        digest=digest,
     )
 
 
@@ -203,7 +206,7 @@ def load(path: str | Path | None = None) -> RuleSet:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleFileError(f"{source}: {exc}") from None
-    return parse(data, source)
+    return parse(data, source, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 _DEFAULT: RuleSet | None = None
