@@ -78,7 +78,7 @@ def assess(
     requirements: Sequence[str] | None = None,
 ) -> list[Result]:
     """Results for the requirements, from (sha256, pages, pages without text) of each document."""
-    reqs = list(requirements or rs.requirements)
+    reqs = list(rs.requirements) if requirements is None else list(requirements)
     all_sentences = [s for sha, pages, _ in docs for s in document_sentences(pages, sha)]
     rules_by_req = {r: rs.for_requirement(r) for r in reqs}
     active = [rule for r in reqs for rule in rules_by_req[r]]
