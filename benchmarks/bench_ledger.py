@@ -153,7 +153,7 @@ def _verify_signatures_alone(jobs: int) -> None:
         assert sum(pool.imap_unordered(_verify_span, spans)) == n
 
 
-def bench_verify(tmp: Path, n: int = 100_000, repeats: int = 3) -> dict[str, Any]:
+def bench_verify(tmp: Path, n: int = 100_000, repeats: int = 5) -> dict[str, Any]:
     global _MSGS, _SIGS, _PUB
     ledger = open_ledger(_workspace(tmp / "verify"))
     build(ledger, n, per_tx=14)  # one checkpoint per run-sized transaction, as in real use
