@@ -38,7 +38,7 @@ def db_bytes(ws) -> int:
 def test_verify_ok_prints_a_summary(ws):
     result = invoke(ws, "ledger", "verify")
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 25 entries, 4 checkpoints, 1 key(s)")
+    assert result.output.startswith("OK: 25 entries, 4 checkpoints, 1 key;")
 
 
 def test_verify_names_the_first_bad_entry(ws):

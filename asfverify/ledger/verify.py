@@ -22,6 +22,10 @@ from .schema import CHECKPOINTS, ENTRIES, NODES
 PARALLEL_THRESHOLD = 4000
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 @dataclass
 class VerifyReport:
     """Outcome of `ledger verify`: ok, or the first bad entry (or checkpoint) and why."""
@@ -37,8 +41,8 @@ class VerifyReport:
     def summary(self) -> str:
         if self.ok:
             extra = f", {self.trusted_checked} trusted checkpoint(s) matched" if self.trusted_checked else ""
-            return (f"OK: {self.size} entries, {self.checkpoints} checkpoints, "
-                    f"{len(self.keys)} key(s){extra}; every signature, leaf, tree head and checkpoint verifies")
+            return (f"OK: {_count(self.size, 'entry', 'entries')}, {_count(self.checkpoints, 'checkpoint')}, "
+                    f"{_count(len(self.keys), 'key')}{extra}; every signature, leaf, tree head and checkpoint verifies")
         return f"FAIL: {self.problem}"
 
 
