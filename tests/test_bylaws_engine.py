@@ -51,6 +51,16 @@ def test_heading_running_into_body_text_keeps_the_sentence_whole():
     assert found[-1].section == "§ 12 Vinstdisposition"
 
 
+@pytest.mark.parametrize("line, section", [
+    ("§ 4 Vinstutdelning får inte ske.", "§ 4"),
+    ("§ 1 Bolaget ägs av Stiftelsen Framtid och har sitt säte i Luleå kommun.", "§ 1"),
+    ("§ 2 Ändamål: Bolaget ska anställa personer med funktionsnedsättning i hela Norrbotten och Västerbotten.", "§ 2 Ändamål"),
+    ("12 § Ändring av stadgarna", "§ 12 Ändring av stadgarna"),
+])
+def test_section_label_is_the_title_not_the_body(line, section):
+    assert sentences([line])[-1].section == section
+
+
 def test_hyphenation_and_line_joining():
     found = sentences(["Bolaget ska anställa personer med funktions-\nnedsättning, flytt- och städtjänster."])
     assert found[0].text == "Bolaget ska anställa personer med funktionsnedsättning, flytt- och städtjänster."

@@ -339,3 +339,23 @@ def test_personnummer_in_an_excerpt_is_masked():
     assert res.outcome == "pass"
     assert "9876" not in res.evidence[0].excerpt and "[personnummer]" in res.evidence[0].excerpt
     assert all("9876" not in t["excerpt"] for t in res.trace)
+
+
+def test_whole_documents_of_other_legal_forms():
+    ideell = """STADGAR FÖR FÖRENINGEN ARBETSGLÄDJE
+1 § Syfte
+Föreningen skall verka för att människor som på grund av funktionsnedsättning står utanför arbetsmarknaden
+får möjlighet till anställning i föreningens verksamheter.
+2 § Medlemmar
+Medlem är den som arbetar i föreningens verksamhet.
+3 § Årsmöte
+Vid årsmötet har varje medlem en röst. Årsmötet väljer styrelse och revisorer.
+4 § Ekonomi
+Föreningens eventuella överskott skall oavkortat gå tillbaka till verksamheten."""
+    assert {k: r.outcome for k, r in results(ideell, legal_form="ideell förening").items()} == dict.fromkeys(
+        ["C1.purpose", "C3.governance", "C4.bylaws", "C5.democracy"], "pass")
+    stiftelse = """Stadgar för Stiftelsen Nya Steg
+Stiftelsens ändamål är att bedriva arbetsträning och praktik för unga vuxna.
+Styrelsen utser själv nya ledamöter."""
+    got = {k: r.outcome for k, r in results(stiftelse, legal_form="stiftelse").items()}
+    assert got == {"C1.purpose": "review", "C3.governance": "review", "C4.bylaws": "review", "C5.democracy": "fail"}

@@ -53,6 +53,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
                                  "Vid likvidation ska tillgångarna inte skiftas mellan delägarna."),
     "C4.surplus-used-in-business": ("Överskottet ska användas för att utveckla verksamheten.",
                                     "Överskottet ska inte användas för att utveckla verksamheten."),
+    "C4.foundation": ("Stiftelsen Nya Steg har sitt säte i Luleå.", "Föreningen Nya Steg har sitt säte i Luleå."),
     "C4.svb": ("Bolaget är ett aktiebolag med särskild vinstutdelningsbegränsning.", "Bolaget är ett aktiebolag."),
     # C5.democracy
     "C5.one-member-one-vote": ("Envar medlem har en röst.", "Varje medlem har en röst per andel."),
@@ -64,6 +65,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "C5.unequal-shares": ("A-aktie ger tio röster.", "Aktie ger en röst."),
     "C5.one-share-one-vote": ("Varje aktie ger en röst.", "Varje aktie ger rätt till utdelning."),
     "C5.board-appointed-by-others": ("Styrelsen tillsätts av moderbolaget.", "Styrelsen tillsätts av föreningsstämman."),
+    "C5.self-appointing-board": ("Styrelsen utser själv nya ledamöter.", "Styrelsen utser inom sig ordförande."),
     "C5.indirect-democracy": ("Fullmäktige väljs av medlemmarna.", "Stämman väljs inte av någon."),
     "C5.investing-members": ("Investerande medlemmar har rösträtt.", "Arbetande medlemmar har rösträtt."),
 }

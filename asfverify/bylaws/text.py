@@ -86,6 +86,19 @@ def _join(current: str, line: str) -> str:
     return current + " " + line
 
 
+_VERBS = {"får", "ska", "skall", "kan", "är", "har", "bör", "ägs", "utses", "väljs"}
+
+
+def _title(rest: str) -> str:
+    """The heading's title ("Ändamål"), not body text that runs on the same line."""
+    head = re.split(r"[.:]\s|[.:]$|\s{2,}", rest.strip(), maxsplit=1)[0].strip()
+    # A title is a few words; more is a sentence ("§ 4 Vinstutdelning får inte ske.").
+    words = head.casefold().split()
+    if not words or len(words) > 4 or len(head) > 50 or _VERBS.intersection(words):
+        return ""
+    return head
+
+
 @dataclass
 class _Unit:
     text: str
@@ -110,8 +123,7 @@ def _units(pages: list[list[str]]) -> list[_Unit]:
                     cur = None
             if sec:
                 number = next(g for g in sec.groups() if g)
-                title = re.split(r"(?<=[a-zåäö])[.:]\s|\s{2,}", ln[sec.end():], maxsplit=1)[0][:60].strip()
-                section = f"§ {number.replace(' ', '')} {title}".strip()
+                section = f"§ {number.replace(' ', '')} {_title(ln[sec.end():])}".strip()
                 rest = ln[sec.end():]
                 if len(rest) > 60:
                     # A heading line that goes on into body text ("§ 2 Ändamål. Föreningen ska …").
