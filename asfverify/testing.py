@@ -34,11 +34,13 @@ from .verifier import Result
 __all__ = [
     "DocumentSpec",
     "pdf_document",
+    "pdf_table_document",
     "scanned_document",
     "text_document",
     "csv_document",
     "file_document",
     "make_pdf",
+    "make_table_pdf",
     "build_package",
     "open_application",
     "load_plugin",
@@ -66,6 +68,7 @@ class DocumentSpec:
     content: bytes | None = None
     pages: Sequence[str] | None = None  # written as a PDF with a text layer
     scanned_pages: int = 0  # written as a PDF whose pages have no text layer
+    table: Sequence[Sequence[Any]] | None = None  # written as a PDF holding this table (first row: header)
     options: dict[str, Any] = field(default_factory=dict)  # extra manifest keys: columns, sheet, description
 
     def write(self, root: Path) -> Path:
@@ -76,6 +79,8 @@ class DocumentSpec:
             make_pdf(target, self.pages)
         elif self.scanned_pages:
             _make_scanned_pdf(target, self.scanned_pages)
+        elif self.table is not None:
+            make_table_pdf(target, self.table)
         else:
             target.write_bytes(self.content or b"")
         return target
@@ -89,6 +94,11 @@ def pdf_document(path: str, kind: str, *pages: str, **options: Any) -> DocumentS
 def scanned_document(path: str, kind: str, pages: int = 1, **options: Any) -> DocumentSpec:
     """A PDF whose pages carry only a drawing, no text layer (like a scan)."""
     return DocumentSpec(path, kind, scanned_pages=max(1, pages), options=options)
+
+
+def pdf_table_document(path: str, kind: str, rows: Iterable[Sequence[Any]], **options: Any) -> DocumentSpec:
+    """A PDF with one ruled table (the first row is the header), as pdfplumber's tables() reads it."""
+    return DocumentSpec(path, kind, table=[list(r) for r in rows], options=options)
 
 
 def text_document(path: str, kind: str, text: str, **options: Any) -> DocumentSpec:
@@ -135,6 +145,26 @@ def make_pdf(path: Path, pages: Iterable[str]) -> Path:
             text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
             text = text.encode("latin-1", "replace").decode("latin-1")
         pdf.multi_cell(0, 5, text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def make_table_pdf(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+    """Write a PDF holding one table with ruled cells; needs fpdf2."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    font = _font(pdf)
+    pdf.add_page()
+    pdf.set_font(font, size=9)
+    # No bold heading style: the Unicode font is added in its regular style only.
+    with pdf.table(first_row_as_headings=False) as table:
+        for values in rows:
+            row = table.row()
+            for value in values:
+                text = "" if value is None else str(value)
+                row.cell(text if font != "helvetica" else text.encode("latin-1", "replace").decode("latin-1"))
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path

@@ -10,6 +10,11 @@ every three months. This plugin shows the three hooks a plugin can combine:
   output and in certificates but never changes the decision;
 - register_verifiers: the verifier that assesses Q1.plan, Q1.supervisor and Q1.followup.
 
+A `work-training` document is either a description (a routine: "Varje deltagare har en individuell
+plan…") or a participant list — a CSV file or a PDF table with a participant column (a pseudonymous
+id) and columns for the individual plan, the handledare and the latest follow-up — which is checked
+row by row: the latest follow-up must lie within three months before the reference date.
+
 It is one self-contained module (copy it into a workspace's plugins/ folder), and it is also
 packaged as the distribution `asfverify-work-training` (plugins/packaged/asfverify-work-training/)
 with an entry point in group `asfverify`. Install it *or* copy it, not both: two plugins cannot
@@ -19,8 +24,12 @@ a handledare's name is recognised but never copied into an excerpt.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from asfverify import BaseVerifier, Evidence, Result, hookimpl
@@ -149,6 +158,91 @@ def _excerpt(text: str, width: int = 220) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# --- a participant list ------------------------------------------------------------------------
+# A table (CSV, or a table in a PDF) with one row per participant checks "each participant" literally.
+# Only counts and row numbers leave this module: never an id (it may be a personnummer) or a name.
+
+FIELDS = {
+    "participant": ("deltagare", "deltagarid", "deltagarnummer", "deltagarnr", "participant", "participantid", "id"),
+    "plan": ("individuellplan", "plan", "genomforandeplan", "planupprattad", "individualplan"),
+    "supervisor": ("handledare", "namngivenhandledare", "supervisor"),
+    "followup": ("senasteuppfoljning", "senastuppfoljd", "uppfoljning", "uppfoljd", "lastfollowup", "followup"),
+}
+_NO = {"", "nej", "no", "0", "saknas", "ingen", "-", "–", "n"}
+
+
+def _header_key(text: str | None) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch)).casefold()
+
+
+@dataclass
+class Roster:
+    """A participant list: which column holds which field, and the data rows (row 1 is the header)."""
+
+    doc: object
+    page: int
+    columns: dict[str, int]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def value(self, row: list[str], name: str) -> str:
+        index = self.columns.get(name)
+        return (row[index] if index is not None and index < len(row) else "").strip()
+
+
+def roster_from_table(doc: object, page: int, table: Sequence[Sequence[str | None]]) -> Roster | None:
+    """A Roster when the table's first row names a participant column and at least two of the others."""
+    if not table:
+        return None
+    keys = [_header_key(cell) for cell in table[0]]
+    columns = {}
+    for name, accepted in FIELDS.items():
+        for index, key in enumerate(keys):
+            if key in accepted and index not in columns.values():
+                columns[name] = index
+                break
+    if "participant" not in columns or len(columns) < 3:
+        return None
+    rows = [(number, ["" if c is None else str(c) for c in row]) for number, row in enumerate(table[1:], start=2)]
+    rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
+    return Roster(doc, page, columns, rows)
+
+
+def _csv_table(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", "\t", ","), key=first.count)
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def rosters(doc) -> list[Roster]:
+    """Participant lists in a document: a CSV file, or tables in a PDF."""
+    if not doc.is_pdf:
+        roster = roster_from_table(doc, 1, _csv_table(doc.read_bytes()))
+        return [roster] if roster else []
+    with_pages = getattr(doc, "tables_with_pages", None)
+    tables = with_pages() if with_pages else [(1, t) for t in doc.tables()]
+    return [r for page, table in tables if (r := roster_from_table(doc, page, table))]
+
+
+def _date(value: str) -> dt.date | None:
+    digits = value.strip()
+    for fmt in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(digits, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _rows(numbers: Sequence[int], limit: int = 10) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
 # --- the verifier ----------------------------------------------------------------------------------
 
 
@@ -161,6 +255,10 @@ class WorkTrainingVerifier(BaseVerifier):
     document_kinds = (KIND,)
 
     def verify(self, application, context) -> Iterable[Result]:
+        lists = [r for doc in application.documents_of(KIND) for r in rosters(doc)]
+        if lists:
+            yield from self._from_lists(lists, application.reference_date)
+            return
         found: list[tuple[object, Sentence]] = []
         scanned = []
         for doc in application.documents_of(KIND):
@@ -226,6 +324,45 @@ class WorkTrainingVerifier(BaseVerifier):
             d, s, _ = mentioned[0]
             return Result("Q1.followup", "review", "Follow-up is mentioned without how often: a person must check it is at least every three months.", [self._ev(d, s, "followup")])
         return Result("Q1.followup", "fail", "The work-training description says nothing about following up the participants.")
+
+
+    def _from_lists(self, lists: list[Roster], reference: dt.date) -> Iterable[Result]:
+        """Q1 row by row: every participant has a plan, a handledare and a follow-up within three months."""
+        earliest = reference - dt.timedelta(days=MAX_FOLLOWUP_DAYS)
+        people = [(r, number, row) for r in lists for number, row in r.rows]
+        first = lists[0]
+        headers = ", ".join(sorted(first.columns))
+        evidence = [Evidence(document=r.doc.sha256, page=r.page, excerpt=f"participant list: {len(r.rows)} rows; columns {headers}", rule="participant-list") for r in lists]
+        total = len(people)
+        if not total:
+            for requirement in self.requirements:
+                yield Result(requirement, "review", "The participant list has no rows: a person must check the work-training places.", evidence)
+            return
+
+        def count(name: str, ok, label: str, passed: str, failed: str, metric: str) -> Result:
+            requirement = {"plan": "Q1.plan", "supervisor": "Q1.supervisor", "followup": "Q1.followup"}[name]
+            if any(name not in r.columns for r in lists):
+                return Result(requirement, "review", f"The participant list has no {label} column: a person must check.", evidence, {"participants": total})
+            verdicts = [(number, ok(r.value(row, name))) for r, number, row in people]
+            bad = [n for n, v in verdicts if v is False]
+            unreadable = [n for n, v in verdicts if v is None]
+            metrics = {"participants": total, metric: total - len(bad) - len(unreadable)}
+            if bad:
+                return Result(requirement, "fail", f"{len(bad)} of {total} participants {failed} (rows {_rows(bad)}).", evidence, metrics)
+            if unreadable:
+                return Result(requirement, "review", f"The {label} of {len(unreadable)} of {total} participants cannot be read (rows {_rows(unreadable)}).", evidence, metrics)
+            return Result(requirement, "pass", f"All {total} participants {passed}.", evidence, metrics)
+
+        def followed_up(value: str) -> bool | None:
+            if value.casefold() in _NO:
+                return False
+            day = _date(value)
+            return None if day is None else earliest <= day <= reference
+
+        yield count("plan", lambda v: v.casefold() not in _NO, "individual plan", "have an individual plan", "have no individual plan", "with_plan")
+        yield count("supervisor", lambda v: v.casefold() not in _NO, "handledare", "have a named handledare (names are not recorded)", "have no named handledare", "with_supervisor")
+        yield count("followup", followed_up, "latest follow-up", f"were followed up within {MAX_FOLLOWUP_DAYS} days before {reference.isoformat()}",
+                    f"were not followed up within {MAX_FOLLOWUP_DAYS} days before {reference.isoformat()}", "followed_up")
 
 
 @hookimpl

@@ -120,3 +120,53 @@ def test_the_packaged_distribution_is_this_module() -> None:
     assert project["project"]["version"] == plugin.__version__
     module = project["project"]["entry-points"]["asfverify"]["work_training"]
     assert (dist / f"{module}.py").read_bytes() == (PLUGINS / "work_training.py").read_bytes()
+
+
+HEADER = ["Deltagare", "Individuell plan", "Handledare", "Senaste uppföljning"]
+
+
+def run_list(tmp_path: Path, rows, *, pdf: bool = False):
+    spec = (testing.pdf_table_document("deltagare.pdf", plugin.KIND, [HEADER, *rows]) if pdf
+            else testing.csv_document("deltagare.csv", plugin.KIND, [HEADER, *rows]))
+    package = testing.build_package(tmp_path, [spec])
+    return testing.run_verifier(plugin.WorkTrainingVerifier(), package)
+
+
+def test_a_participant_list_where_everyone_qualifies_passes(tmp_path: Path) -> None:
+    results = run_list(tmp_path, [["D1", "ja", "Anna Svensson", "2026-10-01"], ["D2", "2026-02-01", "Per Ek", "2026-08-15"]])
+    assert testing.assert_outcome(results, "Q1.plan", "pass", summary="All 2 participants")["metrics"] == {"participants": 2, "with_plan": 2}
+    testing.assert_outcome(results, "Q1.supervisor", "pass", evidence="participant list: 2 rows")
+    testing.assert_outcome(results, "Q1.followup", "pass", summary="within 92 days before 2026-10-31")
+
+
+def test_a_participant_list_names_rows_not_people(tmp_path: Path) -> None:
+    results = run_list(tmp_path, [
+        ["199001011234", "ja", "Anna Svensson", "2026-10-01"],
+        ["D2", "nej", "", "2026-05-01"],
+        ["D3", "ja", "saknas", ""],
+    ])
+    testing.assert_outcome(results, "Q1.plan", "fail", summary="1 of 3 participants have no individual plan (rows 3)")
+    testing.assert_outcome(results, "Q1.supervisor", "fail", summary="2 of 3 participants have no named handledare (rows 3, 4)")
+    result = testing.assert_outcome(results, "Q1.followup", "fail", summary="rows 3, 4")
+    assert result["metrics"] == {"participants": 3, "followed_up": 1}
+    for r in results:
+        text = r.summary + " ".join(ev.excerpt for ev in r.evidence)
+        assert "199001011234" not in text and "Svensson" not in text
+
+
+def test_an_unreadable_follow_up_date_is_review(tmp_path: Path) -> None:
+    results = run_list(tmp_path, [["D1", "ja", "Anna Svensson", "i höstas"]])
+    testing.assert_outcome(results, "Q1.followup", "review", summary="cannot be read (rows 2)")
+
+
+def test_a_list_without_a_follow_up_column_is_review_for_it(tmp_path: Path) -> None:
+    package = testing.build_package(tmp_path, [testing.csv_document("d.csv", plugin.KIND, [["Deltagar-id", "Plan", "Handledare"], ["D1", "ja", "Anna Svensson"]])])
+    results = testing.run_verifier(plugin.WorkTrainingVerifier(), package)
+    testing.assert_outcome(results, "Q1.plan", "pass")
+    testing.assert_outcome(results, "Q1.followup", "review", summary="no latest follow-up column")
+
+
+def test_a_participant_list_in_a_pdf_table(tmp_path: Path) -> None:
+    results = run_list(tmp_path, [["D1", "ja", "Åsa Öberg", "2026-09-30"], ["D2", "ja", "Per Ek", "2026-07-01"]], pdf=True)
+    testing.assert_outcome(results, "Q1.plan", "pass")
+    testing.assert_outcome(results, "Q1.followup", "fail", summary="1 of 2 participants were not followed up", evidence="participant list", page=1)
