@@ -63,6 +63,11 @@ def test_c1_training_pathways_and_staff_are_not_a_pass(text):
     assert outcome("C1.purpose", text) == "review"
 
 
+def test_c1_a_possibility_is_not_a_purpose():
+    assert outcome("C1.purpose", "Bolaget kan även anställa personer med funktionsnedsättning.") == "review"
+    assert outcome("C1.purpose", "Bolaget får anställa personer med funktionsnedsättning.") == "review"
+
+
 def test_c1_negated_purpose_is_not_a_pass():
     res = results("Föreningen ska inte anställa personer med funktionsnedsättning.")["C1.purpose"]
     assert res.outcome == "review"
@@ -131,6 +136,12 @@ def test_c3_public_principal_fails_and_public_nomination_is_review():
 
 def test_c3_a_member_who_must_be_of_age_is_not_a_public_body():
     assert outcome("C3.governance", "Styrelsen väljs av föreningsstämman. Medlem ska vara myndig.") == "pass"
+
+
+def test_c3_owner_directives_from_a_public_body_fail():
+    text = "Styrelsen väljs av stämman. Bolaget ska följa de ägardirektiv som kommunen utfärdar."
+    assert outcome("C3.governance", text) == "fail"
+    assert outcome("C3.governance", "Styrelsen väljs av stämman. Stämman ska godkänna avtal med kommunen.") == "pass"
 
 
 def test_c3_nothing_about_the_board_is_review():
@@ -209,6 +220,23 @@ def test_c4_limited_or_conditional_prohibitions_are_never_a_pass(text):
     assert outcome("C4.bylaws", text) in ("review", "fail")
 
 
+@pytest.mark.parametrize("text", [
+    "Vinstutdelning får inte ske till styrelsens ledamöter.",
+    "Vinstutdelning får inte ske till medlemmar som inte är anställda.",
+    "Vinstutdelning får inte ske det första året.",
+    "Vinstutdelning får normalt inte ske.",
+    "Vinstutdelning bör inte ske.",
+])
+def test_c4_restricted_or_soft_prohibitions_are_never_a_pass(text):
+    assert outcome("C4.bylaws", text) in ("review", "fail")
+
+
+def test_c4_not_allowed_passes_and_allowed_fails():
+    assert outcome("C4.bylaws", "Det är inte tillåtet att dela ut vinst.") == "pass"
+    assert outcome("C4.bylaws", "Det är tillåtet att dela ut vinst.") == "fail"
+    assert outcome("C4.bylaws", "Styrelsen får besluta om vinstutdelning.") == "fail"
+
+
 def test_c4_surplus_going_wholly_to_members_fails():
     text = "Överskottet ska i sin helhet tillfalla medlemmarna."
     assert outcome("C4.bylaws", text) == "fail"
@@ -250,6 +278,7 @@ DEMOCRATIC = ("Till medlem kan antas den som är anställd i föreningen. Varje 
     DEMOCRATIC,
     "Styrelsen väljs av årsmötet. Principen en medlem – en röst gäller. Medlemskap förutsätter anställning i företaget.",
     "Medlemmarna deltar med egen arbetsinsats. Föreningsstämman väljer styrelse. Vid stämman har varje medlem en (1) röst.",
+    "Medlem ska vara anställd i bolaget. Medlemmarna har en röst var. Styrelsen väljs av föreningsstämman.",
 ])
 def test_c5_democratic_worker_owned_passes(text):
     assert outcome("C5.democracy", text) == "pass"
