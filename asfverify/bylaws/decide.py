@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..privacy import scrub
+from ..verifier import excerpt
 from .engine import Hit
 from .rules import Requirement, Rule
 
@@ -17,10 +19,19 @@ class Decision:
     deciding: list[Hit] = field(default_factory=list)
 
 
-def _where(hit: Hit) -> str:
+SHORT_EXCERPT = 100
+
+
+def _where(hit: Hit, quote: bool = False) -> str:
+    """"rule (page N, § S: “…”)" quoting the document's text (quote=True) or just the matched words."""
     sec = f", {hit.sentence.section}" if hit.sentence.section else ""
     page = f"page {hit.sentence.page}" if hit.sentence.page else "the application manifest"
-    return f"{hit.rule.id} ({page}{sec}: \u201c{' '.join(hit.words)}\u201d)"
+    said = " ".join(hit.words)
+    if quote:
+        text = " ".join(hit.sentence.text.split())
+        said = text if len(text) <= SHORT_EXCERPT else excerpt(hit.sentence.text, hit.start, hit.end, width=30)
+        said = scrub(said)
+    return f"{hit.rule.id} ({page}{sec}: \u201c{said}\u201d)"
 
 
 def _first_per_rule(hits: list[Hit]) -> list[Hit]:
@@ -39,16 +50,16 @@ def decide(req: Requirement, rules: list[Rule], hits: list[Hit]) -> Decision:
     by_effect = {e: _first_per_rule([h for h in counted if h.rule.effect == e]) for e in ("fail", "review", "pass", "doubt")}
     if by_effect["fail"]:
         h = by_effect["fail"]
-        return Decision("fail", f"fails by rule {_where(h[0])}: {h[0].rule.explanation}", h)
+        return Decision("fail", f"fails by rule {_where(h[0], quote=True)}: {h[0].rule.explanation}", h)
     if by_effect["review"]:
         h = by_effect["review"]
-        return Decision("review", f"needs review by rule {_where(h[0])}: {h[0].rule.explanation}", h)
+        return Decision("review", f"needs review by rule {_where(h[0], quote=True)}: {h[0].rule.explanation}", h)
     passes = by_effect["pass"]
     facts = {f for h in passes for f in h.rule.facts}
     needs = req.needs or ()
     if passes and all(f in facts for f in needs):
         chosen = _pick_for_facts(passes, needs) if needs else passes
-        names = ", ".join(_where(h) for h in chosen)
+        names = ", ".join(_where(h, quote=len(chosen) == 1) for h in chosen)
         return Decision("pass", f"passes by rule {names}: {req.pass_why}", chosen)
     set_aside = _first_per_rule([h for h in hits if not h.counted and h.rule.effect == "pass"])
     if passes:
@@ -58,10 +69,10 @@ def decide(req: Requirement, rules: list[Rule], hits: list[Hit]) -> Decision:
                         f"{req.partial_why}", passes + by_effect["doubt"])
     if by_effect["doubt"]:
         h = by_effect["doubt"]
-        return Decision("review", f"needs review by rule {_where(h[0])}: {h[0].rule.explanation}", h + set_aside)
+        return Decision("review", f"needs review by rule {_where(h[0], quote=True)}: {h[0].rule.explanation}", h + set_aside)
     if set_aside:
         h = set_aside[0]
-        return Decision("review", f"needs review: rule {_where(h)} would pass but was {h.why}", set_aside)
+        return Decision("review", f"needs review: rule {_where(h, quote=True)} would pass but was {h.why}", set_aside)
     return Decision(req.default, f"{req.default_why} (no rule of {len(rules)} matched)", [])
 
 
