@@ -24,11 +24,11 @@ def render_run(report: Mapping[str, Any]) -> str:
         info = "" if criterion.get("required", True) else "  (informative)"
         reqs = criterion["requirements"]
         first = "; ".join(summaries.get(reqs[0]["id"], [])) or "no verifier produced a result" if len(reqs) == 1 else ", ".join(f"{r['id']} {r['outcome']}" for r in reqs)
-        lines.append(f"  {criterion['id']:<4}{SYMBOL.get(criterion['outcome'], criterion['outcome']):<8}{first}{info}")
+        lines.append(f"  {criterion['id']:<4} {SYMBOL.get(criterion['outcome'], criterion['outcome']):<8}{first}{info}")
         if len(reqs) > 1:
             for req in reqs:
                 text = "; ".join(summaries.get(req["id"], [])) or "no verifier produced a result"
-                lines.append(f"      {req['id']:<15}{SYMBOL.get(req['outcome'], req['outcome']):<8}{text}")
+                lines.append(f"      {req['id']:<15} {SYMBOL.get(req['outcome'], req['outcome']):<8}{text}")
     ledger = report.get("ledger")
     if ledger and "first" in ledger:
         lines.append(f"  Ledger entries {ledger['first']}–{ledger['last']} recorded; checkpoint size {ledger['last'] + 1}.")

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pluggy
 
@@ -71,8 +71,17 @@ def _load_module_from_path(path: Path) -> ModuleType:
     return module
 
 
-def get_plugin_manager(plugins_dir: Path | None = None) -> tuple[pluggy.PluginManager, dict[str, PluginInfo]]:
-    """A fresh plugin manager with built-ins, allowed entry points and local plugin modules."""
+def get_plugin_manager(
+    plugins_dir: Path | None = None,
+    *,
+    extra_plugins: Sequence[Any] = (),
+    entry_points: bool = True,
+) -> tuple[pluggy.PluginManager, dict[str, PluginInfo]]:
+    """A fresh plugin manager with built-ins, allowed entry points, local plugin modules and extra objects.
+
+    `extra_plugins` (modules or objects with @hookimpl functions) and `entry_points=False` are for
+    tests and embedding: a test can load exactly the plugins it names.
+    """
     from . import verifiers as builtin_verifiers
 
     pm = pluggy.PluginManager(GROUP)
@@ -82,7 +91,7 @@ def get_plugin_manager(plugins_dir: Path | None = None) -> tuple[pluggy.PluginMa
     infos[BUILTIN] = PluginInfo(BUILTIN, __version__, "builtin")
     allowed = _allowed()
 
-    for ep in importlib.metadata.entry_points(group=GROUP):
+    for ep in importlib.metadata.entry_points(group=GROUP) if entry_points else ():
         if allowed is not None and ep.name not in allowed:
             continue
         if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
@@ -105,6 +114,11 @@ def get_plugin_manager(plugins_dir: Path | None = None) -> tuple[pluggy.PluginMa
             module = _load_module_from_path(path)
             _register(pm, module, name)
             infos[name] = PluginInfo(name, str(getattr(module, "__version__", "local")), f"workspace: {path}")
+
+    for plugin in extra_plugins:
+        name = getattr(plugin, "__name__", None) or type(plugin).__name__
+        _register(pm, plugin, name)
+        infos[name] = PluginInfo(name, str(getattr(plugin, "__version__", "extra")), "extra")
 
     try:
         pm.check_pending()
@@ -139,9 +153,9 @@ def _check_verifier(verifier: Any, plugin: str) -> None:
         raise BadInput(f"plugin {plugin}: verifier {verifier.name} declares no requirements")
 
 
-def load_host(plugins_dir: Path | None = None) -> Host:
+def load_host(plugins_dir: Path | None = None, *, extra_plugins: Sequence[Any] = (), entry_points: bool = True) -> Host:
     """Load plugins and collect what each one registers, recording which plugin registered what."""
-    pm, infos = get_plugin_manager(plugins_dir)
+    pm, infos = get_plugin_manager(plugins_dir, extra_plugins=extra_plugins, entry_points=entry_points)
     host = Host(pm=pm, plugins=infos)
     names: dict[str, str] = {}
 

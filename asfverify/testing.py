@@ -16,13 +16,13 @@ Nothing here touches the network or any folder but the one you pass in.
 
 from __future__ import annotations
 
+import os
+
 import csv
 import datetime as dt
 import importlib.util
 import io
-import os
 import sys
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,49 +245,17 @@ def load_plugin(path: Path | str) -> ModuleType:
     return module
 
 
-_HOST_LOCK = threading.Lock()
-
-
 def load_test_host(*plugins: Any, plugins_dir: Path | None = None, installed: bool = False) -> Any:
     """A plugin host with the built-ins, `plugins_dir` (a workspace plugins/ folder) and extra plugin objects.
 
     Each extra plugin is a module or an object with @hookimpl methods; it is registered under its
     `__name__` (or class name) for this host only. Installed plugins (entry points) are left out unless
-    `installed=True`, so a test sees only what it names even where the plugin is also installed;
-    an ASFVERIFY_PLUGINS already set in the environment is respected as it is.
+    `installed=True` (or ASFVERIFY_PLUGINS names them), so a test sees only what it names even where
+    the plugin is also installed.
     """
-    from . import plugins as host_module
+    from .plugins import ENV_LOAD, load_host
 
-    original = host_module.get_plugin_manager
-
-    def with_extra(directory: Path | None = None):
-        pm, infos = original(directory)
-        for plugin in plugins:
-            name = getattr(plugin, "__name__", None) or type(plugin).__name__
-            pm.register(plugin, name=name)
-            infos[name] = host_module.PluginInfo(name, str(getattr(plugin, "__version__", "test")), "test")
-        pm.check_pending()
-        return pm, infos
-
-    env_override = None
-    if not installed and host_module.ENV_LOAD not in os.environ:
-        # Only the local modules: the host filters entry points and local stems by the same list.
-        stems = sorted(
-            p.stem for p in (plugins_dir.glob("*.py") if plugins_dir is not None and plugins_dir.is_dir() else [])
-            if not p.name.startswith(("_", "test_"))
-        )
-        env_override = ",".join(stems)
-    # The host has no public way to add objects, so the manager factory is swapped for this one call.
-    with _HOST_LOCK:
-        host_module.get_plugin_manager = with_extra
-        if env_override is not None:
-            os.environ[host_module.ENV_LOAD] = env_override
-        try:
-            return host_module.load_host(plugins_dir)
-        finally:
-            host_module.get_plugin_manager = original
-            if env_override is not None:
-                os.environ.pop(host_module.ENV_LOAD, None)
+    return load_host(plugins_dir, extra_plugins=plugins, entry_points=installed or ENV_LOAD in os.environ)
 
 
 def _context(policy: Mapping[str, Any] | None, host: Any = None) -> Any:

@@ -149,7 +149,7 @@ def rows(repeat: int = 15) -> list[dict[str, Any]]:
         return [
             _row(f"bylaws scan, {PAGES} pages ({n_sent} sentences, {len(rules.rules)} rules, 4 decisions)",
                  scan, extraction, label, SCAN_TARGET),
-            _row(f"  of which text normalisation and sentence split", normalise, extraction, label),
+            _row("  of which text normalisation and sentence split", normalise, extraction, label),
             _row(f"extraction + bylaws scan, {PAGES} pages", both, extraction, label, f"extraction + {SCAN_TARGET}"),
         ]
     finally:

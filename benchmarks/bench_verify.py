@@ -89,7 +89,7 @@ def rows() -> list[dict]:
 
 def main() -> None:
     """Print the figures as a Markdown table."""
-    print(f"| figure | median (s) | `python -c pass` (s) | ratio | target |")
+    print("| figure | median (s) | `python -c pass` (s) | ratio | target |")
     print("|---|---|---|---|---|")
     for row in rows():
         verdict = "ok" if row["median"] <= TARGET_SECONDS else "OVER"

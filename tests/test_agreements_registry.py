@@ -110,7 +110,7 @@ def test_each_kind_of_bad_row_is_named_by_row_number(line: str, reason: str) -> 
 
 
 def test_many_bad_rows_name_the_first_few_and_count_the_rest() -> None:
-    text = HEADER + "".join(f"123;X;Y;medlemskap;2020-01-01;\n" for _ in range(8))
+    text = HEADER + "".join("123;X;Y;medlemskap;2020-01-01;\n" for _ in range(8))
     with pytest.raises(BadInput) as err:
         registry.parse_registry(text.encode(), "r.csv")
     message = str(err.value)

@@ -154,7 +154,7 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
             words = f" words: {', '.join(step['words'])}" if step.get("words") else ""
             effect = f" -> {step['effect']}" if step.get("effect") and step.get("effect") != "none" else ""
             click.echo(f"      {step.get('rule', '?'):<28}{mark}{page}{effect}{words}")
-            if step.get("excerpt") and step.get("matched"):
+            if step.get("excerpt") and (step.get("matched") or step.get("page")):
                 click.echo(f"          “{step['excerpt']}”")
             if step.get("why"):
                 click.echo(f"          {step['why']}")
