@@ -106,13 +106,7 @@ class LazyGroup(click.Group):
             self._load_plugin_commands(ctx)
             return self.commands.get(name)
         module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                return None
-            raise
-        command = getattr(module, attr)
+        command = getattr(importlib.import_module(module_name), attr)
         self.commands[name] = command
         return command
 

@@ -26,11 +26,5 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
         db.enable_wal()
     conn.execute("PRAGMA synchronous = NORMAL")
     for module_name in MIGRATION_SETS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # TODO(core): remove once every subsystem exists
-            if exc.name and exc.name.startswith("asfverify"):
-                continue
-            raise
-        module.migrations.apply(db)
+        importlib.import_module(module_name).migrations.apply(db)
     return db

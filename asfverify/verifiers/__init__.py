@@ -19,10 +19,4 @@ BUILTIN_VERIFIERS = (
 def register_verifiers(register: Callable[[Any], None]) -> None:
     for target in BUILTIN_VERIFIERS:
         module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # TODO(core): remove once all built-ins exist
-            if exc.name == module_name:
-                continue
-            raise
-        register(getattr(module, attr)())
+        register(getattr(importlib.import_module(module_name), attr)())
