@@ -56,7 +56,8 @@ def _allowed() -> set[str] | None:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
-def _load_module_from_path(path: Path) -> ModuleType:
+def load_module_from_path(path: Path) -> ModuleType:
+    """Import a plugin module from a file as the host does: module asfverify_local_plugins.<stem>."""
     name = f"asfverify_local_plugins.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -111,7 +112,7 @@ def get_plugin_manager(
             if allowed is not None and path.stem not in allowed:
                 continue
             name = LOCAL_PREFIX + path.stem
-            module = _load_module_from_path(path)
+            module = load_module_from_path(path)
             _register(pm, module, name)
             infos[name] = PluginInfo(name, str(getattr(module, "__version__", "local")), f"workspace: {path}")
 

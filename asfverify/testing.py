@@ -20,9 +20,7 @@ import os
 
 import csv
 import datetime as dt
-import importlib.util
 import io
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,15 +232,9 @@ def open_application(package: Path, *, extra_kinds: Iterable[str] = ()) -> Itera
 
 def load_plugin(path: Path | str) -> ModuleType:
     """Import a plugin module from a file the way the host loads workspace plugins (asfverify_local_plugins.<stem>)."""
-    path = Path(path).resolve()
-    name = f"asfverify_local_plugins.{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load plugin {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    from .plugins import load_module_from_path
+
+    return load_module_from_path(Path(path).resolve())
 
 
 def load_test_host(*plugins: Any, plugins_dir: Path | None = None, installed: bool = False) -> Any:
