@@ -68,10 +68,22 @@ def key_entry_message(entry: dict[str, Any]) -> bytes:
 
 # ---- worker side: state inherited through fork -------------------------------------------------
 
-_ROWS: Sequence[tuple] = ()
 _CHECKPOINT_ROWS: Sequence[tuple] = ()
 _SCHEDULE: list[KeyPeriod] = []
 _ORIGIN = ""
+_DB_PATH = ""
+_CONN: sqlite3.Connection | None = None
+_CONN_PID = 0
+_ENTRY_ROWS = f"SELECT idx, entry, leaf_hash, signature, key_id FROM {ENTRIES} WHERE idx >= ? AND idx <= ? ORDER BY idx"
+
+
+def _connection() -> sqlite3.Connection:
+    """The parent's connection, or in a forked worker its own (a connection must not cross a fork)."""
+    global _CONN, _CONN_PID
+    if _CONN is None or _CONN_PID != os.getpid():
+        _CONN = sqlite3.connect(_DB_PATH, timeout=60)
+        _CONN_PID = os.getpid()
+    return _CONN
 
 
 def _expected_key(index: int) -> KeyPeriod:
@@ -80,16 +92,14 @@ def _expected_key(index: int) -> KeyPeriod:
 
 
 def _check_entries(span: tuple[int, int]) -> tuple[int, str] | None:
-    """First problem among _ROWS[start:end] as (index, why)."""
+    """First problem among the entries with first <= idx <= last, as (index, why)."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from .store import org_number_of, run_id_of
 
     keys = {p.key_id: Ed25519PublicKey.from_public_bytes(p.public_key) for p in _SCHEDULE}
     starts = [p.start for p in _SCHEDULE]
     sha256 = hashlib.sha256
-    for idx, kind, run_id, org_number, text, leaf, signature, key_id in _ROWS[span[0]:span[1]]:
+    for idx, text, leaf, signature, key_id in _connection().execute(_ENTRY_ROWS, span):
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         if sha256(b"\x00" + data).digest() != leaf:
             return idx, "stored leaf hash does not match the entry bytes (entry edited)"
@@ -100,15 +110,20 @@ def _check_entries(span: tuple[int, int]) -> tuple[int, str] | None:
             keys[expected.key_id].verify(signature, data)
         except (InvalidSignature, ValueError, TypeError):
             return idx, f"signature does not verify under key {expected.key_id}"
-        try:
-            entry = json.loads(text)
-        except ValueError:
-            return idx, "entry is not valid JSON"
-        if not isinstance(entry, dict) or entry.get("kind") != kind:
-            return idx, "kind column does not match the signed entry"
-        if run_id_of(entry) != run_id or org_number_of(entry) != org_number:
-            return idx, "run_id/org_number columns do not match the signed entry"
     return None
+
+
+# The filter columns must say what the signed entry says (same rules as store.run_id_of/org_number_of).
+# SQLite's JSON functions do this in C, in the parent, while the workers check signatures.
+_COLUMN_MISMATCH = f"""
+SELECT idx FROM {ENTRIES} WHERE idx < ? AND CASE WHEN json_valid(entry) AND json_type(entry) = 'object' THEN
+    kind IS NOT (CASE WHEN json_type(entry, '$.kind') = 'text' THEN json_extract(entry, '$.kind') END)
+    OR run_id IS NOT (CASE WHEN json_type(entry, '$.run_id') = 'text' THEN json_extract(entry, '$.run_id') END)
+    OR org_number IS NOT (CASE
+        WHEN json_type(entry, '$.organisation.org_number') = 'text' THEN json_extract(entry, '$.organisation.org_number')
+        WHEN json_type(entry, '$.org_number') = 'text' THEN json_extract(entry, '$.org_number') END)
+  ELSE 1 END
+ORDER BY idx LIMIT 1"""
 
 
 def _check_checkpoints(span: tuple[int, int]) -> tuple[int, str] | None:
@@ -136,15 +151,16 @@ def _run_task(task: tuple[str, int, int]) -> tuple[str, tuple[int, str] | None]:
 
 # ---- parent side --------------------------------------------------------------------------------
 
+# Canonical JSON: a cheap prefilter in SQLite, then a real check of each candidate.
+_KEY_CANDIDATES = f"""SELECT idx, entry FROM {ENTRIES} WHERE instr(entry, '"kind":"key"') > 0 ORDER BY idx"""
+
+
 def _schedule(rows: Sequence[tuple], initial: KeyPeriod) -> tuple[list[KeyPeriod], tuple[int, str] | None]:
-    """The key chain: the initial key, then each `key` entry hands over to the key it introduces."""
+    """The key chain: the initial key, then each `key` entry (rows of idx, entry) hands over to the key it introduces."""
     from ..keys import verify_signature
 
     schedule = [initial]
-    for row in rows:
-        idx, text = row[0], row[4]
-        if '"kind":"key"' not in text:  # canonical JSON: cheap prefilter, then a real check
-            continue
+    for idx, text in rows:
         try:
             entry = json.loads(text)
         except ValueError:
@@ -171,6 +187,8 @@ def _schedule(rows: Sequence[tuple], initial: KeyPeriod) -> tuple[list[KeyPeriod
 def _index_problem(rows: Sequence[tuple]) -> tuple[int, str] | None:
     for pos, row in enumerate(rows):
         idx = row[0]
+        if not isinstance(idx, int):
+            return pos, f"row {pos} has index {idx!r}"
         if idx != pos:
             if idx < pos:
                 return idx, f"index {idx} appears more than once"
@@ -183,18 +201,30 @@ def _chunks(kind: str, n: int, parts: int) -> list[tuple[str, int, int]]:
     return [(kind, s, min(n, s + step)) for s in range(0, n, step)]
 
 
+def _entry_tasks(idxs: Sequence[int], parts: int) -> list[tuple[str, int, int]]:
+    """Tasks over stored idx values (first, last inclusive), so gaps and duplicates are still read."""
+    return [("e", idxs[a], idxs[b - 1]) for _, a, b in _chunks("e", len(idxs), parts)]
+
+
+def _database_path(conn: sqlite3.Connection) -> str:
+    for _seq, name, path in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return path or ""
+    return ""
+
+
 def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
                   trusted_checkpoints: Sequence[str] = (), jobs: int | None = None) -> VerifyReport:
     """Verify the whole ledger in conn; keys are the workspace's KeyInfo list, oldest first."""
-    global _ROWS, _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN
-    # One read snapshot for everything, so concurrent appends cannot make a consistent ledger look broken.
+    global _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN, _DB_PATH, _CONN, _CONN_PID
+    # One read snapshot for the structure, so concurrent appends cannot make a consistent ledger look
+    # broken; the workers then read entries by idx range below it (entries never change once written).
     own_snapshot = not conn.in_transaction
     if own_snapshot:
         conn.execute("BEGIN")
     try:
-        rows = conn.execute(
-            f"SELECT idx, kind, run_id, org_number, entry, leaf_hash, signature, key_id FROM {ENTRIES} ORDER BY idx"
-        ).fetchall()
+        rows = conn.execute(f"SELECT idx, leaf_hash FROM {ENTRIES} ORDER BY idx").fetchall()
+        key_rows = conn.execute(_KEY_CANDIDATES).fetchall()
         checkpoint_rows = conn.execute(
             f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} ORDER BY id"
         ).fetchall()
@@ -210,7 +240,7 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
         report.ok, report.problem = False, "no public keys in the workspace keys/ folder"
         return report
     first = keys[0]
-    schedule, chain_problem = _schedule(rows, KeyPeriod(0, first.key_id, first.public_key))
+    schedule, chain_problem = _schedule(key_rows, KeyPeriod(0, first.key_id, first.public_key))
     report.keys = [p.key_id for p in schedule]
     if chain_problem:
         problems.append(chain_problem)
@@ -218,11 +248,13 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
     if index_problem:
         problems.append(index_problem)
 
-    _ROWS, _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN = rows, checkpoint_rows, schedule, origin
+    _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN = checkpoint_rows, schedule, origin
+    _DB_PATH, _CONN, _CONN_PID = _database_path(conn), conn, os.getpid()
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if n < PARALLEL_THRESHOLD:
+    if n < PARALLEL_THRESHOLD or not _DB_PATH:
         jobs = 1
-    tasks = _chunks("e", n, jobs * 8) + _chunks("c", len(checkpoint_rows), jobs * 2)
+    # Many small tasks, so that no worker idles long at the end while the other finishes a big one.
+    tasks = _entry_tasks([row[0] for row in rows], jobs * 32) + _chunks("c", len(checkpoint_rows), jobs * 4)
     pool = None
     try:
         results: Iterable[tuple[str, tuple[int, str] | None]] | None = None
@@ -249,13 +281,16 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
         frontier: list[tuple[int, bytes]] = []
         push_leaf = merkle.push_leaf
         for pos, row in enumerate(rows):
-            for level, npos, h in push_leaf(frontier, pos, bytes(row[5])):
+            for level, npos, h in push_leaf(frontier, pos, bytes(row[1])):
                 if stored_nodes.get((level, npos)) == h:
                     nodes_matched += 1
                 elif wrong_node is None:
                     wrong_node = (level, npos)
             if pos + 1 in wanted:
                 roots[pos + 1] = merkle.fold_right([h for _, h in frontier])
+        mismatch = conn.execute(_COLUMN_MISMATCH, (n,)).fetchone()
+        if mismatch is not None:
+            problems.append((mismatch[0], "kind/run_id/org_number columns do not match the signed entry"))
         if results is None:
             results = [_run_task(t) for t in tasks]
         checkpoint_problem: tuple[int, str] | None = None
@@ -270,7 +305,7 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
         if pool is not None:
             pool.close()
             pool.join()
-        _ROWS, _CHECKPOINT_ROWS, _SCHEDULE = (), (), []
+        _CHECKPOINT_ROWS, _SCHEDULE, _CONN = (), [], None
 
     if problems:
         bad = min(problems)
