@@ -28,7 +28,7 @@ def _describe(info, origin: str) -> dict:
 
 @keys.command()
 @click.option("--all", "show_all", is_flag=True, help="Also list rotated-out keys with their periods.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a list with --all).")
 def show(show_all: bool, as_json: bool) -> None:
     """Print the public key as PEM, as a C2SP verifier key (name = the ledger origin) and as did:key.
 
@@ -69,6 +69,12 @@ def rotate() -> None:
     from ..ledger import open_ledger
     from ..ledger.rotation import rotate as do_rotate
 
+    from .. import keys as keystore
+
     ws = workspace_from(click.get_current_context())
     result = do_rotate(open_ledger(ws))
-    click.echo(f"rotated key {result.old_key_id} -> {result.new_key_id} (ledger entry {result.index})")
+    signer = keystore.load_signer(ws.keys_dir)
+    click.echo(f"rotated key {result.old_key_id} -> {result.new_key_id} (ledger entry {result.index}, "
+               "signed by the old key)")
+    click.echo(f"vkey: {signer.vkey(ws.origin)}")
+    click.echo(f"did:  {signer.did}")
