@@ -194,11 +194,14 @@ def test_a_ledger_with_uncovered_entries_is_not_extended(ws):
 def test_personnummer_never_reaches_the_database(ws):
     pytest.importorskip("asfverify.privacy")
     ledger = open_ledger(ws)
+    digest = "0" * 10 + "8112189876" + "ab" * 22  # a digit run inside a digest is left alone
     ledger.append([{"kind": "result", "run_id": "p", "summary": "Anställd 811218-9876 och 198112189876 saknar stöd.",
-                    "evidence": [{"document": "ab" * 32, "excerpt": "pnr 8112189876"}]}])
+                    "evidence": [{"document": digest, "excerpt": "pnr 8112189876"}],
+                    "path": "underlag/anstallda_19811218-9876_lönelista_2026.csv"}])
     ledger.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = ws.db_path.read_bytes()
+    data = ws.db_path.read_bytes().replace(digest.encode(), b"")
     for form in (b"811218-9876", b"8112189876", b"198112189876", b"19811218-9876"):
         assert form not in data
-    assert "[personnummer]" in ledger.get(0).entry["summary"]
-    assert ledger.get(0).entry["evidence"][0]["document"] == "ab" * 32
+    entry = ledger.get(0).entry
+    assert "[personnummer]" in entry["summary"] and "[personnummer]" in entry["path"]
+    assert entry["evidence"][0]["document"] == digest

@@ -78,9 +78,18 @@ def run_id_of(entry: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# Digests, keys and ids: a digit run inside them is not a personnummer, and masking would break them.
+# File names and free text never match (they hold '.', '_', '-' or spaces), so they are always screened.
+_IDENTIFIER = re.compile(
+    r"[0-9a-fA-F]{32,}"  # hex digests
+    r"|[A-Za-z0-9+/]{40,}={0,2}"  # standard base64 (keys, signatures)
+    r"|(?:urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|did:key:z[1-9A-HJ-NP-Za-km-z]{40,}"
+)
+
+
 def _looks_like_identifier(text: str) -> bool:
-    # Digests, base64 and uuids: never scrubbed, a digit run inside them is not a personnummer.
-    return len(text) >= 32 and not any(c.isspace() for c in text)
+    return _IDENTIFIER.fullmatch(text) is not None
 
 
 def scrub_personal_numbers(value: Any) -> Any:
