@@ -205,3 +205,13 @@ def test_personnummer_never_reaches_the_database(ws):
     entry = ledger.get(0).entry
     assert "[personnummer]" in entry["summary"] and "[personnummer]" in entry["path"]
     assert entry["evidence"][0]["document"] == digest
+
+
+def test_reads_inside_a_transaction_see_its_appends(ws):
+    ledger = open_ledger(ws)
+    with ledger.transaction() as tx:
+        index = tx.append({"kind": "review", "run_id": "r9"})
+        assert ledger.get(index).entry["run_id"] == "r9"
+        assert [e.index for e in ledger.entries(run_id="r9")] == [index]
+        tx.append({"kind": "review", "run_id": "r9"})
+    assert tx.receipt.last == 1 and ledger.verify().ok

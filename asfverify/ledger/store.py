@@ -227,6 +227,7 @@ class Ledger:
         self.db = db if db is not None else ws.db()
         self.origin = ws.origin
         self._signer: Signer | None = None
+        self._tx: Transaction | None = None
 
     @property
     def signer(self) -> "Signer":
@@ -263,7 +264,7 @@ class Ledger:
             raise RuntimeError("a ledger transaction cannot be nested in another transaction")
         self._begin_immediate()
         try:
-            tx = Transaction(self, signer)
+            tx = self._tx = Transaction(self, signer)
             yield tx
             tx._finish()
             conn.execute("COMMIT")
@@ -271,6 +272,13 @@ class Ledger:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            self._tx = None
+
+    def _flush(self) -> None:
+        # Reads inside a transaction see the entries appended so far.
+        if self._tx is not None:
+            self._tx.flush()
 
     def append(self, entries: list[dict[str, Any]]) -> Receipt:
         """Append entries in one transaction; return the receipt."""
@@ -336,10 +344,13 @@ class Ledger:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY idx"
+        self._flush()
         for row in self.db.conn.execute(sql, params):
             yield self._row_to_entry(row)
 
     def get(self, index: int) -> LedgerEntry:
+        """The entry at index; BadInput when there is none."""
+        self._flush()
         row = self.db.conn.execute(
             f"SELECT idx, entry, leaf_hash, signature, key_id FROM {ENTRIES} WHERE idx = ?", (index,)
         ).fetchone()
