@@ -61,9 +61,18 @@ class Workspace:
         path = self.keys_dir / f"{name}.secret"
         if not path.exists():
             self.keys_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # Written whole under a temporary name, then linked into place: processes racing to
+            # create it all end up reading the one that won, never a partial file.
+            tmp = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(secrets.token_bytes(32))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
         return path.read_bytes()
 
 
@@ -125,4 +134,5 @@ def init(root: Path, *, certifier: str | None = None, passphrase: str | None = N
     from . import keys
 
     keys.ensure_keypair(ws.keys_dir, passphrase=passphrase)
+    ws.secret("pseudonym")
     return ws

@@ -53,6 +53,8 @@ def generate_packages(target: Path, count: int, source: Path = EXAMPLE) -> list[
     """`count` packages copied from the example, each with its own org number and unique PDF digests."""
     target.mkdir(parents=True, exist_ok=True)
     manifest = (source / "application.toml").read_text(encoding="utf-8")
+    # Each generated organisation is a Fremia member in the certifier's registry, like the example.
+    registry = ["org_number;counterparty;agreement;kind;valid_from;valid_to"]
     out = []
     for i in range(count):
         pkg = target / f"pkg-{i:04d}"
@@ -68,11 +70,13 @@ def generate_packages(target: Path, count: int, source: Path = EXAMPLE) -> list[
         (pkg / "application.toml").write_text(
             manifest.replace("769612-3459", f"{org[:6]}-{org[6:]}"), encoding="utf-8"
         )
+        registry.append(f"{org[:6]}-{org[6:]};Fremia;Kollektivavtal för arbetsintegrerande sociala företag (ASF-avtalet);medlemskap;2019-09-01;")
         out.append(pkg)
+    (target.parent / f"{target.name}-registry.csv").write_text("\n".join(registry) + "\n", encoding="utf-8")
     return out
 
 
-def fresh_workspace(root: Path, plugins: bool = True) -> Path:
+def fresh_workspace(root: Path, plugins: bool = True, registry: Path | None = None) -> Path:
     """An initialised workspace with the repository's plugins and the example registry imported."""
     if root.exists():
         shutil.rmtree(root)
@@ -81,6 +85,7 @@ def fresh_workspace(root: Path, plugins: bool = True) -> Path:
     if plugins:
         for module in (ROOT / "plugins").glob("*.py"):
             shutil.copy2(module, root / "plugins" / module.name)
-    subprocess.run([*cli(), "--workspace", str(root), "agreements", "import", str(ROOT / "examples" / "registry.csv")],
+    registry = registry or ROOT / "examples" / "registry.csv"
+    subprocess.run([*cli(), "--workspace", str(root), "agreements", "import", str(registry)],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     return root
