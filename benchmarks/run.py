@@ -35,11 +35,15 @@ def machine() -> str:
 def fmt(value, unit: str) -> str:
     if value is None:
         return "–"
+    if isinstance(value, str):  # a benchmark that formats its own figure
+        return value
+    if unit == "s" and value < 0.001:
+        return f"{value * 1e6:.1f} µs"
     if unit == "s" and value < 1:
         return f"{value * 1000:.1f} ms"
     if unit == "s":
         return f"{value:.2f} s"
-    return f"{value:g} {unit}".strip()
+    return f"{value:.1f} {unit}".strip()
 
 
 def main(argv: list[str]) -> int:
@@ -61,9 +65,12 @@ def main(argv: list[str]) -> int:
         for row in rows:
             unit = row.get("unit", "s")
             ratio = row.get("ratio")
+            target = row.get("target", "")
+            if isinstance(target, (int, float)):
+                target = f"≤ {fmt(target, unit)}"
             print(
                 f"| {name} | {row['figure']} | {fmt(row['median'], unit)} | {row.get('floor_label', '')} | "
-                f"{fmt(row.get('floor'), row.get('floor_unit', unit))} | {'' if ratio is None else f'{ratio}×'} | {row.get('target', '')} |"
+                f"{fmt(row.get('floor'), row.get('floor_unit', unit))} | {'' if ratio is None else f'{ratio:.2f}×'} | {target} |"
             )
         sys.stdout.flush()
     return 1 if failed else 0

@@ -218,11 +218,23 @@ def _csv_table(data: bytes) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
+def _may_hold_roster(pages: Sequence[str]) -> bool:
+    """Whether some text line names three of the four columns: table extraction is slow, text is cached."""
+    for page in pages:
+        for line in page.splitlines():
+            words = {_header_key(word) for word in line.split()}
+            if sum(1 for accepted in FIELDS.values() if words & set(accepted)) >= 3:
+                return True
+    return False
+
+
 def rosters(doc) -> list[Roster]:
     """Participant lists in a document: a CSV file, or tables in a PDF."""
     if not doc.is_pdf:
         roster = roster_from_table(doc, 1, _csv_table(doc.read_bytes()))
         return [roster] if roster else []
+    if not _may_hold_roster(doc.pages()):
+        return []
     with_pages = getattr(doc, "tables_with_pages", None)
     tables = with_pages() if with_pages else [(1, t) for t in doc.tables()]
     return [r for page, table in tables if (r := roster_from_table(doc, page, table))]
