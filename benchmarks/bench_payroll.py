@@ -97,7 +97,9 @@ else:
     b.csv_floor(path)
 elapsed = time.perf_counter() - start
 peak = tracemalloc.get_traced_memory()[1] if {trace} else 0
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak, elapsed)
+# VmHWM starts afresh at exec; ru_maxrss would carry over the forked parent's high-water mark.
+hwm = next((int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")), None)
+print(hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak, elapsed)
 """
 
 
