@@ -128,6 +128,7 @@ def init(root: Path, *, certifier: str | None = None, passphrase: str | None = N
         config_path.write_text(render_config(ledger_id, origin, certifier or "certifier"), encoding="utf-8")
     ws = load(root)
     ws.keys_dir.mkdir(parents=True, exist_ok=True)
+    ws.keys_dir.chmod(0o700)  # private keys and the pseudonym secret: the owner's alone
     if ws.plugins_dir is not None:
         ws.plugins_dir.mkdir(parents=True, exist_ok=True)
     ws.db()

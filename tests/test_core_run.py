@@ -332,3 +332,22 @@ def test_samples_identity(invoke):
     for case, exp in expected.items():
         data = run_json(invoke, SAMPLES / case)
         assert requirement(data, "C3.identity")["outcome"] == exp["requirements"]["C3.identity"], case
+
+
+def test_init_keeps_secrets_private(workspace):
+    import stat
+
+    assert stat.S_IMODE((workspace / "keys").stat().st_mode) == 0o700
+    for name in ("ledger.key", "pseudonym.secret"):
+        assert stat.S_IMODE((workspace / "keys" / name).stat().st_mode) == 0o600
+
+
+def test_init_never_prints_the_private_key(runner, tmp_path):
+    from asfverify.cli import cli
+
+    result = runner.invoke(cli, ["init", str(tmp_path / "w")])
+    key = (tmp_path / "w" / "keys" / "ledger.key").read_text()
+    body = "".join(key.strip().splitlines()[1:-1])
+    assert body[:40] not in result.output
+    shown = runner.invoke(cli, ["--workspace", str(tmp_path / "w"), "keys", "show", "--all"])
+    assert body[:40] not in shown.output and "PRIVATE" not in shown.output
