@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .application import MANIFEST
 from .errors import AsfError, BadInput
@@ -53,12 +53,21 @@ def _init_worker(ws_root: str | None, plugins_dir: str | None, limits: Limits) -
     _worker["limits"] = limits
 
 
-def _verify_in_worker(source: str) -> Outcome:
+def _guarded(source: str, verify: "Callable[[], RunReport]") -> Outcome:
+    """One package's outcome; any failure, even a bug, becomes an error for that package alone."""
     try:
-        report = verify_package(source, ws=_worker["ws"], host=_worker["host"], limits=_worker["limits"])  # type: ignore[arg-type]
-        return Outcome(source, report=report)
+        return Outcome(source, report=verify())
     except AsfError as exc:
         return Outcome(source, error=exc.diagnostics())
+    except Exception as exc:
+        return Outcome(source, error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _verify_in_worker(source: str) -> Outcome:
+    return _guarded(
+        source,
+        lambda: verify_package(source, ws=_worker["ws"], host=_worker["host"], limits=_worker["limits"]),  # type: ignore[arg-type]
+    )
 
 
 def verify_many(
@@ -72,28 +81,49 @@ def verify_many(
     """Yield each package's outcome as it completes (in-process for one job, else worker processes)."""
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            try:
-                yield Outcome(source, report=verify_package(source, ws=ws, host=host, limits=limits))
-            except AsfError as exc:
-                yield Outcome(source, error=exc.diagnostics())
+            yield _guarded(source, lambda: verify_package(source, ws=ws, host=host, limits=limits))
         return
+    init_args = (str(ws.root) if ws else None, str(ws.plugins_dir) if ws and ws.plugins_dir else None, limits)
+    yield from _verify_in_pool(sources, jobs, init_args)
+
+
+def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple) -> Iterator[Outcome]:
+    """Worker processes; a worker that dies (a parser crashing on a hostile PDF) costs only its package."""
     # Imported here: a single package never pays for multiprocessing.
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     # fork: workers inherit the imported modules, so each starts in milliseconds.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    init_args = (str(ws.root) if ws else None, str(ws.plugins_dir) if ws and ws.plugins_dir else None, limits)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=init_args) as pool:
-        pending: set[Future[Outcome]] = set()
-        queue = list(reversed(sources))
-        # Keep a bounded number of packages in flight, so memory stays flat for large batches.
-        while queue or pending:
-            while queue and len(pending) < jobs * 2:
-                pending.add(pool.submit(_verify_in_worker, queue.pop()))
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
+
+    def pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=init_args)
+
+    queue = list(reversed(sources))
+    while queue:
+        in_flight: dict[Future[Outcome], str] = {}
+        with pool(jobs) as executor:
+            try:
+                # Keep a bounded number of packages in flight, so memory stays flat for large batches.
+                while queue or in_flight:
+                    while queue and len(in_flight) < jobs * 2:
+                        source = queue.pop()
+                        in_flight[executor.submit(_verify_in_worker, source)] = source
+                    done, _pending = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        outcome = future.result()  # BrokenProcessPool when a worker died
+                        del in_flight[future]
+                        yield outcome
+            except BrokenProcessPool:
+                pass
+        # The pool broke: which in-flight package killed it is unknown, so each runs alone once more.
+        for source in in_flight.values():
+            with pool(1) as alone:
+                try:
+                    yield alone.submit(_verify_in_worker, source).result()
+                except BrokenProcessPool:
+                    yield Outcome(source, error="the verifying process died (a document crashed a parser?); nothing was recorded for it")
 
 
 def default_jobs() -> int:
