@@ -64,14 +64,14 @@ class DocumentFile:
                 return [self.abs_path.read_text(encoding="utf-8")]
             except UnicodeDecodeError:
                 raise DocumentError(f"{self.path}: neither a PDF nor UTF-8 text") from None
-        use_cache = self.cache is not None and self.kind not in UNCACHED_KINDS
-        if use_cache:
-            cached = self.cache.get(self.sha256, pdftext.EXTRACTOR)
+        cache = self.cache if self.kind not in UNCACHED_KINDS else None
+        if cache is not None:
+            cached = cache.get(self.sha256, pdftext.EXTRACTOR)
             if cached is not None:
                 return cached
         pages = pdftext.page_texts(self.abs_path, self.limits)
-        if use_cache:
-            self.cache.put(self.sha256, pdftext.EXTRACTOR, pages)
+        if cache is not None:
+            cache.put(self.sha256, pdftext.EXTRACTOR, pages)
         return pages
 
     def pages_without_text(self) -> list[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 SYMBOL = {"pass": "pass", "fail": "FAIL", "review": "review", "missing": "missing", "error": "error"}
 
@@ -38,7 +38,7 @@ def render_run(report: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def render_summary(reports: list[Mapping[str, Any]], errors: list[tuple[str, str]]) -> str:
+def render_summary(reports: Sequence[Mapping[str, Any]], errors: Sequence[tuple[str, str]]) -> str:
     """The batch summary: decisions, per-criterion outcome counts, and packages that could not be run."""
     decisions = {"certifiable": 0, "needs-review": 0, "rejected": 0}
     per_criterion: dict[str, dict[str, int]] = {}

@@ -21,7 +21,7 @@ def _luhn_ok(digits: str) -> bool:
 def looks_like_personnummer(text: str) -> bool:
     """True for a Luhn-valid personnummer or samordningsnummer (month 01–12, day 01–31 or 61–91)."""
     match = _PNR.fullmatch(text.strip())
-    return bool(match) and _is_pnr(match)
+    return match is not None and _is_pnr(match)
 
 
 def _is_pnr(match: re.Match[str]) -> bool:

@@ -14,7 +14,7 @@ migrations = sqlite_utils.Migrations("asfverify.textcache")
 
 @migrations()
 def m001_text_cache(db: sqlite_utils.Database) -> None:
-    db["text_cache"].create(
+    db.table("text_cache").create(
         {"sha256": str, "extractor": str, "pages_json": str, "created": str},
         pk=("sha256", "extractor"),
     )
@@ -69,7 +69,7 @@ class TextCache:
     def _put(self, sha256: str, extractor: str, pages: list[str]) -> None:
         import datetime as dt
 
-        self.db["text_cache"].upsert(
+        self.db.table("text_cache").upsert(
             {
                 "sha256": sha256,
                 "extractor": extractor,
