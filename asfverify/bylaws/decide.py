@@ -68,11 +68,12 @@ def decide(req: Requirement, rules: list[Rule], hits: list[Hit]) -> Decision:
         return Decision("review", f"needs review: {names} matched but nothing shows {', '.join(missing)}; "
                         f"{req.partial_why}", passes + by_effect["doubt"])
     if by_effect["doubt"]:
-        h = by_effect["doubt"]
-        return Decision("review", f"needs review by rule {_where(h[0], quote=True)}: {h[0].rule.explanation}", h + set_aside)
+        doubts = by_effect["doubt"]
+        return Decision("review", f"needs review by rule {_where(doubts[0], quote=True)}: {doubts[0].rule.explanation}",
+                        doubts + set_aside)
     if set_aside:
-        h = set_aside[0]
-        return Decision("review", f"needs review: rule {_where(h, quote=True)} would pass but was {h.why}", set_aside)
+        first = set_aside[0]
+        return Decision("review", f"needs review: rule {_where(first, quote=True)} would pass but was {first.why}", set_aside)
     return Decision(req.default, f"{req.default_why} (no rule of {len(rules)} matched)", [])
 
 
