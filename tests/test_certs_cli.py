@@ -132,6 +132,23 @@ def test_revoke_and_status_list(ws, issued, tmp_path):
     assert bad.exit_code == 1 and "FAIL: 8 revocation: REVOKED" in bad.output
 
 
+def test_a_stale_status_list_is_refused(ws, issued, tmp_path):
+    status = tmp_path / "status.json"
+    assert _invoke("status-list", "-o", str(status), "--valid-days", "10", ws=ws).exit_code == 0
+    listing = json.loads(status.read_text(encoding="utf-8"))
+    pem = str(ws / "keys" / "ledger.pub")
+    at = listing["validFrom"]
+    fresh = CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--status", str(status), "--at", at])
+    assert fresh.exit_code == 0, fresh.output
+    from datetime import datetime, timedelta
+
+    later = (datetime.fromisoformat(at.replace("Z", "+00:00")) + timedelta(days=30)).isoformat()
+    stale = CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--status", str(status), "--at", later])
+    assert stale.exit_code == 1 and "FAIL: 8 revocation: the status list has expired" in stale.output
+    assert _invoke("status-list", "-o", str(status), "--valid-days", "0", ws=ws).exit_code == 0
+    assert "validUntil" not in json.loads(status.read_text(encoding="utf-8"))
+
+
 def test_a_certificate_from_before_a_key_rotation_still_verifies(ws, issued, tmp_path):
     old = json.loads(_invoke("keys", "show", "--json", ws=ws).output)
     assert _invoke("keys", "rotate", ws=ws).exit_code == 0

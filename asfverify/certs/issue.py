@@ -107,12 +107,18 @@ def revoke_certificate(ws: Any, cert_id: str, reason: str) -> int:
         return tx.append({"kind": "revocation", "cert_id": cert_id, "reason": reason})
 
 
-def build_status_list(ws: Any, *, now: datetime | None = None) -> dict[str, Any]:
-    """The signed BitstringStatusListCredential with a bit set for every revoked certificate."""
+def build_status_list(ws: Any, *, now: datetime | None = None, valid_days: int | None = 31) -> dict[str, Any]:
+    """The signed BitstringStatusListCredential with a bit set for every revoked certificate.
+
+    With valid_days the list carries a validUntil: a verifier then refuses a stale list, so an old
+    copy cannot hide a later revocation for longer than that.
+    """
     ledger = _open(ws)
     index_of = {e.entry["cert_id"]: int(e.entry["status_index"]) for e in _certificates(ledger)}
     revoked = [index_of[e.entry["cert_id"]] for e in ledger.entries(kind="revocation") if e.entry.get("cert_id") in index_of]
     signer = ledger.signer
-    moment = format_time(now or datetime.now(timezone.utc))
-    unsigned = status_list_credential(status_list_url(ws), signer.did, revoked, moment)
+    started = now or datetime.now(timezone.utc)
+    moment = format_time(started)
+    until = format_time(started + timedelta(days=valid_days)) if valid_days else None
+    unsigned = status_list_credential(status_list_url(ws), signer.did, revoked, moment, until)
     return sign_credential(unsigned, signer.sign, signer.did, moment)

@@ -65,9 +65,10 @@ def is_set(bits: bytes, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def status_list_credential(list_id: str, issuer: str, revoked: Iterable[int], valid_from: str) -> dict[str, Any]:
-    """An unsigned BitstringStatusListCredential for the revocation purpose."""
-    return {
+def status_list_credential(list_id: str, issuer: str, revoked: Iterable[int], valid_from: str,
+                           valid_until: str | None = None) -> dict[str, Any]:
+    """An unsigned BitstringStatusListCredential for the revocation purpose (validUntil: when to fetch a new one)."""
+    listing: dict[str, Any] = {
         "@context": [V2_CONTEXT],
         "id": list_id,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
@@ -80,6 +81,9 @@ def status_list_credential(list_id: str, issuer: str, revoked: Iterable[int], va
             "encodedList": encode_list(revoked),
         },
     }
+    if valid_until is not None:
+        listing["validUntil"] = valid_until
+    return listing
 
 
 def status_entry(list_id: str, index: int) -> dict[str, Any]:

@@ -211,14 +211,17 @@ def _id_from_file(path: str) -> str:
 
 @click.command(name="status-list")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the status list here (default: stdout).")
-def status_list(output: str | None) -> None:
+@click.option("--valid-days", type=click.IntRange(0, 3660), default=31, show_default=True,
+              help="Days until verifiers refuse this list as stale (0: no expiry). Publish a new list before then.")
+def status_list(output: str | None, valid_days: int) -> None:
     """Write the signed revocation status list (W3C BitstringStatusListCredential) of every revocation so far."""
     from ..cli import workspace_from
     from ..certs.issue import build_status_list
 
     ws = workspace_from(click.get_current_context())
     _check_output(output, "-o")
-    listing = build_status_list(ws)
+    listing = build_status_list(ws, valid_days=valid_days or None)
     _write(output, _dump(listing))
     if output and output != "-":
-        click.echo(f"Status list {listing['id']} of {listing['validFrom']} written to {output}")
+        until = f", valid until {listing['validUntil']}" if "validUntil" in listing else ""
+        click.echo(f"Status list {listing['id']} of {listing['validFrom']}{until} written to {output}")
