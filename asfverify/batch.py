@@ -64,10 +64,20 @@ def _guarded(source: str, verify: "Callable[[], RunReport]") -> Outcome:
 
 
 def _verify_in_worker(source: str) -> Outcome:
-    return _guarded(
-        source,
-        lambda: verify_package(source, ws=_worker["ws"], host=_worker["host"], limits=_worker["limits"]),  # type: ignore[arg-type]
-    )
+    import faulthandler
+
+    limits: Limits = _worker["limits"]  # type: ignore[assignment]
+    # The time checks between pages cannot interrupt a parser stuck inside one page; faulthandler's
+    # watchdog thread ends the whole worker instead, which the parent reports for this package alone.
+    with open(os.devnull, "w") as sink:
+        faulthandler.dump_traceback_later(limits.max_seconds_per_package, exit=True, file=sink)
+        try:
+            return _guarded(
+                source,
+                lambda: verify_package(source, ws=_worker["ws"], host=_worker["host"], limits=limits),  # type: ignore[arg-type]
+            )
+        finally:
+            faulthandler.cancel_dump_traceback_later()
 
 
 def verify_many(
@@ -87,7 +97,7 @@ def verify_many(
     yield from _verify_in_pool(sources, jobs, init_args)
 
 
-def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple) -> Iterator[Outcome]:
+def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple[str | None, str | None, Limits]) -> Iterator[Outcome]:
     """Worker processes; a worker that dies (a parser crashing on a hostile PDF) costs only its package."""
     # Imported here: a single package never pays for multiprocessing.
     import multiprocessing
@@ -123,7 +133,9 @@ def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple) -> Iterator
                 try:
                     yield alone.submit(_verify_in_worker, source).result()
                 except BrokenProcessPool:
-                    yield Outcome(source, error="the verifying process died (a document crashed a parser?); nothing was recorded for it")
+                    yield Outcome(source, error=(
+                        f"the verifying process died or ran over {init_args[2].max_seconds_per_package:g} s "
+                        "(a document crashed or hung a parser?); nothing was recorded for it"))
 
 
 def default_jobs() -> int:

@@ -14,6 +14,8 @@ class Limits:
     max_manifest_bytes: int = 1 * MiB
     max_pages: int = 500
     max_seconds_per_document: float = 60.0
+    # Parallel batches only: a worker still busy after this long is ended (a parser hung inside a page).
+    max_seconds_per_package: float = 600.0
     max_zip_members: int = 1000
     max_zip_bytes: int = 500 * MiB
     max_zip_ratio: int = 200  # uncompressed / compressed, per member: a zip bomb guard

@@ -85,3 +85,40 @@ def test_a_verifier_bug_in_one_package_does_not_stop_a_serial_batch(tmp_path: Pa
     assert "p2: internal error: KeyError" in result.stdout
     assert "Traceback" not in result.output
     assert len(list(open_ledger(workspace_mod.load(ws)).entries(kind="run"))) == 3
+
+
+SLEEPER = '''
+import time
+from asfverify import hookimpl, BaseVerifier
+
+class Sleeper(BaseVerifier):
+    name = "sleeper"
+    version = "1"
+    requirements = ("C5.democracy",)
+    document_kinds = ("bylaws",)
+    def verify(self, application, context):
+        if "Krasch" in application.organisation.name:
+            time.sleep(60)  # stands in for a parser hung inside one page
+        return []
+
+@hookimpl
+def register_verifiers(register):
+    register(Sleeper())
+'''
+
+
+def test_a_hung_worker_is_ended_after_the_package_time_limit(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws)]).exit_code == 0
+    config = ws / "asfverify.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[limits]\nmax_seconds_per_package = 2\n", encoding="utf-8")
+    (ws / "plugins" / "sleeper.py").write_text(textwrap.dedent(SLEEPER), encoding="utf-8")
+    batch = _packages(tmp_path / "batch")
+    result = runner.invoke(cli, ["--workspace", str(ws), "run", str(batch), "--jobs", "2", "--json"])
+    assert result.exit_code == 2, result.output
+    items = json.loads(result.stdout)
+    errors = [i for i in items if "error" in i]
+    assert [Path(e["source"]).name for e in errors] == ["p1"]
+    assert "ran over 2 s" in errors[0]["error"]
+    assert len([i for i in items if "run_id" in i]) == 3
