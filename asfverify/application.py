@@ -65,6 +65,7 @@ class Application:
         self.close()
 
     def describe(self) -> dict[str, Any]:
+        from .privacy import scrub
         from .verifiers.identity import public_org_number
 
         org = {"name": self.organisation.name, "org_number": public_org_number(self.organisation.org_number)}
@@ -74,7 +75,8 @@ class Application:
             "organisation": org,
             "reference_date": self.reference_date.isoformat(),
             "criteria": self.criteria,
-            "documents": [d.describe() for d in self.documents],
+            # A file name may hold a personnummer ("lista-19800101-1234.csv"): masked wherever shown.
+            "documents": [{**d.describe(), "path": scrub(d.path)} for d in self.documents],
         }
 
 

@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from stdnum import luhn
+
 # 6 or 8 digit birth date, optional - or +, 4 digits; not part of a longer digit run.
 _PNR = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)")
 MASK = "[personnummer]"
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(digits):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
 
 
 def looks_like_personnummer(text: str) -> bool:
@@ -35,7 +29,7 @@ def _is_pnr(match: re.Match[str]) -> bool:
         dt.date(2000, month, day)  # 2000 is a leap year, so 29 February passes
     except ValueError:
         return False
-    return _luhn_ok(yy + mm + dd + tail)
+    return luhn.is_valid(yy + mm + dd + tail)
 
 
 def scrub(text: str) -> str:

@@ -133,7 +133,7 @@ class RunReport:
                 "organisation": app["organisation"],
                 "reference_date": app["reference_date"],
                 "criteria": self.criteria_set,
-                "documents": [{**d, "path": scrub(d["path"])} for d in app["documents"]],
+                "documents": app["documents"],
                 "plugins": self.plugins,
                 "asfverify_version": __version__,
             }

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ..errors import BadInput, VerificationError
 from ..jcs import CanonicalJSONError
+from ..privacy import scrub
 from . import merkle
 from .canon import canonical_entry
 from .note import format_checkpoint, parse_checkpoint, sign_note, split_note
@@ -97,10 +98,6 @@ def scrub_personal_numbers(value: Any) -> Any:
     if isinstance(value, str):
         if _looks_like_identifier(value) or not any(c.isdigit() for c in value):
             return value
-        try:
-            from ..privacy import scrub
-        except ImportError:  # the payroll subsystem is optional for the ledger
-            return value
         return scrub(value)
     if isinstance(value, dict):
         return {k: scrub_personal_numbers(v) for k, v in value.items()}
@@ -123,10 +120,6 @@ def _may_hold_personal_number(data: bytes) -> bool:
     # One C-speed regex pass over the canonical bytes; only a plausible date costs the real check.
     if not any(_plausible_date(m.group(0).replace(b"-", b"").replace(b"+", b"").replace(b" ", b"")[-10:])
                for m in _CANDIDATE.finditer(data)):
-        return False
-    try:
-        from ..privacy import scrub
-    except ImportError:
         return False
     text = data.decode("utf-8")
     return scrub(text) != text
