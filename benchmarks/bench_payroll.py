@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from stdnum import luhn
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -32,11 +34,7 @@ FORMS = ["Nystartsjobb", "", "Lönebidrag för trygghet i anställning", "Ingen"
 
 
 def _luhn_digit(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str((10 - total % 10) % 10)
+    return luhn.calc_check_digit(nine)
 
 
 def make_csv(path: Path, n: int, personal_numbers: bool = False, seed: int = 1) -> Path:

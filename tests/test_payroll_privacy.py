@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
+from stdnum import luhn
 from test_payroll_helpers import package, run_payroll, write_csv, write_pdf, write_xlsx  # noqa: E402
 
 from asfverify.cli import cli  # noqa: E402
@@ -18,11 +19,7 @@ from asfverify.payroll.identity import normalise_personal_number  # noqa: E402
 
 
 def _luhn_digit(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str((10 - total % 10) % 10)
+    return luhn.calc_check_digit(nine)
 
 
 def personnummer(born: dt.date, serial: int, coordination: bool = False) -> str:

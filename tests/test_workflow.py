@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from stdnum import luhn
 
 from asfverify import workspace as workspace_mod
 from asfverify.cli import cli
@@ -32,12 +33,7 @@ PAYROLL = "Anst.nr;Anställd från;Stödform\n1;2024-01-15;lönebidrag\n2;2023-0
 
 def luhn_org_number(prefix9: str) -> str:
     """A Luhn-valid organisation number NNNNNN-NNNN from its first nine digits."""
-    total = 0
-    for i, ch in enumerate(prefix9):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    check = (10 - total % 10) % 10
-    digits = prefix9 + str(check)
+    digits = prefix9 + luhn.calc_check_digit(prefix9)
     return f"{digits[:6]}-{digits[6:]}"
 
 
