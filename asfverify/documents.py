@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -39,8 +40,9 @@ class DocumentFile:
     _pages: list[str] | None = field(default=None, repr=False)
     _tables: list[tuple[int, list[list[str | None]]]] | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def is_pdf(self) -> bool:
+        """By content, not name (read once: verifiers and the host ask repeatedly)."""
         with self.abs_path.open("rb") as fh:
             return fh.read(5) == b"%PDF-"
 
