@@ -14,6 +14,11 @@ from asfverify.ledger import open_ledger
 from test_certs_support import RUN
 
 
+# certify, revoke and publish need the certifier and the publish prefix (DESIGN §11).
+CERTIFIER_FLAGS = ("--certifier", "Certifieringsorganet AB", "--org-number", "556677-8899",
+                   "--publish-prefix", "https://certifier.example/asf")
+
+
 def _invoke(*args: str, ws: Path | None = None):
     argv = (["-w", str(ws)] if ws else []) + list(args)
     return CliRunner().invoke(cli, argv, catch_exceptions=False)
@@ -44,7 +49,7 @@ def ws(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("ASFVERIFY_WORKSPACE", raising=False)
     monkeypatch.delenv("ASFVERIFY_KEY_PASSPHRASE", raising=False)
     root = tmp_path / "ws"
-    assert _invoke("init", str(root)).exit_code == 0
+    assert _invoke("init", str(root), *CERTIFIER_FLAGS).exit_code == 0
     _record_run(root, "run0001certifiable")
     return root
 

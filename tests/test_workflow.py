@@ -95,7 +95,8 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
-    result = CliRunner().invoke(cli, ["init", str(root)])
+    result = CliRunner().invoke(cli, ["init", str(root), "--certifier", "Certifieringsorganet AB",
+                                      "--org-number", "556677-8899", "--publish-prefix", "https://certifier.example/asf"])
     assert result.exit_code == 0, result.output
     return root
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from ..errors import BadInput, NegativeOutcome
+from ..ledger.tlogproof import format_tlog_proof
 from .credential import build_credential, certificate_entry, credential_digest, format_time
 from .eddsa_jcs import create_proof, verification_method_for
 from .statuslist import status_list_credential
@@ -30,8 +31,14 @@ def sign_credential(credential: dict[str, Any], sign: Callable[[bytes], bytes], 
     return create_proof(credential, sign, verification_method_for(did), created)
 
 
-def status_list_url(ws: Any) -> str:
-    """Where the status list is published: [certificates] status_list_url, else derived from the origin."""
+def status_list_url(ws: Any, purpose: str = "revocation") -> str:
+    """Where a status list is published: <publish prefix>/status/<purpose>.json (DESIGN §11).
+
+    Older workspaces without a prefix keep [certificates] status_list_url or the origin-derived URL.
+    """
+    prefix = ws.publish_prefix if hasattr(ws, "publish_prefix") else None
+    if prefix:
+        return f"{prefix}/status/{purpose}.json"
     configured = ws.config.get("certificates", {}).get("status_list_url")
     return configured or f"https://{ws.origin}/status-list"
 
@@ -56,55 +63,108 @@ def _certificates(ledger: Any) -> list[Any]:
     return list(ledger.entries(kind="certificate"))
 
 
-def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_DAYS, now: datetime | None = None) -> dict[str, Any]:
-    """Issue the signed certificate of a certifiable run; NegativeOutcome (exit 1) for any other run."""
+def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_DAYS, now: datetime | None = None,
+                      unwitnessed: bool = False, notices: list[str] | None = None) -> dict[str, Any]:
+    """Issue the signed certificate of a certifiable run; NegativeOutcome (exit 1) for any other run.
+
+    The private `certificate` ledger entry and the public register entry are written in one
+    transaction; the certificate proves the register entry (DESIGN §9, §11) against a register
+    checkpoint cosigned by the witnesses of [witnesses] policy, when there is one (DESIGN §12).
+    """
     if not 1 <= valid_days <= 3660:
         raise BadInput(f"--valid-days {valid_days}: must be between 1 and 3660")
+    from ..publish.registry import both_logs, store_credential
+    from ..publish.statements import certificate_statement
+    from ..publish.witnessing import preflight, witness_logs
     from ..runs import load_run
 
-    ledger = _open(ws)
-    signer = ledger.signer
+    ws.require_publishing()
+    policy = preflight(ws, unwitnessed)
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     valid_from, valid_until = format_time(moment), format_time(moment + timedelta(days=valid_days))
     cert_id = f"urn:uuid:{uuid.uuid4()}"
     list_url = status_list_url(ws)
-    with ledger.transaction() as tx:
+    with both_logs(ws) as (ledger, tx, register, rtx):
         # Inside the write transaction: a review recorded meanwhile cannot slip between the check
         # and the issuance, and concurrent issuances never share a status index.
         run = load_run(ledger, run_id)
         if run.decision != "certifiable":
             open_ids = ", ".join(run.open_requirements()) or "none recorded"
             raise NegativeOutcome(f"run {run.run_id} is {run.decision}, not certifiable; open requirements: {open_ids}")
-        status_index = _next_status_index(ledger)
+        signer = ledger.signer
+        status_index = _next_status_index(ledger, register)
         credential = build_credential(
             run, cert_id=cert_id, issuer=signer.did, valid_from=valid_from, valid_until=valid_until,
             status_index=status_index, status_list_url=list_url,
         )
-        index = tx.append(certificate_entry(credential, run.run_id, status_index))
-    stored = ledger.get(index).entry  # as stored: the ledger adds time and actor
-    sealed = attach_ledger_proof(credential, stored, ledger.tlog_proof(index))
-    return sign_credential(sealed, signer.sign, signer.did, valid_from)
+        private = certificate_entry(credential, run.run_id, status_index)
+        if unwitnessed and policy is not None:
+            private["unwitnessed"] = True  # the certifier chose to issue without the witnesses' quorum
+        tx.append(private)
+        index = rtx.append(certificate_statement(credential, private["credential_sha256"], status_index))
+    note = witness_logs(ws, ledger, register, policy, required=policy is not None and not unwitnessed,
+                        notices=notices)
+    stored = register.get(index).entry  # as stored: the register adds time and actor
+    proof = format_tlog_proof(index, register.inclusion_proof(index, register.size()), note)
+    sealed = attach_ledger_proof(credential, stored, proof)
+    signed = sign_credential(sealed, signer.sign, signer.did, valid_from)
+    import json
+
+    with register.db.conn:
+        store_credential(register, cert_id, index, json.dumps(signed, ensure_ascii=False, sort_keys=False))
+    return signed
 
 
-def _next_status_index(ledger: Any) -> int:
-    """One past the highest status index handed out so far (call inside the write transaction)."""
+def _next_status_index(ledger: Any, register: Any) -> int:
+    """One past the highest status index handed out so far, in either log (call inside the write transaction).
+
+    Both logs count: a ledger rolled back behind the register's back must not hand an index out twice.
+    """
     used = [int(e.entry.get("status_index", -1)) for e in _certificates(ledger)]
+    used += [int(e.entry.get("status_index", -1)) for e in register.entries(kind="certificate")]
     return max(used, default=-1) + 1
 
 
-def revoke_certificate(ws: Any, cert_id: str, reason: str) -> int:
-    """Append a `revocation` entry; returns its ledger index. BadInput for unknown or revoked ids."""
+def change_status(ws: Any, cert_id: str, kind: str, reason: str, category: str) -> int:
+    """Append a revocation, suspension or reinstatement to the ledger (free text) and register (category).
+
+    Returns the register index. BadInput for an unknown certificate or a change that does not apply
+    (revoking twice, suspending a revoked or suspended one, reinstating one not suspended).
+    """
+    from ..publish.registry import both_logs, current_status, find_certificate
+    from ..publish.statements import REASON_CATEGORIES, status_statement
+
     reason = (reason or "").strip()
     if not reason:
-        raise BadInput("--reason must not be empty")
+        raise BadInput(f"--{'note' if kind == 'reinstatement' else 'reason'} must not be empty")
+    if kind != "reinstatement" and category not in REASON_CATEGORIES:
+        raise BadInput(f"--category {category}: one of {', '.join(REASON_CATEGORIES)}")
     cert_id = normalise_cert_id(cert_id)
-    ledger = _open(ws)
-    with ledger.transaction() as tx:  # checked and appended atomically
-        if not any(e.entry.get("cert_id") == cert_id for e in _certificates(ledger)):
-            raise BadInput(f"{cert_id}: no such certificate in this ledger")
-        if any(e.entry.get("cert_id") == cert_id for e in ledger.entries(kind="revocation")):
+    ws.require_publishing()
+    with both_logs(ws) as (ledger, tx, register, rtx):  # checked and appended atomically
+        entry = find_certificate(register, cert_id)
+        status = current_status(register, cert_id)
+        if status == "revoked":
             raise BadInput(f"{cert_id}: already revoked")
-        return tx.append({"kind": "revocation", "cert_id": cert_id, "reason": reason})
+        if kind == "suspension" and status == "suspended":
+            raise BadInput(f"{cert_id}: already suspended")
+        if kind == "reinstatement" and status != "suspended":
+            raise BadInput(f"{cert_id}: not suspended, nothing to reinstate")
+        category = "reinstated" if kind == "reinstatement" else category
+        private = {"kind": kind, "cert_id": cert_id, "reason_category": category,
+                   ("note" if kind == "reinstatement" else "reason"): reason}
+        tx.append(private)
+        org = (entry.get("organisation") or {}).get("org_number")
+        index = rtx.append(status_statement(kind, cert_id, int(entry["status_index"]), category, org))
+    from ..publish.witnessing import witness_logs, policy_of
+
+    witness_logs(ws, ledger, register, policy_of(ws), required=False)
+    return index
+
+
+def revoke_certificate(ws: Any, cert_id: str, reason: str, category: str = "other") -> int:
+    """Revoke: a `revocation` entry in the ledger (with the reason) and the register (its category)."""
+    return change_status(ws, cert_id, "revocation", reason, category)
 
 
 def build_status_list(ws: Any, *, now: datetime | None = None, valid_days: int | None = 31) -> dict[str, Any]:

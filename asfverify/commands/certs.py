@@ -44,12 +44,17 @@ def _write(path: str | None, text: str) -> None:
 @click.option("--valid-days", type=int, default=730, show_default=True,
               help="Days the certificate is valid (default two years).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the one-page printable HTML certificate.")
-def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None) -> None:
+@click.option("--unwitnessed", is_flag=True,
+              help="Issue even when the witnesses of [witnesses] policy do not reach their quorum (recorded in the ledger).")
+def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None, unwitnessed: bool) -> None:
     """Issue a signed certificate for RUN, a run whose decision (with reviews applied) is certifiable.
 
     The certificate is a W3C Verifiable Credential 2.0 with an eddsa-jcs-2022 proof by the
-    workspace key and an inclusion proof of its issuance entry in the ledger. A run that is not
-    certifiable is refused with exit status 1 and the requirements still open.
+    workspace key and a c2sp.org/tlog-proof of its entry in the public register, against a
+    register checkpoint cosigned by the witnesses of [witnesses] policy (refused, exit 1, when
+    their quorum is not reached, unless --unwitnessed). A run that is not certifiable is refused
+    with exit status 1 and the requirements still open. Needs [certifier] name and org_number
+    and [publish] prefix in asfverify.toml.
 
     \b
     Example:
@@ -66,7 +71,10 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
     ws = workspace_from(click.get_current_context())
     _check_output(output, "-o")
     _check_output(html_path, "--html")
-    certificate = issue_certificate(ws, run_id, valid_days=valid_days)
+    notices: list[str] = []
+    certificate = issue_certificate(ws, run_id, valid_days=valid_days, unwitnessed=unwitnessed, notices=notices)
+    for notice in notices:
+        click.echo(notice, err=True)
     _write(output, _dump(certificate))
     if html_path:
         from ..certs.html import render_html
@@ -175,11 +183,16 @@ def verify(cert: str, trust: tuple[str, ...], status_path: str | None, at: str |
 
 @click.command()
 @click.argument("cert_id", metavar="CERT_ID")
-@click.option("--reason", required=True, help="Why the certificate is revoked (recorded in the ledger).")
-def revoke(cert_id: str, reason: str) -> None:
-    """Revoke certificate CERT_ID (its urn:uuid: id, or the certificate file) with a revocation ledger entry.
+@click.option("--reason", required=True, help="Why the certificate is revoked (recorded in the private ledger only).")
+@click.option("--category", default="other", show_default=True,
+              type=click.Choice(["criteria-not-met", "incorrect-information", "holder-request", "ceased-operations",
+                                 "under-investigation", "other"]),
+              help="The public reason category (published in the register).")
+def revoke(cert_id: str, reason: str, category: str) -> None:
+    """Revoke certificate CERT_ID (its urn:uuid: id, or the certificate file): a revocation entry in the
+    ledger (with the reason) and in the public register (with the category).
 
-    Publish a new status list afterwards with 'asfverify status-list -o FILE'.
+    Publish the new status list afterwards with 'asfverify publish DIR'.
 
     \b
     Example:
@@ -191,8 +204,8 @@ def revoke(cert_id: str, reason: str) -> None:
     ws = workspace_from(click.get_current_context())
     if not cert_id.lower().startswith("urn:uuid:") and Path(cert_id).is_file():
         cert_id = _id_from_file(cert_id)
-    index = revoke_certificate(ws, cert_id, reason)
-    click.echo(f"Revoked {normalise_cert_id(cert_id)} (ledger entry {index}); publish: asfverify status-list -o FILE")
+    index = revoke_certificate(ws, cert_id, reason, category)
+    click.echo(f"Revoked {normalise_cert_id(cert_id)} (register entry {index}); publish: asfverify publish DIR")
 
 
 def _id_from_file(path: str) -> str:

@@ -14,19 +14,29 @@ from ..errors import BadInput
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False), default=".")
-@click.option("--certifier", help="Name recorded as the actor of ledger entries.")
-def init(directory: str, certifier: str | None) -> None:
+@click.option("--certifier", metavar="NAME", help="The certifier's name ([certifier] name): issuer of certificates.")
+@click.option("--org-number", metavar="N", help="The certifier's organisation number ([certifier] org_number).")
+@click.option("--publish-prefix", metavar="URL",
+              help="Where 'asfverify publish DIR' is served ([publish] prefix); the register's origin derives from it.")
+def init(directory: str, certifier: str | None, org_number: str | None, publish_prefix: str | None) -> None:
     """Create a workspace in DIRECTORY (default: here): asfverify.toml, keys/, ledger.db, plugins/.
 
     The Ed25519 private key is written to keys/ with mode 0600 (encrypted when
     ASFVERIFY_KEY_PASSPHRASE is set). Running init again completes a workspace
-    and never overwrites a key.
+    and never overwrites a key; given --certifier, --org-number or --publish-prefix it
+    sets them in asfverify.toml (certify, revoke, suspend and publish need all three).
+
+    \b
+    Example:
+        asfverify init ws --certifier "Certifieringsorganet AB" --org-number 556677-8899 \\
+            --publish-prefix https://certifier.example/asf
     """
     import os
 
     from .. import workspace
 
-    ws = workspace.init(Path(directory), certifier=certifier, passphrase=os.environ.get("ASFVERIFY_KEY_PASSPHRASE"))
+    ws = workspace.init(Path(directory), certifier=certifier, passphrase=os.environ.get("ASFVERIFY_KEY_PASSPHRASE"),
+                        org_number=org_number, publish_prefix=publish_prefix)
     click.echo(f"Workspace ready in {ws.root}")
     click.echo(f"  config   {ws.root / workspace.CONFIG_NAME}")
     click.echo(f"  keys     {ws.keys_dir}")

@@ -12,10 +12,11 @@ def keys() -> None:
     """Show or rotate the workspace signing key."""
 
 
-def _describe(info, origin: str) -> dict:
+def _describe(info, origin: str, register_origin: str | None = None) -> dict:
     from ..ledger.note import format_vkey
 
-    return {
+    extra = {"register_vkey": format_vkey(register_origin, info.public_key)} if register_origin else {}
+    return {**extra, 
         "key_id": info.key_id,
         "current": info.current,
         "valid_from": info.valid_from,
@@ -30,7 +31,8 @@ def _describe(info, origin: str) -> dict:
 @click.option("--all", "show_all", is_flag=True, help="Also list rotated-out keys with their periods.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a list with --all).")
 def show(show_all: bool, as_json: bool) -> None:
-    """Print the public key as PEM, as a C2SP verifier key (name = the ledger origin) and as did:key.
+    """Print the public key as PEM, as C2SP verifier keys of both logs (the ledger's and, once
+    [publish] prefix is set, the register's) and as did:key.
 
     \b
     Example:
@@ -45,7 +47,8 @@ def show(show_all: bool, as_json: bool) -> None:
     if not infos:
         raise BadInput(f"{ws.keys_dir}: no public key; run 'asfverify init'")
     chosen = infos if show_all else [k for k in infos if k.current][-1:] or infos[-1:]
-    described = [_describe(k, ws.origin) for k in chosen]
+    register_origin = ws.register_origin if ws.publish_prefix else None
+    described = [_describe(k, ws.origin, register_origin) for k in chosen]
     if as_json:
         click.echo(json.dumps(described if show_all else described[0], indent=2))
         return
@@ -55,6 +58,8 @@ def show(show_all: bool, as_json: bool) -> None:
         period = f"{item['valid_from'] or '?'} .. {item['valid_until'] or 'now'}"
         click.echo(f"key {item['key_id']} ({'current' if item['current'] else 'rotated out'}; {period})")
         click.echo(f"vkey: {item['vkey']}")
+        if "register_vkey" in item:
+            click.echo(f"register vkey: {item['register_vkey']}")
         click.echo(f"did:  {item['did']}")
         click.echo(item["pem"].rstrip("\n"))
 

@@ -17,7 +17,7 @@ from ..privacy import scrub
 from . import merkle
 from .canon import canonical_entry
 from .note import format_checkpoint, parse_checkpoint, sign_note, split_note
-from .schema import CHECKPOINTS, ENTRIES, NODES
+from .schema import LEDGER, REGISTER, LogTables
 from .tlogproof import format_tlog_proof
 
 if TYPE_CHECKING:
@@ -138,13 +138,14 @@ class Transaction:
         self.signer = signer
         self.receipt: Receipt | None = None
         self._conn = ledger.db.conn
+        self.tables = ledger.tables
         self.start = ledger._stored_size()
         self.size = self.start
         self.previous = ledger._latest_checkpoint()
         covered = self.previous.size if self.previous else 0
         if covered != self.start:
             raise VerificationError(
-                f"the ledger has {self.start} entries but its last checkpoint covers {covered}; "
+                f"the {self.tables.name} has {self.start} entries but its last checkpoint covers {covered}; "
                 "run 'asfverify ledger verify'"
             )
         self._frontier = [(level, ledger._node(level, pos)) for level, pos in merkle.decompose(0, self.start)]
@@ -165,6 +166,10 @@ class Transaction:
                 data = canonical_entry(full)
         except CanonicalJSONError as exc:
             raise BadInput(f"ledger entry of kind {entry['kind']!r}: {exc}") from None
+        limit = self.tables.max_entry_bytes
+        if limit is not None and len(data) > limit:
+            raise BadInput(f"{self.tables.name} entry of kind {entry['kind']!r} is {len(data)} bytes; "
+                           f"the limit is {limit}")
         leaf = merkle.leaf_hash(data)
         index = self.size
         self._rows.append((index, full["kind"], run_id_of(full), org_number_of(full), data.decode("utf-8"), leaf,
@@ -179,11 +184,11 @@ class Transaction:
         """Write buffered rows (inserting in batches is much faster than row by row)."""
         if self._rows:
             self._conn.executemany(
-                f"INSERT INTO {ENTRIES} (idx, kind, run_id, org_number, entry, leaf_hash, signature, key_id)"
+                f"INSERT INTO {self.tables.entries} (idx, kind, run_id, org_number, entry, leaf_hash, signature, key_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
             self._rows.clear()
         if self._nodes:
-            self._conn.executemany(f"INSERT INTO {NODES} (level, pos, hash) VALUES (?, ?, ?)", self._nodes)
+            self._conn.executemany(f"INSERT INTO {self.tables.nodes} (level, pos, hash) VALUES (?, ?, ?)", self._nodes)
             self._nodes.clear()
 
     def _finish(self) -> None:
@@ -206,19 +211,24 @@ class Transaction:
             self.ledger.origin, self.signer.public_key, self.signer.sign,
         )
         self._conn.execute(
-            f"INSERT INTO {CHECKPOINTS} (size, root, key_id, note) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {self.tables.checkpoints} (size, root, key_id, note) VALUES (?, ?, ?, ?)",
             (self.size, root, self.signer.key_id, note),
         )
         self.receipt = Receipt(self.start, self.size - 1, note)
 
 
 class Ledger:
-    """The workspace ledger: appends, reads, checkpoints, proofs and verification."""
+    """One RFC 6962 log of the workspace: appends, reads, checkpoints, proofs and verification.
 
-    def __init__(self, ws: "Workspace", db: Any = None):
+    Two instances exist over their own tables: the private ledger (LEDGER, origin [ledger] origin)
+    and the public register (REGISTER, origin <publish prefix host/path>/register).
+    """
+
+    def __init__(self, ws: "Workspace", db: Any = None, tables: LogTables = LEDGER, origin: str | None = None):
         self.ws = ws
         self.db = db if db is not None else ws.db()
-        self.origin = ws.origin
+        self.tables = tables
+        self.origin = origin if origin is not None else ws.origin
         self._signer: Signer | None = None
         self._tx: Transaction | None = None
 
@@ -248,15 +258,47 @@ class Ledger:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.2)
 
+    def check_origin(self) -> None:
+        """An origin never changes once the log has a checkpoint: a changed asfverify.toml is an error."""
+        latest = self._latest_checkpoint()
+        if latest is None:
+            return
+        text, _ = split_note(latest.note)
+        signed = text.split("\n", 1)[0]
+        if signed != self.origin:
+            from ..errors import WorkspaceError
+
+            raise WorkspaceError(
+                f"the {self.tables.name} origin in asfverify.toml is {self.origin!r} but its checkpoints are "
+                f"signed as {signed!r}; an origin cannot change once the log has entries"
+            )
+
     @contextmanager
-    def transaction(self, signer: "Signer | None" = None) -> Iterator[Transaction]:
-        """One atomic write: entries (and any other writes through tx.db) plus their signed checkpoint."""
+    def transaction(self, signer: "Signer | None" = None, *, join: bool = False) -> Iterator[Transaction]:
+        """One atomic write: entries (and any other writes through tx.db) plus their signed checkpoint.
+
+        join=True adds this log's appends to a transaction already open on the same connection (the
+        ledger's): its checkpoint is signed when the block ends and committed with the outer one, so a
+        ledger entry and its register entry are written together or not at all.
+        """
         signer = signer or self.signer
         conn = self.db.conn
+        if join:
+            if not conn.in_transaction:
+                raise RuntimeError("join=True needs an open transaction on the same connection")
+            self.check_origin()
+            tx = self._tx = Transaction(self, signer)
+            try:
+                yield tx
+                tx._finish()
+            finally:
+                self._tx = None
+            return
         if conn.in_transaction:
             raise RuntimeError("a ledger transaction cannot be nested in another transaction")
         self._begin_immediate()
         try:
+            self.check_origin()
             tx = self._tx = Transaction(self, signer)
             yield tx
             tx._finish()
@@ -286,17 +328,17 @@ class Ledger:
     # -- reading -------------------------------------------------------------------------------
 
     def _stored_size(self) -> int:
-        row = self.db.conn.execute(f"SELECT MAX(idx) FROM {ENTRIES}").fetchone()
+        row = self.db.conn.execute(f"SELECT MAX(idx) FROM {self.tables.entries}").fetchone()
         return 0 if row[0] is None else row[0] + 1
 
     def _latest_checkpoint(self) -> StoredCheckpoint | None:
         row = self.db.conn.execute(
-            f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} ORDER BY id DESC LIMIT 1"
+            f"SELECT id, size, root, key_id, note FROM {self.tables.checkpoints} ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return StoredCheckpoint(*row) if row else None
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self.db.conn.execute(f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} ORDER BY id")
+        rows = self.db.conn.execute(f"SELECT id, size, root, key_id, note FROM {self.tables.checkpoints} ORDER BY id")
         return [StoredCheckpoint(*row) for row in rows]
 
     def size(self) -> int:
@@ -308,12 +350,12 @@ class Ledger:
         """The latest signed checkpoint note."""
         latest = self._latest_checkpoint()
         if latest is None:
-            raise BadInput("the ledger is empty: no checkpoint yet")
+            raise BadInput(f"the {self.tables.name} is empty: no checkpoint yet")
         return latest.note
 
     def checkpoint_at(self, size: int) -> StoredCheckpoint:
         row = self.db.conn.execute(
-            f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} WHERE size = ? ORDER BY id DESC LIMIT 1",
+            f"SELECT id, size, root, key_id, note FROM {self.tables.checkpoints} WHERE size = ? ORDER BY id DESC LIMIT 1",
             (size,),
         ).fetchone()
         if row is None:
@@ -333,7 +375,7 @@ class Ledger:
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        sql = f"SELECT idx, entry, leaf_hash, signature, key_id FROM {ENTRIES}"
+        sql = f"SELECT idx, entry, leaf_hash, signature, key_id FROM {self.tables.entries}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY idx"
@@ -345,20 +387,20 @@ class Ledger:
         """The entry at index; BadInput when there is none."""
         self._flush()
         row = self.db.conn.execute(
-            f"SELECT idx, entry, leaf_hash, signature, key_id FROM {ENTRIES} WHERE idx = ?", (index,)
+            f"SELECT idx, entry, leaf_hash, signature, key_id FROM {self.tables.entries} WHERE idx = ?", (index,)
         ).fetchone()
         if row is None:
-            raise BadInput(f"no ledger entry {index} (the ledger has {self.size()} entries)")
+            raise BadInput(f"no {self.tables.name} entry {index} (the {self.tables.name} has {self.size()} entries)")
         return self._row_to_entry(row)
 
     # -- proofs --------------------------------------------------------------------------------
 
     def _node(self, level: int, pos: int) -> bytes:
         if level == 0:
-            row = self.db.conn.execute(f"SELECT leaf_hash FROM {ENTRIES} WHERE idx = ?", (pos,)).fetchone()
+            row = self.db.conn.execute(f"SELECT leaf_hash FROM {self.tables.entries} WHERE idx = ?", (pos,)).fetchone()
         else:
             row = self.db.conn.execute(
-                f"SELECT hash FROM {NODES} WHERE level = ? AND pos = ?", (level, pos)
+                f"SELECT hash FROM {self.tables.nodes} WHERE level = ? AND pos = ?", (level, pos)
             ).fetchone()
         if row is None:
             raise VerificationError(f"stored subtree hash ({level}, {pos}) is missing; run 'asfverify ledger verify'")
@@ -404,4 +446,9 @@ class Ledger:
         from .verify import verify_ledger
 
         return verify_ledger(self.db.conn, self.origin, public_keys(self.ws.keys_dir),
-                             list(trusted_checkpoints), jobs=jobs)
+                             list(trusted_checkpoints), jobs=jobs, tables=self.tables)
+
+
+def open_register(ws: "Workspace", db: Any = None) -> Ledger:
+    """The workspace's public register (DESIGN §11); needs [publish] prefix for its origin."""
+    return Ledger(ws, db=db, tables=REGISTER, origin=ws.register_origin)

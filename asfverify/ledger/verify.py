@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from . import merkle
 from .note import NoteError, open_checkpoint, verifier_for
-from .schema import CHECKPOINTS, ENTRIES, NODES
+from .schema import CHECKPOINTS, ENTRIES, LEDGER, NODES, LogTables
 
 PARALLEL_THRESHOLD = 4000
 
@@ -74,6 +74,15 @@ _ORIGIN = ""
 _DB_PATH = ""
 _CONN: sqlite3.Connection | None = None
 _CONN_PID = 0
+_TABLES: LogTables = LEDGER
+
+
+def _sql(statement: str, tables: LogTables | None = None) -> str:
+    """A statement written for the ledger's tables, for the log being verified (ledger or register)."""
+    t = tables or _TABLES
+    return (statement.replace(ENTRIES, t.entries).replace(NODES, t.nodes).replace(CHECKPOINTS, t.checkpoints))
+
+
 _ENTRY_ROWS = f"SELECT idx, entry, leaf_hash, signature, key_id FROM {ENTRIES} WHERE idx >= ? AND idx <= ? ORDER BY idx"
 
 
@@ -99,7 +108,7 @@ def _check_entries(span: tuple[int, int]) -> tuple[int, str] | None:
     keys = {p.key_id: Ed25519PublicKey.from_public_bytes(p.public_key) for p in _SCHEDULE}
     starts = [p.start for p in _SCHEDULE]
     sha256 = hashlib.sha256
-    for idx, text, leaf, signature, key_id in _connection().execute(_ENTRY_ROWS, span):
+    for idx, text, leaf, signature, key_id in _connection().execute(_sql(_ENTRY_ROWS), span):
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         if sha256(b"\x00" + data).digest() != leaf:
             return idx, "stored leaf hash does not match the entry bytes (entry edited)"
@@ -214,21 +223,23 @@ def _database_path(conn: sqlite3.Connection) -> str:
 
 
 def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
-                  trusted_checkpoints: Sequence[str] = (), jobs: int | None = None) -> VerifyReport:
+                  trusted_checkpoints: Sequence[str] = (), jobs: int | None = None,
+                  tables: LogTables = LEDGER) -> VerifyReport:
     """Verify the whole ledger in conn; keys are the workspace's KeyInfo list, oldest first."""
-    global _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN, _DB_PATH, _CONN, _CONN_PID
+    global _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN, _DB_PATH, _CONN, _CONN_PID, _TABLES
     # One read snapshot for the structure, so concurrent appends cannot make a consistent ledger look
     # broken; the workers then read entries by idx range below it (entries never change once written).
     own_snapshot = not conn.in_transaction
     if own_snapshot:
         conn.execute("BEGIN")
     try:
-        rows = conn.execute(f"SELECT idx, leaf_hash FROM {ENTRIES} ORDER BY idx").fetchall()
-        key_rows = conn.execute(_KEY_CANDIDATES).fetchall()
+        rows = conn.execute(f"SELECT idx, leaf_hash FROM {tables.entries} ORDER BY idx").fetchall()
+        key_rows = conn.execute(_sql(_KEY_CANDIDATES, tables)).fetchall()
         checkpoint_rows = conn.execute(
-            f"SELECT id, size, root, key_id, note FROM {CHECKPOINTS} ORDER BY id"
+            f"SELECT id, size, root, key_id, note FROM {tables.checkpoints} ORDER BY id"
         ).fetchall()
-        stored_nodes = {(lv, pos): bytes(h) for lv, pos, h in conn.execute(f"SELECT level, pos, hash FROM {NODES}")}
+        stored_nodes = {(lv, pos): bytes(h) for lv, pos, h in
+                        conn.execute(f"SELECT level, pos, hash FROM {tables.nodes}")}
     finally:
         if own_snapshot:
             conn.execute("COMMIT")
@@ -248,7 +259,7 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
     if index_problem:
         problems.append(index_problem)
 
-    _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN = checkpoint_rows, schedule, origin
+    _CHECKPOINT_ROWS, _SCHEDULE, _ORIGIN, _TABLES = checkpoint_rows, schedule, origin, tables
     _DB_PATH, _CONN, _CONN_PID = _database_path(conn), conn, os.getpid()
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if n < PARALLEL_THRESHOLD or not _DB_PATH:
@@ -288,7 +299,7 @@ def verify_ledger(conn: sqlite3.Connection, origin: str, keys: Sequence[Any],
                     wrong_node = (level, npos)
             if pos + 1 in wanted:
                 roots[pos + 1] = merkle.fold_right([h for _, h in frontier])
-        mismatch = conn.execute(_COLUMN_MISMATCH, (n,)).fetchone()
+        mismatch = conn.execute(_sql(_COLUMN_MISMATCH, tables), (n,)).fetchone()
         if mismatch is not None:
             problems.append((mismatch[0], "kind/run_id/org_number columns do not match the signed entry"))
         if results is None:

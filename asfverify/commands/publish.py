@@ -1,0 +1,81 @@
+"""publish, suspend, reinstate, monitor: the public register and the site buyers and monitors read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..publish.statements import REASON_CATEGORIES
+
+
+@click.command()
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
+def publish(directory: str) -> None:
+    """Write the public site into DIR: the register as C2SP tlog tiles, both logs' checkpoints,
+    the signed status lists, issuer.json, every certificate and register.json/csv.
+
+    Each publish first appends to the register a ledger-anchor (when the ledger grew) and a
+    status-list entry (when a list changed or nears expiry), sends new checkpoints to the witnesses
+    of [witnesses] policy, and refuses a ledger or register shorter than, or different from, what
+    was anchored, witnessed or published before. Files are written atomically; a second run with
+    nothing new changes no file. Serve DIR at [publish] prefix with any static web server.
+
+    \b
+    Example:
+        asfverify publish out/site && python -m http.server -d out/site 8000
+    """
+    from ..cli import workspace_from
+    from ..publish.site import publish_site
+
+    ws = workspace_from(click.get_current_context())
+    report = publish_site(ws, Path(directory))
+    click.echo(report.summary())
+
+
+def _cert_id(value: str) -> str:
+    from .certs import _id_from_file
+
+    if not value.lower().startswith("urn:uuid:") and Path(value).is_file():
+        return _id_from_file(value)
+    return value
+
+
+@click.command()
+@click.argument("cert_id", metavar="CERT_ID")
+@click.option("--reason", required=True, help="Why (recorded in the private ledger only).")
+@click.option("--category", type=click.Choice(REASON_CATEGORIES), default="under-investigation", show_default=True,
+              help="The public reason category (published in the register).")
+def suspend(cert_id: str, reason: str, category: str) -> None:
+    """Suspend certificate CERT_ID until 'asfverify reinstate'; published in the suspension status list.
+
+    \b
+    Example:
+        asfverify suspend urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a --reason "Tillsyn pågår"
+    """
+    from ..certs.issue import change_status, normalise_cert_id
+    from ..cli import workspace_from
+
+    ws = workspace_from(click.get_current_context())
+    cert_id = _cert_id(cert_id)
+    index = change_status(ws, cert_id, "suspension", reason, category)
+    click.echo(f"Suspended {normalise_cert_id(cert_id)} (register entry {index}); publish: asfverify publish DIR")
+
+
+@click.command()
+@click.argument("cert_id", metavar="CERT_ID")
+@click.option("--note", required=True, help="Why the suspension ends (recorded in the private ledger only).")
+def reinstate(cert_id: str, note: str) -> None:
+    """Lift the suspension of certificate CERT_ID.
+
+    \b
+    Example:
+        asfverify reinstate urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a --note "Tillsynen avslutad"
+    """
+    from ..certs.issue import change_status, normalise_cert_id
+    from ..cli import workspace_from
+
+    ws = workspace_from(click.get_current_context())
+    cert_id = _cert_id(cert_id)
+    index = change_status(ws, cert_id, "reinstatement", note, "reinstated")
+    click.echo(f"Reinstated {normalise_cert_id(cert_id)} (register entry {index}); publish: asfverify publish DIR")

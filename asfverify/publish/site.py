@@ -1,0 +1,317 @@
+"""`asfverify publish DIR`: the public site of DESIGN §11, written incrementally, idempotently, atomically.
+
+Order matters for a publish killed midway: immutable files first (tiles, bundles, certificates), then
+the lists and pages, and the checkpoints last — a reader always finds everything the checkpoint it
+reads refers to. Partial tiles are never deleted, so every checkpoint ever published stays servable.
+
+Page writers (the buyer's directory pages) plug in through WRITERS: each is called as
+`writer(view, files)` with the read-only RegisterView and the SiteFiles output.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import BadInput, VerificationError
+from ..jcs import canonical
+from ..ledger.note import NoteError, format_vkey, parse_checkpoint, split_note
+from ..ledger.schema import STATUS_LISTS
+from .files import SiteFiles
+from .registry import open_logs, register_transaction
+from .statements import ledger_anchor_statement, status_list_statement
+from .tiles import Tile, bundles_for, encode_bundle, tiles_for
+from .view import IssuerInfo, RegisterView, register_reader
+
+if TYPE_CHECKING:
+    from ..ledger.store import Ledger
+    from ..workspace import Workspace
+
+SiteWriter = Callable[[RegisterView, SiteFiles], None]
+# Page writers run after the register files and before the checkpoints; the buyer's pages register here.
+WRITERS: list[SiteWriter] = []
+
+STATUS_VALID_DAYS = 31
+STATUS_RESIGN_DAYS = 10      # re-sign a list this long before it expires (a new status-list entry)
+STATUS_TTL_MS = 24 * 3600 * 1000
+
+
+def register_writer(writer: SiteWriter) -> SiteWriter:
+    """Add a page writer (usable as a decorator); adding the same one twice has no effect."""
+    if writer not in WRITERS:
+        WRITERS.append(writer)
+    return writer
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    directory: Path
+    register_size: int
+    ledger_size: int
+    appended: tuple[str, ...]        # kinds of the register entries this publish appended
+    written: tuple[str, ...]         # site paths written (changed)
+    unchanged: int
+    witnessed: bool | None           # None: no policy
+
+    def summary(self) -> str:
+        new = f"; appended {', '.join(self.appended)}" if self.appended else ""
+        wit = "" if self.witnessed is None else ("; checkpoints cosigned" if self.witnessed else
+                                                 "; checkpoints NOT cosigned by a quorum")
+        return (f"Published register of {self.register_size} entries and ledger checkpoint {self.ledger_size} to "
+                f"{self.directory}: {len(self.written)} files written, {self.unchanged} unchanged{new}{wit}")
+
+
+# ---- checks before anything is appended or written ------------------------------------------------
+
+def _site_checkpoint(files: SiteFiles, relpath: str, origin: str) -> tuple[int, bytes] | None:
+    data = files.read(relpath)
+    if data is None or len(data) > 64 * 1024:
+        return None
+    try:
+        checkpoint = parse_checkpoint(split_note(data.decode("utf-8"))[0])
+    except (NoteError, UnicodeDecodeError):
+        return None
+    return (checkpoint.size, checkpoint.root) if checkpoint.origin == origin else None
+
+
+def check_against(log: "Ledger", size: int, root: bytes, what: str) -> None:
+    """The log must contain the tree of `size` with `root` (a kept witnessed or published checkpoint)."""
+    current = log.size()
+    if current < size:
+        raise VerificationError(f"the {log.tables.name} has {current} entries but {what} has size {size} "
+                                "(truncated or rolled back)")
+    if log.root(size) != root:
+        raise VerificationError(f"the {log.tables.name}'s tree at size {size} differs from {what} (forked or rewritten)")
+
+
+def check_anchors(ledger: "Ledger", register: "Ledger") -> None:
+    """The ledger must extend every ledger-anchor in the register (a rolled-back ledger fails here)."""
+    import base64
+
+    for item in register.entries(kind="ledger-anchor"):
+        e = item.entry
+        check_against(ledger, int(e["size"]), base64.b64decode(e["root"]), f"ledger-anchor at register entry {item.index}")
+
+
+def check_witnessed(ledger: "Ledger", register: "Ledger") -> None:
+    from .witnessing import latest_cosigned
+
+    for log in (ledger, register):
+        kept = latest_cosigned(log.db.conn, log.tables.name)
+        if kept is not None:
+            check_against(log, kept[0], kept[1], f"the latest witnessed checkpoint")
+
+
+# ---- status lists -----------------------------------------------------------------------------------
+
+def status_entries(register: "Ledger"):
+    """The revocation, suspension and reinstatement entries in order (SQLite finds them by kind)."""
+    from ..ledger.store import Ledger
+
+    rows = register.db.conn.execute(
+        f"SELECT idx, entry, leaf_hash, signature, key_id FROM {register.tables.entries} "
+        "WHERE kind IN ('revocation', 'suspension', 'reinstatement') ORDER BY idx")
+    return [Ledger._row_to_entry(row) for row in rows]
+
+
+def _status_bits(register: "Ledger") -> dict[str, list[int]]:
+    revoked: set[int] = set()
+    suspended: set[int] = set()
+    for item in status_entries(register):
+        index = int(item.entry["status_index"])
+        if item.entry["kind"] == "revocation":
+            revoked.add(index)
+        elif item.entry["kind"] == "suspension":
+            suspended.add(index)
+        else:
+            suspended.discard(index)
+    return {"revocation": sorted(revoked), "suspension": sorted(suspended)}
+
+
+def _signed_list(ws: "Workspace", register: "Ledger", purpose: str, indexes: list[int], now: datetime) -> dict:
+    from ..certs.credential import format_time
+    from ..certs.issue import sign_credential, status_list_url
+    from ..certs.statuslist import status_list_credential
+
+    signer = register.signer
+    start = format_time(now)
+    listing = status_list_credential(status_list_url(ws, purpose), signer.did, indexes, start,
+                                     format_time(now + timedelta(days=STATUS_VALID_DAYS)))
+    listing["credentialSubject"]["statusPurpose"] = purpose
+    listing["credentialSubject"]["ttl"] = STATUS_TTL_MS  # how long verifiers may cache it (milliseconds)
+    return sign_credential(listing, signer.sign, signer.did, start)
+
+
+def _refresh_status_lists(ws: "Workspace", register: "Ledger", rtx, now: datetime) -> dict[str, str]:
+    """Re-sign a list only when its content changed or it nears expiry; append a status-list entry then."""
+    from ..certs.credential import format_time
+
+    conn = register.db.conn
+    out: dict[str, str] = {}
+    for purpose, indexes in _status_bits(register).items():
+        bits = ",".join(map(str, indexes))
+        row = conn.execute(f"SELECT bits, valid_until, credential FROM {STATUS_LISTS} WHERE purpose = ? "
+                           "ORDER BY id DESC LIMIT 1", (purpose,)).fetchone()
+        if row and row[0] == bits and row[1] and row[1] > format_time(now + timedelta(days=STATUS_RESIGN_DAYS)):
+            out[purpose] = row[2]
+            continue
+        listing = _signed_list(ws, register, purpose, indexes, now)
+        text = json.dumps(listing, indent=2, ensure_ascii=False) + "\n"
+        digest = hashlib.sha256(canonical(listing)).hexdigest()
+        rtx.append(status_list_statement(purpose, listing["id"], digest, listing["validFrom"], listing.get("validUntil")))
+        conn.execute(f"INSERT INTO {STATUS_LISTS} (purpose, bits, valid_until, credential) VALUES (?, ?, ?, ?)",
+                     (purpose, bits, listing.get("validUntil"), text))
+        out[purpose] = text
+    return out
+
+
+# ---- files ------------------------------------------------------------------------------------------
+
+def _write_tiles(register: "Ledger", files: SiteFiles, size: int, since: int, trusted: bool) -> None:
+    conn = register.db.conn
+    t = register.tables
+    for tile in tiles_for(size, since if trusted else 0):
+        first = tile.first_node()
+        if tile.level == 0:
+            rows = conn.execute(f"SELECT leaf_hash FROM {t.entries} WHERE idx >= ? AND idx < ? ORDER BY idx",
+                                (first, first + tile.width)).fetchall()
+        else:
+            rows = conn.execute(f"SELECT hash FROM {t.nodes} WHERE level = ? AND pos >= ? AND pos < ? ORDER BY pos",
+                                (8 * tile.level, first, first + tile.width)).fetchall()
+        if len(rows) != tile.width:
+            raise VerificationError(f"register tile {tile.path()}: {len(rows)} stored hashes, expected {tile.width}; "
+                                    "run 'asfverify ledger verify'")
+        files.write(f"register/{tile.path()}", b"".join(bytes(r[0]) for r in rows), immutable=trusted)
+    for bundle in bundles_for(size, since if trusted else 0):
+        first = bundle.first_node()
+        rows = conn.execute(f"SELECT entry FROM {t.entries} WHERE idx >= ? AND idx < ? ORDER BY idx",
+                            (first, first + bundle.width)).fetchall()
+        files.write(f"register/{bundle.path()}", encode_bundle(r[0].encode("utf-8") for r in rows), immutable=trusted)
+
+
+def _issuer_json(view: RegisterView, policy_text: str | None) -> str:
+    i = view.issuer
+    doc = {
+        "name": i.name, "org_number": i.org_number, "id": i.did,
+        "keys": [],
+        "register": {"origin": i.register_origin, "vkey": i.register_vkey, "url": view.url("register")},
+        "ledger": {"origin": i.ledger_origin, "vkey": i.ledger_vkey, "checkpoint": view.url("ledger/checkpoint")},
+        "status_lists": {"revocation": view.url("status/revocation.json"),
+                         "suspension": view.url("status/suspension.json")},
+        "witness_policy": view.url("witness-policy.txt") if policy_text is not None else None,
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _issuer_keys(ws: "Workspace", register_origin: str) -> list[dict]:
+    from ..keys import public_keys
+
+    return [{"key_id": k.key_id, "did": k.did, "vkey": format_vkey(register_origin, k.public_key),
+             "valid_from": k.valid_from, "valid_until": k.valid_until} for k in public_keys(ws.keys_dir)]
+
+
+def _register_tables(view: RegisterView) -> tuple[str, str]:
+    rows = [{"organisation": c.org_name, "org_number": c.org_number, "status": c.status,
+             "valid_from": c.valid_from, "valid_until": c.valid_until, "criteria_set": c.criteria_set,
+             "certificate_id": c.cert_id, "certificate_url": c.url} for c in view.certificates]
+    as_json = json.dumps({"issuer": view.issuer.name, "certificates": rows}, indent=1, ensure_ascii=False) + "\n"
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else
+                            ["organisation", "org_number", "status", "valid_from", "valid_until", "criteria_set",
+                             "certificate_id", "certificate_url"], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        # A cell starting with = + - @ would be a formula in a spreadsheet: quote it as text.
+        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+    return as_json, buf.getvalue()
+
+
+# ---- the command --------------------------------------------------------------------------------------
+
+def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = None) -> PublishReport:
+    """Append the ledger-anchor and status-list entries due, witness, and write the site into directory."""
+    ws.require_publishing()
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    if directory.exists() and not directory.is_dir():
+        raise BadInput(f"{directory}: not a folder")
+    files = SiteFiles(directory)
+    ledger, register = open_logs(ws)
+    ledger.check_origin()
+    register.check_origin()
+    # A rolled-back or forked log is refused before anything is appended or written.
+    site = _site_checkpoint(files, "register/checkpoint", register.origin)
+    if site is not None:
+        check_against(register, site[0], site[1], f"the published register/checkpoint in {directory}")
+    site_ledger = _site_checkpoint(files, "ledger/checkpoint", ledger.origin)
+    if site_ledger is not None and site_ledger[0] > 0:
+        check_against(ledger, site_ledger[0], site_ledger[1], f"the published ledger/checkpoint in {directory}")
+    check_anchors(ledger, register)
+    check_witnessed(ledger, register)
+    published_size = site[0] if site is not None else 0
+
+    before = register.size()
+    with ledger.transaction() as _tx:  # the ledger lock: no certify/revoke moves either log meanwhile
+        with register_transaction(register) as rtx:
+            anchors = list(register.entries(kind="ledger-anchor"))
+            last_anchor = int(anchors[-1].entry["size"]) if anchors else 0
+            if ledger.size() > last_anchor:
+                rtx.append(ledger_anchor_statement(ledger.origin, ledger.size(), ledger.root()))
+            status_texts = _refresh_status_lists(ws, register, rtx, now)
+    appended = tuple(e.entry["kind"] for e in (register.get(i) for i in range(before, register.size())))
+
+    from .witnessing import policy_of, witness_logs
+
+    policy = policy_of(ws)
+    register_note = witness_logs(ws, ledger, register, policy, required=False)
+    from .witnessing import cosigned_note
+
+    ledger_note = (cosigned_note(ledger.db.conn, "ledger", ledger.size()) or ledger.checkpoint()) if ledger.size() else None
+    witnessed = None
+    if policy is not None:
+        from ..witness.policy import evaluate
+        from ..ledger.note import verifier_for
+
+        witnessed = evaluate(policy, register_note, logs=[verifier_for(register.origin, register.signer.public_key)]).satisfied
+
+    size = register.size()
+    signer = register.signer
+    read_entries, read_credential = register_reader(register.db.conn)
+    view = RegisterView(
+        prefix=ws.require("publish", "prefix"),
+        issuer=IssuerInfo(ws.require("certifier", "name"), ws.require("certifier", "org_number"), signer.did,
+                          register.origin, signer.vkey(register.origin), ledger.origin, signer.vkey(ledger.origin)),
+        size=size, checkpoint=register_note, published_size=published_size, now=now,
+        _read_entries=read_entries, _read_credential=read_credential,
+    )
+    # 1. immutable: tiles, bundles, certificates. A site whose checkpoint is not ours gets every file checked.
+    _write_tiles(register, files, size, published_size, trusted=site is not None)
+    for cert_id, text in register.db.conn.execute(
+            "SELECT cert_id, credential FROM register_credentials WHERE register_index >= ? ORDER BY register_index",
+            (published_size if site is not None else 0,)):
+        files.write(f"certificates/{cert_id.removeprefix('urn:uuid:')}.json",
+                    json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n", immutable=site is not None)
+    # 2. mutable lists and descriptions
+    for purpose, text in status_texts.items():
+        files.write(f"status/{purpose}.json", text)
+    policy_text = ws.witness_policy_path.read_text(encoding="utf-8") if ws.witness_policy_path else None
+    if policy_text is not None:
+        files.write("witness-policy.txt", policy_text)
+    issuer = json.loads(_issuer_json(view, policy_text))
+    issuer["keys"] = _issuer_keys(ws, register.origin)
+    files.write("issuer.json", json.dumps(issuer, indent=2, ensure_ascii=False) + "\n")
+    as_json, as_csv = _register_tables(view)
+    files.write("register.json", as_json)
+    files.write("register.csv", as_csv)
+    for writer in WRITERS:
+        writer(view, files)
+    # 3. the checkpoints, last
+    if ledger_note is not None:
+        files.write("ledger/checkpoint", ledger_note)
+    files.write("register/checkpoint", register_note)
+    return PublishReport(directory, size, ledger.size(), appended, tuple(files.written), files.unchanged, witnessed)
