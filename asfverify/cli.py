@@ -31,6 +31,7 @@ COMMANDS = {
     "keys": "asfverify.commands.keys:keys",
     "agreements": "asfverify.commands.agreements:agreements",
     "plugin": "asfverify.commands.plugin:plugin",
+    "witness": "asfverify.commands.witness:witness",
 }
 
 HELP_LINES = {
@@ -51,6 +52,7 @@ HELP_LINES = {
     "keys": "Show or rotate the workspace signing key.",
     "agreements": "The collective-agreement registry.",
     "plugin": "Create a new verifier plugin from a template.",
+    "witness": "Run a transparency-log witness that cosigns checkpoints.",
 }
 
 
