@@ -137,7 +137,7 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
     if not results:
         from ..output import missing_text
 
-        click.echo(f"  It is missing: {missing_text(final)}.")
+        click.echo(f"  No verifier produced a result for it, so it is missing: {missing_text(final)}.")
     for result in results:
         click.echo(f"\n  {result['verifier']} {result['version']} (plugin {result['plugin']}), ledger entry {result['index']}: {result['outcome']}")
         click.echo(f"  {result['summary']}")
