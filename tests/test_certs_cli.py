@@ -186,7 +186,8 @@ def test_a_run_that_is_not_certifiable_is_refused_with_its_open_requirements(ws,
     assert _invoke("review", "run0002review", "C2.ratio", "--pass", "--note", "checked by hand", ws=ws).exit_code == 0
     assert _invoke("certify", "run0002", "-o", str(out), ws=ws).exit_code == 0
     requirement = json.loads(out.read_text())["credentialSubject"]["criteria"][1]["requirements"][0]
-    assert requirement == {"id": "C2.ratio", "outcome": "pass", "reviewed": True}
+    assert requirement == {"id": "https://w3id.org/asfverify/criteria/asf-v1#C2.ratio", "type": "AsfRequirement",
+                           "code": "C2.ratio", "outcome": "pass", "decidedBy": "review", "reviewed": True}
 
 
 def test_the_html_certificate(issued, tmp_path):

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import VerificationError
 from ..jcs import CanonicalJSONError, canonical, loads_strict
 from ..multibase import did_key, public_key_from_did
-from .credential import CERT_TYPE, credential_digest, parse_time
+from .credential import ASF_CONTEXT, CERT_TYPE, credential_digest, parse_time
 from .eddsa_jcs import ProofError, check_proof_shape, verify_proof
 from .statuslist import V2_CONTEXT, StatusListError, decode_list, is_set
 from .trust import TrustedKey
@@ -81,6 +81,8 @@ def _parse(state: _State) -> str:
     _expect(isinstance(cert, dict), "the certificate is not a JSON object")
     context = cert.get("@context")
     _expect(isinstance(context, list) and context[:1] == [V2_CONTEXT], f"@context must start with {V2_CONTEXT}")
+    # Older certificates carry the VC context alone; newer ones add the asfverify context, nothing else.
+    _expect(context[1:] in ([], [ASF_CONTEXT]), f"@context may only add {ASF_CONTEXT} after {V2_CONTEXT}")
     types = cert.get("type")
     _expect(isinstance(types, list) and "VerifiableCredential" in types and CERT_TYPE in types,
             f"type must include VerifiableCredential and {CERT_TYPE}")
