@@ -32,8 +32,10 @@ COMMANDS = {
     "suspend": "asfverify.commands.publish:suspend",
     "reinstate": "asfverify.commands.publish:reinstate",
     "keys": "asfverify.commands.keys:keys",
+    "issuer": "asfverify.commands.issuer:issuer",
     "agreements": "asfverify.commands.agreements:agreements",
     "plugin": "asfverify.commands.plugin:plugin",
+    "witness": "asfverify.commands.witness:witness",
 }
 
 HELP_LINES = {
@@ -55,8 +57,10 @@ HELP_LINES = {
     "suspend": "Suspend a certificate (until reinstated).",
     "reinstate": "Lift a certificate's suspension.",
     "keys": "Show or rotate the workspace signing key.",
+    "issuer": "Write the certifier's issuer.json (for the trust list).",
     "agreements": "The collective-agreement registry.",
     "plugin": "Create a new verifier plugin from a template.",
+    "witness": "Run a transparency-log witness that cosigns checkpoints.",
 }
 
 

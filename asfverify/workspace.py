@@ -70,10 +70,10 @@ class Workspace:
         return value.rstrip("/") if value else None
 
     @property
-    def register_origin(self) -> str:
-        """The register's checkpoint origin: host/path of the publish prefix + /register."""
-        prefix = self.require("publish", "prefix")
-        return origin_of_prefix(prefix) + "/register"
+    def register_origin(self) -> str | None:
+        """The register's checkpoint origin: host/path of the publish prefix + /register (None without one)."""
+        prefix = self.publish_prefix
+        return origin_of_prefix(prefix) + "/register" if prefix else None
 
     @property
     def witness_policy_path(self) -> Path | None:

@@ -121,7 +121,7 @@ def test_certify_writes_ledger_and_register_and_proves_the_register_entry(ws, tm
     assert "run_id" not in entry
     assert "certifier.example/asf/register" in cert["ledgerProof"]["tlogProof"]
     assert cert["credentialStatus"]["statusListCredential"] == f"{PREFIX}/status/revocation.json"
-    assert _invoke("verify", str(tmp_path / "c.json"), ws=ws).exit_code == 0
+    assert _invoke("verify", str(tmp_path / "c.json"), "--trust-workspace", ws=ws).exit_code == 0
 
 
 def test_a_register_entry_over_65535_bytes_is_refused(ws):
@@ -233,7 +233,7 @@ def test_publish_writes_the_site_and_a_second_run_changes_nothing(ws, tmp_path):
     assert revocation["id"] == cert["credentialStatus"]["statusListCredential"]
     assert revocation["credentialSubject"]["ttl"] > 0 and revocation["credentialSubject"]["statusPurpose"] == "revocation"
     assert is_set(decode_list(revocation["credentialSubject"]["encodedList"]), int(cert["credentialStatus"]["statusListIndex"]))
-    verified = _invoke("verify", str(tmp_path / "c.json"), "--status", str(site / "status/revocation.json"), ws=ws)
+    verified = _invoke("verify", str(tmp_path / "c.json"), "--trust-workspace", "--status", str(site / "status/revocation.json"), ws=ws)
     assert verified.exit_code == 1 and "revoked" in verified.output.lower()
     rows = json.loads((site / "register.json").read_text(encoding="utf-8"))["certificates"]
     assert sorted(r["status"] for r in rows) == ["revoked", "valid"]
@@ -242,6 +242,7 @@ def test_publish_writes_the_site_and_a_second_run_changes_nothing(ws, tmp_path):
     assert published == cert
     issuer = json.loads((site / "issuer.json").read_text(encoding="utf-8"))
     assert issuer["name"] == "Certifieringsorganet AB" and issuer["register"]["origin"] == origin
+    assert issuer["orgNumber"] == "556677-8899" and "proof" in issuer
 
 
 def test_publish_appends_anchor_and_status_list_only_when_changed(ws, tmp_path):

@@ -451,4 +451,7 @@ class Ledger:
 
 def open_register(ws: "Workspace", db: Any = None) -> Ledger:
     """The workspace's public register (DESIGN §11); needs [publish] prefix for its origin."""
-    return Ledger(ws, db=db, tables=REGISTER, origin=ws.register_origin)
+    prefix = ws.require("publish", "prefix")
+    from ..workspace import origin_of_prefix
+
+    return Ledger(ws, db=db, tables=REGISTER, origin=origin_of_prefix(prefix) + "/register")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..errors import BadInput, VerificationError
 from ..jcs import canonical
-from ..ledger.note import NoteError, format_vkey, parse_checkpoint, split_note
+from ..ledger.note import NoteError, parse_checkpoint, split_note
 from ..ledger.schema import STATUS_LISTS
 from .files import SiteFiles
 from .registry import open_logs, register_transaction
@@ -195,25 +195,21 @@ def _write_tiles(register: "Ledger", files: SiteFiles, size: int, since: int, tr
         files.write(f"register/{bundle.path()}", encode_bundle(r[0].encode("utf-8") for r in rows), immutable=trusted)
 
 
-def _issuer_json(view: RegisterView, policy_text: str | None) -> str:
-    i = view.issuer
-    doc = {
-        "name": i.name, "org_number": i.org_number, "id": i.did,
-        "keys": [],
-        "register": {"origin": i.register_origin, "vkey": i.register_vkey, "url": view.url("register")},
-        "ledger": {"origin": i.ledger_origin, "vkey": i.ledger_vkey, "checkpoint": view.url("ledger/checkpoint")},
-        "status_lists": {"revocation": view.url("status/revocation.json"),
-                         "suspension": view.url("status/suspension.json")},
-        "witness_policy": view.url("witness-policy.txt") if policy_text is not None else None,
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def _write_issuer(ws: "Workspace", files: SiteFiles) -> None:
+    """issuer.json (asfverify.issuer's signed description); re-signed only when its content changed."""
+    from ..issuer import build_issuer_json, unsigned_issuer_document
 
-
-def _issuer_keys(ws: "Workspace", register_origin: str) -> list[dict]:
-    from ..keys import public_keys
-
-    return [{"key_id": k.key_id, "did": k.did, "vkey": format_vkey(register_origin, k.public_key),
-             "valid_from": k.valid_from, "valid_until": k.valid_until} for k in public_keys(ws.keys_dir)]
+    current = files.read("issuer.json")
+    if current is not None:
+        try:
+            published = json.loads(current)
+            published.pop("proof", None)
+            if published == json.loads(json.dumps(unsigned_issuer_document(ws))):
+                files.unchanged += 1
+                return
+        except ValueError:
+            pass
+    files.write("issuer.json", build_issuer_json(ws).dumps())
 
 
 def _register_tables(view: RegisterView) -> tuple[str, str]:
@@ -302,9 +298,7 @@ def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = Non
     policy_text = ws.witness_policy_path.read_text(encoding="utf-8") if ws.witness_policy_path else None
     if policy_text is not None:
         files.write("witness-policy.txt", policy_text)
-    issuer = json.loads(_issuer_json(view, policy_text))
-    issuer["keys"] = _issuer_keys(ws, register.origin)
-    files.write("issuer.json", json.dumps(issuer, indent=2, ensure_ascii=False) + "\n")
+    _write_issuer(ws, files)
     as_json, as_csv = _register_tables(view)
     files.write("register.json", as_json)
     files.write("register.csv", as_csv)

@@ -1,0 +1,94 @@
+"""`ledger verify`'s register steps: the register as a log, its ledger-anchors against the ledger,
+each public statement's private counterpart, and both logs against the latest witnessed checkpoints.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..ledger.schema import REGISTER
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+
+@dataclass
+class RegisterReport:
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+    def fail(self, problem: str) -> "RegisterReport":
+        self.ok, self.problem = False, problem
+        return self
+
+
+def witnessed_notes(ws: "Workspace", log: str) -> list[str]:
+    """The latest witnessed checkpoint kept for a log, as a trusted checkpoint for its verification."""
+    if not ws.db_path.exists():
+        return []
+    from .witnessing import latest_cosigned
+
+    kept = latest_cosigned(ws.db().conn, log)
+    return [kept[2]] if kept else []
+
+
+def _has_register(ws: "Workspace") -> bool:
+    conn = ws.db().conn
+    row = conn.execute(f"SELECT COUNT(*) FROM {REGISTER.checkpoints}").fetchone()
+    return bool(row and row[0])
+
+
+def verify_register(ws: "Workspace", jobs: int | None = None) -> RegisterReport:
+    """Every register step; the first failure ends it with a message naming sizes and entries."""
+    report = RegisterReport()
+    if not _has_register(ws):
+        report.lines.append("register: empty (nothing certified or published yet)")
+        return report
+    from ..keys import public_keys
+    from ..ledger.verify import verify_ledger
+    from .registry import open_logs
+
+    ledger, register = open_logs(ws)
+    try:
+        register.check_origin()
+    except Exception as exc:  # noqa: BLE001 - a WorkspaceError names both origins
+        return report.fail(str(exc))
+    keys = public_keys(ws.keys_dir)
+    first = register.db.conn.execute(f"SELECT key_id FROM {REGISTER.entries} WHERE idx = 0").fetchone()
+    # The register starts with the key current when it began (later keys come through `key` entries).
+    start = next((i for i, k in enumerate(keys) if first and k.key_id == first[0]), 0)
+    trusted = witnessed_notes(ws, "register")
+    result = verify_ledger(register.db.conn, register.origin, keys[start:], trusted, jobs=jobs, tables=REGISTER)
+    if not result.ok:
+        return report.fail(f"register: {result.problem}")
+    report.lines.append("register: " + result.summary().removeprefix("OK: "))
+    anchors = 0
+    ledger_size = ledger.size()
+    for item in register.entries(kind="ledger-anchor"):
+        e = item.entry
+        size, root = int(e["size"]), base64.b64decode(e["root"])
+        if ledger_size < size:
+            return report.fail(f"the ledger has {ledger_size} entries but the ledger-anchor in register entry "
+                               f"{item.index} has size {size} (the ledger was truncated or rolled back)")
+        if ledger.root(size) != root:
+            return report.fail(f"the ledger's root at size {size} differs from the ledger-anchor in register entry "
+                               f"{item.index} (the ledger was rewritten)")
+        anchors += 1
+    # Public statements are written with their private entry in one transaction: one without the other
+    # means a log lost entries.
+    conn = ledger.db.conn
+    missing = conn.execute(
+        f"""SELECT r.idx, r.kind, json_extract(r.entry, '$.cert_id') FROM {REGISTER.entries} r
+            WHERE r.kind IN ('certificate', 'revocation', 'suspension', 'reinstatement')
+              AND NOT EXISTS (SELECT 1 FROM {ledger.tables.entries} l WHERE l.kind = r.kind
+                              AND json_extract(l.entry, '$.cert_id') = json_extract(r.entry, '$.cert_id'))
+            ORDER BY r.idx LIMIT 1""").fetchone()
+    if missing is not None:
+        return report.fail(f"register entry {missing[0]} ({missing[1]} of {missing[2]}) has no {missing[1]} entry in "
+                           "the ledger (the ledger lost entries)")
+    report.lines.append(f"register: {anchors} ledger-anchor(s) match the ledger; every public statement has its "
+                        "ledger entry")
+    return report
