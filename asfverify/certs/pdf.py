@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .credential import criterion_code, parse_time
+from .credential import criterion_code, issuer_id, parse_time
+from .credential import issuer_name as claimed_issuer_name
 from .html import CRITERIA_NAMES, OUTCOMES, fingerprint, is_reviewed
 
 ATTACHMENT_NAME = "certifikat.json"
@@ -54,15 +55,11 @@ def _latin1(text: Any) -> str:
 
 
 def issuer_name(credential: dict[str, Any], fallback: str) -> str:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, dict) and isinstance(issuer.get("name"), str) and issuer["name"].strip():
-        return issuer["name"]
-    return fallback
+    return (claimed_issuer_name(credential) or "").strip() or fallback
 
 
 def issuer_did(credential: dict[str, Any]) -> str:
-    issuer = credential.get("issuer")
-    return str(issuer.get("id")) if isinstance(issuer, dict) else str(issuer)
+    return issuer_id(credential) or ""
 
 
 class _Page:
