@@ -87,8 +87,8 @@ def test_the_pdf_states_what_a_buyer_needs_and_embeds_the_credential(issued):
 
 def test_verify_reads_the_pdf_and_checks_its_embedded_credential(issued, ws):
     out, pdf = issued
-    from_json = _invoke("verify", str(out), ws=ws)
-    from_pdf = _invoke("verify", str(pdf), ws=ws)
+    from_json = _invoke("verify", str(out), "--trust-workspace", ws=ws)
+    from_pdf = _invoke("verify", str(pdf), "--trust-workspace", ws=ws)
     assert from_pdf.exit_code == 0, from_pdf.output
     assert [line.split(":")[0] for line in from_pdf.output.splitlines()] == ["OK"] * 7 + ["SKIP"]
     assert from_pdf.output.splitlines()[:3] == from_json.output.splitlines()[:3]
@@ -100,7 +100,7 @@ def test_a_pdf_with_a_changed_credential_fails_the_proof(issued, ws, tmp_path):
     cert["credentialSubject"]["name"] = "Någon Annan AB"
     forged = tmp_path / "forged.pdf"
     forged.write_bytes(render_pdf(cert, PdfFacts("Certifieringsorganet AB", PREFIX)))
-    result = CliRunner().invoke(cli, ["-w", str(ws), "verify", str(forged)])
+    result = CliRunner().invoke(cli, ["-w", str(ws), "verify", str(forged), "--trust-workspace"])
     assert result.exit_code == 1
     assert any(line.startswith("FAIL: 2 proof") for line in result.output.splitlines())
 
