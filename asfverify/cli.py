@@ -29,6 +29,7 @@ COMMANDS = {
     "status-list": "asfverify.commands.certs:status_list",
     "ledger": "asfverify.commands.ledger:ledger",
     "keys": "asfverify.commands.keys:keys",
+    "issuer": "asfverify.commands.issuer:issuer",
     "agreements": "asfverify.commands.agreements:agreements",
     "plugin": "asfverify.commands.plugin:plugin",
 }
@@ -49,6 +50,7 @@ HELP_LINES = {
     "status-list": "Write the signed revocation status list.",
     "ledger": "Verify, list, prove and checkpoint the ledger.",
     "keys": "Show or rotate the workspace signing key.",
+    "issuer": "Write the certifier's issuer.json (for the trust list).",
     "agreements": "The collective-agreement registry.",
     "plugin": "Create a new verifier plugin from a template.",
 }

@@ -16,6 +16,19 @@ def requirement_summaries(results: Iterable[Mapping[str, Any]]) -> dict[str, lis
     return out
 
 
+def missing_text(requirement: Mapping[str, Any]) -> str:
+    """Why a requirement has no result, pointing at the fix (see runner.explain_missing)."""
+    reason = requirement.get("missing")
+    if reason == "no-verifier":
+        return "no verifier installed for this requirement (see 'asfverify plugins'; docs/plugins.md shows how to add one)"
+    if reason == "no-document":
+        kinds = " or ".join(requirement.get("kinds") or [])
+        return f"no document of kind {kinds} in the package (add one to application.toml)"
+    if reason == "no-result":
+        return "its verifier ran but gave no result for it"
+    return "no verifier produced a result"
+
+
 def render_run(report: Mapping[str, Any]) -> str:
     """One line per criterion (outcome and summary), its requirements beneath, the decision last."""
     app = report["application"]
@@ -25,11 +38,11 @@ def render_run(report: Mapping[str, Any]) -> str:
     for criterion in report["criteria"]:
         info = "" if criterion.get("required", True) else "  (informative)"
         reqs = criterion["requirements"]
-        first = "; ".join(summaries.get(reqs[0]["id"], [])) or "no verifier produced a result" if len(reqs) == 1 else ", ".join(f"{r['id']} {r['outcome']}" for r in reqs)
+        first = "; ".join(summaries.get(reqs[0]["id"], [])) or missing_text(reqs[0]) if len(reqs) == 1 else ", ".join(f"{r['id']} {r['outcome']}" for r in reqs)
         lines.append(f"  {criterion['id']:<4} {SYMBOL.get(criterion['outcome'], criterion['outcome']):<8}{first}{info}")
         if len(reqs) > 1:
             for req in reqs:
-                text = "; ".join(summaries.get(req["id"], [])) or "no verifier produced a result"
+                text = "; ".join(summaries.get(req["id"], [])) or missing_text(req)
                 lines.append(f"      {req['id']:<15} {SYMBOL.get(req['outcome'], req['outcome']):<8}{text}")
     ledger = report.get("ledger")
     if ledger and "first" in ledger:

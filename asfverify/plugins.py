@@ -21,13 +21,19 @@ GROUP = "asfverify"
 ENV_LOAD = "ASFVERIFY_PLUGINS"  # comma list of plugin names to load ("" = none besides the built-ins)
 BUILTIN = "asfverify.builtin"
 LOCAL_PREFIX = "local:"
+BUNDLED_SOURCE = "bundled with asfverify"
 
 
 @dataclass
 class PluginInfo:
     name: str
     version: str
-    source: str  # "builtin" | "entry point (dist)" | "workspace: path"
+    source: str  # "builtin" | "bundled with asfverify (plugins/x.py)" | "entry point (dist)" | "workspace: path"
+
+    @property
+    def bundled(self) -> bool:
+        """One of the example plugins shipped inside asfverify (replaced by a plugin of the same verifier name)."""
+        return self.source.startswith(BUNDLED_SOURCE)
 
 
 @dataclass
@@ -77,11 +83,14 @@ def get_plugin_manager(
     *,
     extra_plugins: Sequence[Any] = (),
     entry_points: bool = True,
+    bundled: bool | None = None,
 ) -> tuple[pluggy.PluginManager, dict[str, PluginInfo]]:
-    """A fresh plugin manager with built-ins, allowed entry points, local plugin modules and extra objects.
+    """A fresh plugin manager with built-ins, allowed entry points, local plugin modules, extra objects
+    and the bundled example plugins.
 
     `extra_plugins` (modules or objects with @hookimpl functions) and `entry_points=False` are for
-    tests and embedding: a test can load exactly the plugins it names.
+    tests and embedding: a test can load exactly the plugins it names. `bundled` defaults to
+    `entry_points`: the example plugins shipped with asfverify load wherever installed plugins do.
     """
     from . import verifiers as builtin_verifiers
 
@@ -121,11 +130,31 @@ def get_plugin_manager(
         _register(pm, plugin, name)
         infos[name] = PluginInfo(name, str(getattr(plugin, "__version__", "extra")), "extra")
 
+    if entry_points if bundled is None else bundled:
+        _register_bundled(pm, infos, allowed)
+
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise BadInput(f"plugin {pm.get_name(exc.plugin) or exc.plugin}: {exc}") from None
     return pm, infos
+
+
+def _register_bundled(pm: pluggy.PluginManager, infos: dict[str, PluginInfo], allowed: set[str] | None) -> None:
+    """The example plugins shipped inside asfverify, so that every requirement of asf-v1 is covered.
+
+    They are plugins like any other (ASFVERIFY_PLUGINS selects them by name) and yield to an installed
+    or local plugin of the same name; one with the same verifier name replaces them in load_host.
+    """
+    from .bundled_plugins import BUNDLED
+
+    taken = {name.removeprefix(LOCAL_PREFIX) for name in infos}
+    for stem in BUNDLED:
+        if (allowed is not None and stem not in allowed) or stem in taken or pm.is_blocked(stem):
+            continue
+        module = importlib.import_module(f"asfverify.bundled_plugins.{stem}")
+        _register(pm, module, stem)
+        infos[stem] = PluginInfo(stem, str(getattr(module, "__version__", __version__)), f"{BUNDLED_SOURCE} (plugins/{stem}.py)")
 
 
 def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:
@@ -154,23 +183,46 @@ def _check_verifier(verifier: Any, plugin: str) -> None:
         raise BadInput(f"plugin {plugin}: verifier {verifier.name} declares no requirements")
 
 
-def load_host(plugins_dir: Path | None = None, *, extra_plugins: Sequence[Any] = (), entry_points: bool = True) -> Host:
+def load_host(
+    plugins_dir: Path | None = None,
+    *,
+    extra_plugins: Sequence[Any] = (),
+    entry_points: bool = True,
+    bundled: bool | None = None,
+) -> Host:
     """Load plugins and collect what each one registers, recording which plugin registered what."""
-    pm, infos = get_plugin_manager(plugins_dir, extra_plugins=extra_plugins, entry_points=entry_points)
+    pm, infos = get_plugin_manager(plugins_dir, extra_plugins=extra_plugins, entry_points=entry_points, bundled=bundled)
     host = Host(pm=pm, plugins=infos)
     names: dict[str, str] = {}
+    offered: list[tuple[str, list[RegisteredVerifier]]] = []
 
     for plugin_name, impl in _each_impl(pm, "register_verifiers"):
         info = infos.get(plugin_name) or PluginInfo(plugin_name, "?", "registered")
+        mine: list[RegisteredVerifier] = []
 
-        def register(verifier: Any, _plugin: str = plugin_name, _info: PluginInfo = info) -> None:
+        def register(verifier: Any, _plugin: str = plugin_name, _info: PluginInfo = info,
+                     _mine: list[RegisteredVerifier] = mine) -> None:
             _check_verifier(verifier, _plugin)
-            if verifier.name in names:
-                raise BadInput(f"plugin {_plugin}: verifier name {verifier.name!r} is already used by {names[verifier.name]}")
-            names[verifier.name] = _plugin
-            host.verifiers.append(RegisteredVerifier(verifier, _info))
+            _mine.append(RegisteredVerifier(verifier, _info))
 
         _call(impl, host, plugin_name, register=register)
+        offered.append((plugin_name, mine))
+
+    # A bundled example yields to any other plugin registering a verifier of the same name (a
+    # certifier's edited copy in plugins/, say): the whole bundled plugin is dropped, hooks and all.
+    others = {r.verifier.name for name, regs in offered if not infos.get(name, PluginInfo(name, "?", "")).bundled for r in regs}
+    for plugin_name, regs in offered:
+        info = infos.get(plugin_name)
+        if info is not None and info.bundled and any(r.verifier.name in others for r in regs):
+            pm.unregister(name=plugin_name)
+            del infos[plugin_name]
+            continue
+        for registered in regs:
+            name = registered.verifier.name
+            if name in names:
+                raise BadInput(f"plugin {plugin_name}: verifier name {name!r} is already used by {names[name]}")
+            names[name] = plugin_name
+            host.verifiers.append(registered)
 
     for plugin_name, impl in _each_impl(pm, "register_criteria"):
         def register_criterion(raw: dict[str, Any], _plugin: str = plugin_name) -> None:

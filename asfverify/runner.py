@@ -144,6 +144,32 @@ class RunReport:
         return entries
 
 
+def explain_missing(outcomes: list[dict[str, Any]], host: Host, app: application.Application) -> None:
+    """Say why each missing requirement has no result, so the certifier knows what to do next.
+
+    `missing` is "no-verifier" (install or write a plugin), "no-document" with the document `kinds`
+    its verifiers read (add such a document to the package) or "no-result" (a verifier ran and said
+    nothing about it).
+    """
+    kinds_for: dict[str, list[str]] = {}
+    for registered in host.verifiers:
+        for requirement in registered.verifier.requirements:
+            kinds = kinds_for.setdefault(requirement, [])
+            kinds.extend(k for k in registered.verifier.document_kinds if k not in kinds)
+    for criterion in outcomes:
+        for requirement in criterion["requirements"]:
+            if requirement["outcome"] != "missing":
+                continue
+            kinds = kinds_for.get(requirement["id"])
+            if kinds is None:
+                requirement["missing"] = "no-verifier"
+            elif kinds and not app.documents_of(*kinds):
+                requirement["missing"] = "no-document"
+                requirement["kinds"] = list(kinds)
+            else:
+                requirement["missing"] = "no-result"
+
+
 def new_run_id() -> str:
     return uuid.uuid4().hex[:16]
 
@@ -165,6 +191,7 @@ def verify_package(
         ctx = make_context(ws, criteria_set.policy, host)
         results = run_verifiers(app, host, ctx)
         outcomes, decision = criteria.aggregate(criteria_set, results)
+        explain_missing(outcomes, host, app)
         plugins = [{"name": info.name, "version": info.version} for _name, info in sorted(host.plugins.items())]
         return RunReport(
             run_id=new_run_id(),

@@ -83,7 +83,7 @@ def test_hook_register_criteria(tmp_path: Path) -> None:
     assert [c.id for c in host.criteria] == ["Q9"]
     report = testing.run_host(testing.build_package(tmp_path / "pkg"), host)
     q9 = next(c for c in report.criteria if c["id"] == "Q9")
-    assert q9 == {"id": "Q9", "outcome": "missing", "required": False, "requirements": [{"id": "Q9.report", "outcome": "missing"}]}
+    assert q9 == {"id": "Q9", "outcome": "missing", "required": False, "requirements": [{"id": "Q9.report", "outcome": "missing", "missing": "no-verifier"}]}
 
 
 def test_hook_register_document_kinds(tmp_path: Path) -> None:

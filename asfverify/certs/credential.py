@@ -12,6 +12,12 @@ from .statuslist import V2_CONTEXT, status_entry
 
 CERT_TYPE = "AsfCertificate"
 SUBJECT_TYPE = "ArbetsintegrerandeSocialtForetag"
+# The asfverify JSON-LD context (asfverify/contexts/asf-v1.jsonld, also published as contexts/asf-v1.jsonld):
+# one stable IRI for every certifier, so the same term means the same thing in every certificate.
+ASF_CONTEXT = "https://w3id.org/asfverify/contexts/asf-v1.jsonld"
+# Criterion and requirement ids are absolute IRIs under this base (a bare "C1.purpose" is a relative IRI).
+CRITERIA_BASE = "https://w3id.org/asfverify/criteria/"
+LOU_REFERENCE = "LOU (2016:1145) 4 kap. 18 §"
 # Properties outside the digest the ledger entry holds: the proof and the ledger proof itself.
 UNDIGESTED = ("proof", "ledgerProof")
 
@@ -34,6 +40,26 @@ def parse_time(text: Any) -> datetime:
     return moment
 
 
+def issuer_id(credential: Any) -> str | None:
+    """The issuer's id: `issuer` itself (older certificates) or `issuer.id` (from issue 15 on)."""
+    issuer = credential.get("issuer") if isinstance(credential, dict) else None
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def issuer_name(credential: Any) -> str | None:
+    """The certifier name the credential claims for itself (`issuer.name`), if any."""
+    issuer = credential.get("issuer") if isinstance(credential, dict) else None
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def issuer_value(did: str, name: str | None) -> str | dict[str, str]:
+    """`issuer` as certificates carry it: {"id", "name"} when the certifier has a name, else the did."""
+    return {"id": did, "name": name} if name else did
+
+
 def _get(run: Any, name: str, default: Any = None) -> Any:
     # A RunState object (core) or a plain dict of the same shape (tests, older callers).
     if isinstance(run, dict):
@@ -41,29 +67,84 @@ def _get(run: Any, name: str, default: Any = None) -> Any:
     return getattr(run, name, default)
 
 
-def _requirement(requirement: dict[str, Any]) -> dict[str, Any]:
-    item = {"id": requirement["id"], "outcome": requirement["outcome"]}
-    if "machine_outcome" in requirement:  # a certifier's recorded review decided it (no names here)
+def criterion_iri(criteria_set: str, code: str) -> str:
+    """The absolute IRI of a criterion or requirement: …/criteria/asf-v1#C1.purpose."""
+    return f"{CRITERIA_BASE}{criteria_set}#{code}"
+
+
+def criterion_code(item: dict[str, Any]) -> str:
+    """The short code (C1, C1.purpose) of a criterion or requirement, in new and older certificates alike."""
+    code = item.get("code")
+    if isinstance(code, str):
+        return code
+    ident = str(item.get("id", ""))
+    return ident.rsplit("#", 1)[-1] if ident.startswith(CRITERIA_BASE) else ident
+
+
+def _requirement(requirement: dict[str, Any], criteria_set: str) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": criterion_iri(criteria_set, requirement["id"]),
+        "type": "AsfRequirement",
+        "code": requirement["id"],
+        "outcome": requirement["outcome"],
+    }
+    # A certifier's recorded review decided it (no names, no notes here): the buyer sees which
+    # outcomes a human judged rather than the verifiers.
+    reviewed = "machine_outcome" in requirement
+    item["decidedBy"] = "review" if reviewed else "automated"
+    if reviewed:
         item["reviewed"] = True
     return item
 
 
-def _criteria(run: Any) -> list[dict[str, Any]]:
+def _criteria(run: Any, criteria_set: str) -> list[dict[str, Any]]:
     out = []
     for criterion in _get(run, "criteria", []) or []:
         item = {
-            "id": criterion["id"],
+            "id": criterion_iri(criteria_set, criterion["id"]),
+            "type": "AsfCriterion",
+            "code": criterion["id"],
             "outcome": criterion["outcome"],
             "required": bool(criterion.get("required", True)),
-            "requirements": [_requirement(r) for r in criterion.get("requirements", [])],
+            "requirements": [_requirement(r, criteria_set) for r in criterion.get("requirements", [])],
         }
         out.append(item)
     return out
 
 
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _lou_facts(run: Any, criteria: list[dict[str, Any]]) -> dict[str, Any]:
+    """LOU 4 kap. 18 § facts a buyer maps to the reserved-contract rule (integers only, no floats).
+
+    purposeMet follows C1 (the bylaws' integration purpose); the counts come from the payroll
+    result's metrics (people employed on the reference date, those in the target group), so the
+    buyer can compare the share with the 30 % of andelskravet.
+    """
+    facts: dict[str, Any] = {"type": "Lou4Kap18Facts", "lawReference": LOU_REFERENCE,
+                             "referenceDate": str(_get(run, "reference_date"))}
+    purpose = next((c for c in criteria if c["code"] == "C1"), None)
+    if purpose is not None:
+        facts["purpose"] = "social-and-vocational-integration"
+        facts["purposeMet"] = purpose["outcome"] == "pass"
+    payroll = [r for r in _get(run, "results", []) or [] if isinstance(r, dict) and r.get("requirement") == "C2.ratio"]
+    metrics = payroll[-1].get("metrics") if payroll else None
+    if isinstance(metrics, dict):
+        # The judge's LOU-specific counts win when a newer payroll verifier records them.
+        employed = _count(metrics.get("lou_people_employed", metrics.get("employees")))
+        target = _count(metrics.get("lou_people_in_target_group", metrics.get("eligible")))
+        if employed and target is not None and target <= employed:
+            facts["peopleEmployed"] = employed
+            facts["peopleInTargetGroup"] = target
+            facts["sharePercent"] = target * 100 // employed  # rounded down: never overstates the share
+    return facts
+
+
 def _documents(run: Any) -> list[dict[str, str]]:
     # Kinds and digests only: never paths' contents, never personal data.
-    docs = [{"kind": d["kind"], "sha256": d["sha256"]} for d in _get(run, "documents", []) or []]
+    docs = [{"type": "EvidenceDocument", "kind": d["kind"], "sha256": d["sha256"]} for d in _get(run, "documents", []) or []]
     return sorted(docs, key=lambda d: (d["kind"], d["sha256"]))
 
 
@@ -71,7 +152,7 @@ def build_credential(
     run: Any,
     *,
     cert_id: str,
-    issuer: str,
+    issuer: str | dict[str, str],
     valid_from: str,
     valid_until: str,
     status_index: int,
@@ -86,18 +167,21 @@ def build_credential(
     }
     if organisation.get("legal_form"):
         subject["legalForm"] = organisation["legal_form"]
+    criteria_set = _get(run, "criteria_set") or "asf-v1"
+    criteria = _criteria(run, criteria_set)
     subject.update(
         {
-            "criteriaSet": _get(run, "criteria_set") or "asf-v1",
+            "criteriaSet": criteria_set,
             "referenceDate": str(_get(run, "reference_date")),
             "decision": _get(run, "decision"),
             "runId": _get(run, "run_id"),
-            "criteria": _criteria(run),
+            "criteria": criteria,
             "documents": _documents(run),
+            "louFacts": _lou_facts(run, criteria),
         }
     )
     return {
-        "@context": [V2_CONTEXT],
+        "@context": [V2_CONTEXT, ASF_CONTEXT],
         "id": cert_id,
         "type": ["VerifiableCredential", CERT_TYPE],
         "name": "ASF-certifikat (arbetsintegrerande socialt företag)",

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..multibase import public_key_from_did
 from ..outcomes import Outcome
+from .credential import criterion_code
 
 # Short names of the asf-v1 criteria (DESIGN §2); other criteria show their id only.
 CRITERIA_NAMES = {
@@ -28,6 +29,11 @@ CRITERIA_NAMES = {
 OUTCOMES = {o.value: (o.certificate_sv, o.certificate_en) for o in Outcome if o is not Outcome.ERROR}
 
 
+def is_reviewed(requirement: dict[str, Any]) -> bool:
+    """Whether a certifier's human review decided this requirement (new and older certificates)."""
+    return requirement.get("decidedBy") == "review" or requirement.get("reviewed") is True
+
+
 def fingerprint(did: str) -> str:
     """SHA-256 of the issuer's raw Ed25519 key, hex in groups of four."""
     digest = hashlib.sha256(public_key_from_did(did)).hexdigest()
@@ -37,13 +43,15 @@ def fingerprint(did: str) -> str:
 def _rows(criteria: list[dict[str, Any]]) -> str:
     rows = []
     for criterion in criteria:
-        sv, en = CRITERIA_NAMES.get(criterion["id"], ("", ""))
-        name = f"<b>{escape(criterion['id'])}</b> {escape(sv)}"
+        code = criterion_code(criterion)
+        sv, en = CRITERIA_NAMES.get(code, ("", ""))
+        name = f"<b>{escape(code)}</b> {escape(sv)}"
         if en:
             name += f'<br><span class="en">{escape(en)}</span>'
         if not criterion.get("required", True):
             name += ' <span class="en">(informativt / informative)</span>'
-        requirements = ", ".join(escape(r["id"]) for r in criterion.get("requirements", []))
+        requirements = ", ".join(escape(criterion_code(r)) + (" (granskat / reviewed)" if is_reviewed(r) else "")
+                                 for r in criterion.get("requirements", []))
         word_sv, word_en = OUTCOMES.get(criterion["outcome"], (criterion["outcome"], ""))
         css = ' class="ok"' if criterion["outcome"] == "pass" else ""
         rows.append(f'    <tr><td>{name}</td><td class="mono">{requirements}</td>'
@@ -57,7 +65,11 @@ def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.
     entry = credential.get("ledgerProof", {}).get("entry", {})
     index_line = credential.get("ledgerProof", {}).get("tlogProof", "").split("\n")[1:2]
     template = Template(resources.files("asfverify").joinpath("templates/certificate.html").read_text("utf-8"))
-    command = (f"asfverify verify {certificate_file} --trust {credential['issuer']} "
+    from .credential import issuer_id, issuer_name
+
+    did = issuer_id(credential) or ""
+    named = issuer_name(credential)
+    command = (f"asfverify verify {certificate_file} --trust {did} "
                f"--status statuslista.json")
     return template.substitute(
         org_name=escape(subject.get("name") or ""),
@@ -68,8 +80,8 @@ def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.
         valid_from=escape(credential["validFrom"]),
         valid_until=escape(credential["validUntil"]),
         cert_id=escape(credential["id"]),
-        issuer=escape(credential["issuer"]),
-        fingerprint=escape(fingerprint(credential["issuer"])),
+        issuer=escape(f"{named} — {did}" if named else did),
+        fingerprint=escape(fingerprint(did)),
         ledger_entry=escape(f"{index_line[0] if index_line else ''} · sha256 {entry.get('credential_sha256', '')[:16]}…"),
         verify_command=escape(command),
     )

@@ -140,7 +140,9 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
         return
     click.echo(f"{requirement} in run {state.run_id} ({state.organisation.get('name')}): {final['outcome']}")
     if not results:
-        click.echo("  No verifier produced a result for it, so it is missing.")
+        from ..output import missing_text
+
+        click.echo(f"  No verifier produced a result for it, so it is missing: {missing_text(final)}.")
     for result in results:
         click.echo(f"\n  {result['verifier']} {result['version']} (plugin {result['plugin']}), ledger entry {result['index']}: {result['outcome']}")
         click.echo(f"  {result['summary']}")

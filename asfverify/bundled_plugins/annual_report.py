@@ -1,0 +1,1 @@
+../../plugins/annual_report.py

@@ -1,0 +1,1 @@
+../../plugins/work_environment.py

@@ -1,0 +1,1 @@
+../../plugins/work_training.py
