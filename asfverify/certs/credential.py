@@ -36,6 +36,26 @@ def parse_time(text: Any) -> datetime:
     return moment
 
 
+def issuer_id(credential: Any) -> str | None:
+    """The issuer's id: `issuer` itself (older certificates) or `issuer.id` (from issue 15 on)."""
+    issuer = credential.get("issuer") if isinstance(credential, dict) else None
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def issuer_name(credential: Any) -> str | None:
+    """The certifier name the credential claims for itself (`issuer.name`), if any."""
+    issuer = credential.get("issuer") if isinstance(credential, dict) else None
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def issuer_value(did: str, name: str | None) -> str | dict[str, str]:
+    """`issuer` as certificates carry it: {"id", "name"} when the certifier has a name, else the did."""
+    return {"id": did, "name": name} if name else did
+
+
 def _get(run: Any, name: str, default: Any = None) -> Any:
     # A RunState object (core) or a plain dict of the same shape (tests, older callers).
     if isinstance(run, dict):
@@ -128,7 +148,7 @@ def build_credential(
     run: Any,
     *,
     cert_id: str,
-    issuer: str,
+    issuer: str | dict[str, str],
     valid_from: str,
     valid_until: str,
     status_index: int,

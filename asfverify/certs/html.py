@@ -64,7 +64,11 @@ def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.
     entry = credential.get("ledgerProof", {}).get("entry", {})
     index_line = credential.get("ledgerProof", {}).get("tlogProof", "").split("\n")[1:2]
     template = Template(resources.files("asfverify").joinpath("templates/certificate.html").read_text("utf-8"))
-    command = (f"asfverify verify {certificate_file} --trust {credential['issuer']} "
+    from .credential import issuer_id, issuer_name
+
+    did = issuer_id(credential) or ""
+    named = issuer_name(credential)
+    command = (f"asfverify verify {certificate_file} --trust {did} "
                f"--status statuslista.json")
     return template.substitute(
         org_name=escape(subject.get("name") or ""),
@@ -75,8 +79,8 @@ def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.
         valid_from=escape(credential["validFrom"]),
         valid_until=escape(credential["validUntil"]),
         cert_id=escape(credential["id"]),
-        issuer=escape(credential["issuer"]),
-        fingerprint=escape(fingerprint(credential["issuer"])),
+        issuer=escape(f"{named} — {did}" if named else did),
+        fingerprint=escape(fingerprint(did)),
         ledger_entry=escape(f"{index_line[0] if index_line else ''} · sha256 {entry.get('credential_sha256', '')[:16]}…"),
         verify_command=escape(command),
     )

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import VerificationError
 from ..jcs import CanonicalJSONError, canonical, loads_strict
 from ..multibase import did_key, public_key_from_did
-from .credential import ASF_CONTEXT, CERT_TYPE, credential_digest, parse_time
+from .credential import ASF_CONTEXT, CERT_TYPE, credential_digest, issuer_id, issuer_name, parse_time
 from .eddsa_jcs import ProofError, check_proof_shape, verify_proof
 from .statuslist import V2_CONTEXT, StatusListError, decode_list, is_set
 from .trust import TrustedKey
@@ -43,6 +43,8 @@ class Report:
 
     certificate: str | None = None
     issuer: str | None = None
+    issuer_claimed_name: str | None = None  # what the certificate says its certifier is called
+    issuer_listed_name: str | None = None  # what the trust list calls it (shown instead, when given)
     steps: list[Step] = field(default_factory=list)
 
     @property
@@ -54,6 +56,9 @@ class Report:
             "valid": self.valid,
             "certificate": self.certificate,
             "issuer": self.issuer,
+            "issuer_name": self.issuer_listed_name or self.issuer_claimed_name,
+            "issuer_claimed_name": self.issuer_claimed_name,
+            "issuer_listed_name": self.issuer_listed_name,
             "steps": [{"step": s.number, "name": s.name, "status": s.status, "detail": s.detail} for s in self.steps],
         }
 
@@ -65,6 +70,7 @@ class _State:
     at: datetime
     status_list: dict[str, Any] | None
     issuer_key: bytes | None = None
+    issuer_did: str = ""
     proof_ok: bool = False
 
 
@@ -88,7 +94,13 @@ def _parse(state: _State) -> str:
             f"type must include VerifiableCredential and {CERT_TYPE}")
     _expect(isinstance(cert.get("id"), str) and bool(_URN_UUID.match(cert["id"])), "id is not a urn:uuid")
     issuer = cert.get("issuer")
+    if isinstance(issuer, dict):  # {"id": did:key, "name": certifier} from issue 15 on; a plain did before
+        _expect("id" in issuer, "issuer has no id")
+        name = issuer.get("name")
+        _expect(name is None or (isinstance(name, str) and 0 < len(name) <= 200), "issuer name is not a short string")
+        issuer = issuer.get("id")
     _expect(isinstance(issuer, str) and issuer.startswith("did:key:") and len(issuer) < 200, "issuer is not a did:key")
+    state.issuer_did = issuer
     try:
         state.issuer_key = public_key_from_did(issuer)
     except ValueError as exc:
@@ -118,17 +130,19 @@ def _proof(state: _State) -> str:
     # The REC lets a document append contexts the proof does not cover; a certificate may not.
     _expect(cert["proof"].get("@context") == cert["@context"], "@context differs from the proof's @context")
     state.proof_ok = True
-    return f"eddsa-jcs-2022 signature by {cert['issuer']}, created {cert['proof'].get('created')}"
+    claimed = issuer_name(cert)
+    who = f"{state.issuer_did} (claims to be {claimed!r})" if claimed else state.issuer_did
+    return f"eddsa-jcs-2022 signature by {who}, created {cert['proof'].get('created')}"
 
 
 def _trusted(state: _State) -> str:
     if not state.trusted:
-        raise StepFailed(f"no trusted key given (--trust); the issuer is {state.cert['issuer']}")
+        raise StepFailed(f"no trusted key given (--trust, --trust-list or --trust-workspace); the issuer is {state.issuer_did}")
     for key in state.trusted:
         if key.public_key == state.issuer_key:
             return f"issuer key is trusted ({key.source})"
     validity = "valid but " if state.proof_ok else ""
-    raise StepFailed(f"the signature is {validity}by {state.cert['issuer']}, which is not a trusted key")
+    raise StepFailed(f"the signature is {validity}by {state.issuer_did}, which is not a trusted key")
 
 
 def _validity(state: _State) -> str:
@@ -273,7 +287,8 @@ def verify_certificate(
     report = Report()
     if isinstance(cert, dict):
         report.certificate = cert.get("id") if isinstance(cert.get("id"), str) else None
-        report.issuer = cert.get("issuer") if isinstance(cert.get("issuer"), str) else None
+        report.issuer = issuer_id(cert)
+        report.issuer_claimed_name = issuer_name(cert)
     for number, (name, check, needs_parse) in enumerate(STEPS, start=1):
         if needs_parse and report.steps[0].status != "OK":
             break

@@ -80,7 +80,9 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
         click.echo(f"  valid {certificate['validFrom']} .. {certificate['validUntil']}; written to {output}")
         if html_path:
             click.echo(f"  printable certificate: {html_path}")
-        click.echo(f"  verify: asfverify verify {output} --trust {certificate['issuer']}")
+        from ..certs.credential import issuer_id
+
+        click.echo(f"  verify: asfverify verify {output} --trust {issuer_id(certificate)}")
 
 
 def _read(path: str, what: str) -> bytes:
@@ -115,29 +117,33 @@ def _parse_at(value: str | None):
 
 
 def _workspace_keys():
-    """Keys of the workspace around us, when there is one (a convenience for the certifier only)."""
+    """The keys of the chosen workspace, for --trust-workspace only: a workspace that merely happens
+    to be around (an attacker can ship asfverify.toml and keys/ beside a certificate) is never trusted."""
     from .. import workspace
     from ..certs.trust import TrustedKey
-    from ..errors import WorkspaceError
+    from ..errors import BadInput, WorkspaceError
 
     try:
         ws = workspace.find(click.get_current_context().find_root().obj.get("workspace"))
-    except WorkspaceError:
-        return []
+    except WorkspaceError as exc:
+        raise BadInput(f"--trust-workspace: {exc}") from None
     from ..keys import public_keys
 
-    return [TrustedKey(k.public_key, f"workspace key {k.key_id}") for k in public_keys(ws.keys_dir)]
+    return [TrustedKey(k.public_key, f"--trust-workspace: key {k.key_id} of {ws.root}") for k in public_keys(ws.keys_dir)]
 
 
 @click.command()
 @click.argument("cert", metavar="CERT")
 @click.option("--trust", "trust", multiple=True, metavar="KEY",
-              help="Trusted issuer key: PEM file, C2SP vkey or did:key (repeatable). "
-                   "Default: the keys of the current workspace, if any.")
+              help="Trusted issuer key: PEM file, C2SP vkey or did:key (repeatable).")
+@click.option("--trust-workspace", "trust_workspace", is_flag=True,
+              help="Also trust the keys of the workspace (--workspace, or found upwards): the certifier's own "
+                   "check. Never implicit.")
 @click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
-def verify(cert: str, trust: tuple[str, ...], status_path: str | None, at: str | None, as_json: bool) -> None:
+def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path: str | None, at: str | None,
+           as_json: bool) -> None:
     """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation.
 
     Needs no workspace and no private key. Prints one OK:/FAIL: line per step and exits 0 only
@@ -151,7 +157,9 @@ def verify(cert: str, trust: tuple[str, ...], status_path: str | None, at: str |
     from ..certs.verify import load_document, verify_certificate
     from ..errors import BadInput, VerificationError
 
-    keys = [parse_trust(value) for value in trust] if trust else _workspace_keys()
+    keys = [parse_trust(value) for value in trust]
+    if trust_workspace:
+        keys += _workspace_keys()
     moment = _parse_at(at)
     try:
         document, problem = load_document(_read(cert, "certificate"))
