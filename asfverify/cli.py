@@ -32,6 +32,7 @@ COMMANDS = {
     "issuer": "asfverify.commands.issuer:issuer",
     "agreements": "asfverify.commands.agreements:agreements",
     "plugin": "asfverify.commands.plugin:plugin",
+    "witness": "asfverify.commands.witness:witness",
 }
 
 HELP_LINES = {
@@ -53,6 +54,7 @@ HELP_LINES = {
     "issuer": "Write the certifier's issuer.json (for the trust list).",
     "agreements": "The collective-agreement registry.",
     "plugin": "Create a new verifier plugin from a template.",
+    "witness": "Run a transparency-log witness that cosigns checkpoints.",
 }
 
 
