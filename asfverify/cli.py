@@ -30,6 +30,7 @@ COMMANDS = {
     "ledger": "asfverify.commands.ledger:ledger",
     "keys": "asfverify.commands.keys:keys",
     "issuer": "asfverify.commands.issuer:issuer",
+    "trust-list": "asfverify.commands.trustlist:trust_list",
     "agreements": "asfverify.commands.agreements:agreements",
     "plugin": "asfverify.commands.plugin:plugin",
 }
@@ -51,6 +52,7 @@ HELP_LINES = {
     "ledger": "Verify, list, prove and checkpoint the ledger.",
     "keys": "Show or rotate the workspace signing key.",
     "issuer": "Write the certifier's issuer.json (for the trust list).",
+    "trust-list": "The scheme owner's signed list of accredited certifiers.",
     "agreements": "The collective-agreement registry.",
     "plugin": "Create a new verifier plugin from a template.",
 }
