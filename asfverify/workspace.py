@@ -94,9 +94,12 @@ class Workspace:
         return value
 
     def require_publishing(self) -> None:
-        """Everything a public statement needs: the certifier's name and org number and the publish prefix."""
+        """What a public statement needs (DESIGN §11): the certifier's name and the publish prefix.
+
+        The org number is published when set (issuer.json, register.json) but a certifier may start
+        without it.
+        """
         self.require("certifier", "name")
-        self.require("certifier", "org_number")
         self.require("publish", "prefix")
 
     @property

@@ -25,12 +25,11 @@ def _invoke(*args: str, ws: Path | None = None):
 
 
 def _configure(root: Path, prefix: str | None = PREFIX) -> None:
-    config = root / "asfverify.toml"
-    text = config.read_text(encoding="utf-8").replace('[certifier]\nname = "certifier"',
-                                                      '[certifier]\nname = "Certifieringsorganet AB"')
-    if prefix and "[publish]" not in text:
-        text += f'\n[publish]\nprefix = "{prefix}"\n'
-    config.write_text(text, encoding="utf-8")
+    # init sets the certifier and the publish prefix (init without them leaves no placeholder).
+    flags = ["--certifier", "Certifieringsorganet AB", "--org-number", "556677-8899"]
+    if prefix:
+        flags += ["--publish-prefix", prefix]
+    assert _invoke("init", str(root), *flags).exit_code == 0
 
 
 @pytest.fixture()

@@ -135,7 +135,8 @@ def _package(root: Path) -> Path:
 @pytest.fixture
 def leaky_ws(tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
-    assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(ws), "--certifier", "Certifieringsorganet AB", "--org-number",
+                                    "556677-8899", "--publish-prefix", "https://certifier.example/asf"]).exit_code == 0
     (ws / "plugins" / "leaky.py").write_text(LEAKY_PLUGIN.format(forms=list(FORMS.values())), encoding="utf-8")
     return ws
 

@@ -69,7 +69,7 @@ def test_init_without_flags_writes_no_placeholder_name(tmp_path):
 @pytest.mark.parametrize("missing, command", [
     ("[certifier] name", ["certify", "run0001"]),
     ("[publish] prefix", ["revoke", "urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a", "--reason", "x"]),
-    ("[certifier] org_number", ["suspend", "urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a", "--reason", "x"]),
+    ("[certifier] name", ["suspend", "urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a", "--reason", "x"]),
     ("[publish] prefix", ["publish", "site"]),
 ])
 def test_commands_refuse_until_the_settings_are_there(tmp_path, missing, command):

@@ -21,7 +21,8 @@ def _invoke(*args: str, ws: Path | None = None):
 
 
 def _certifier(root: Path, name: str) -> Path:
-    assert _invoke("init", str(root), "--certifier", name).exit_code == 0
+    # certify needs the publish prefix too (issue 14: the register's origin derives from it).
+    assert _invoke("init", str(root), "--certifier", name, "--publish-prefix", "https://certifier.example/asf").exit_code == 0
     ledger = open_ledger(workspace.find(root))
     ledger.append([
         {"kind": "run", "run_id": "run0001certifiable", "organisation": RUN["organisation"],

@@ -280,7 +280,7 @@ def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = Non
     read_entries, read_credential = register_reader(register.db.conn)
     view = RegisterView(
         prefix=ws.require("publish", "prefix"),
-        issuer=IssuerInfo(ws.require("certifier", "name"), ws.require("certifier", "org_number"), signer.did,
+        issuer=IssuerInfo(ws.require("certifier", "name"), ws.certifier_org_number or "", signer.did,
                           register.origin, signer.vkey(register.origin), ledger.origin, signer.vkey(ledger.origin)),
         size=size, checkpoint=register_note, published_size=published_size, now=now,
         _read_entries=read_entries, _read_credential=read_credential,
