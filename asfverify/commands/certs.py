@@ -46,7 +46,8 @@ def _write(path: str | None, text: str) -> None:
 @click.option("--valid-days", type=int, default=730, show_default=True,
               help="Days the certificate is valid (default two years).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the one-page printable HTML certificate.")
-def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, html, valid_from, valid_until} (needs -o FILE).")
+def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None, as_json: bool) -> None:
     """Issue a signed certificate for RUN, a run whose decision (with reviews applied) is certifiable.
 
     The certificate is a W3C Verifiable Credential 2.0 with an eddsa-jcs-2022 proof by the
@@ -74,7 +75,12 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
         from ..certs.html import render_html
 
         _write(html_path, render_html(certificate, Path(output).name if output and output != "-" else "certifikat.json"))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from .. import console
+
+        console.echo_json({"id": certificate["id"], "output": output, "html": html_path,
+                           "valid_from": certificate["validFrom"], "valid_until": certificate["validUntil"]})
+    elif output and output != "-":
         subject = certificate["credentialSubject"]
         click.echo(f"Certificate {certificate['id']} for {subject['name']} ({subject['orgNumber']})")
         click.echo(f"  valid {certificate['validFrom']} .. {certificate['validUntil']}; written to {output}")
@@ -90,6 +96,13 @@ def _read(path: str, what: str) -> bytes:
 
     from ..certs.verify import MAX_DOCUMENT_BYTES
 
+    if path == "-":  # `verify -`: the certificate on standard input, read no further than the bound
+        import sys
+
+        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise BadInput(f"{what} on standard input: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+        return data
     try:
         if Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
             raise BadInput(f"{what} {path}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
@@ -144,7 +157,8 @@ def _workspace_keys():
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
 def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path: str | None, at: str | None,
            as_json: bool) -> None:
-    """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation.
+    """Verify certificate CERT (a file, or - for standard input) offline: proof, trusted issuer, validity,
+    ledger inclusion, revocation.
 
     Needs no workspace and no private key. Prints one OK:/FAIL: line per step and exits 0 only
     when every step passed, 1 when any failed, 2 when CERT or a key cannot be read.
@@ -176,8 +190,12 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
+        from .. import console
+
         for step in report.steps:
-            click.echo(step.line())
+            line = step.line()
+            head, sep, rest = line.partition(":")
+            click.echo(console.paint(head, head) + sep + rest if sep else line)
     if not report.valid:
         failures = sum(1 for s in report.steps if s.status == "FAIL")
         raise VerificationError(f"{cert}: certificate is NOT valid ({failures} check{'s' if failures > 1 else ''} failed)")
@@ -186,7 +204,8 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
 @click.command()
 @click.argument("cert_id", metavar="CERT_ID")
 @click.option("--reason", required=True, help="Why the certificate is revoked (recorded in the ledger).")
-def revoke(cert_id: str, reason: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, ledger_entry}.")
+def revoke(cert_id: str, reason: str, as_json: bool) -> None:
     """Revoke certificate CERT_ID (its urn:uuid: id, or the certificate file) with a revocation ledger entry.
 
     Publish a new status list afterwards with 'asfverify status-list -o FILE'.
@@ -202,6 +221,11 @@ def revoke(cert_id: str, reason: str) -> None:
     if not cert_id.lower().startswith("urn:uuid:") and Path(cert_id).is_file():
         cert_id = _id_from_file(cert_id)
     index = revoke_certificate(ws, cert_id, reason)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"id": normalise_cert_id(cert_id), "ledger_entry": index})
+        return
     click.echo(f"Revoked {normalise_cert_id(cert_id)} (ledger entry {index}); publish: asfverify status-list -o FILE")
 
 
@@ -223,7 +247,8 @@ def _id_from_file(path: str) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the status list here (default: stdout).")
 @click.option("--valid-days", type=click.IntRange(0, 3660), default=31, show_default=True,
               help="Days until verifiers refuse this list as stale (0: no expiry). Publish a new list before then.")
-def status_list(output: str | None, valid_days: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, valid_from, valid_until} (needs -o FILE).")
+def status_list(output: str | None, valid_days: int, as_json: bool) -> None:
     """Write the signed revocation status list (W3C BitstringStatusListCredential) of every revocation so far."""
     from ..cli import workspace_from
     from ..certs.issue import build_status_list
@@ -232,6 +257,11 @@ def status_list(output: str | None, valid_days: int) -> None:
     _check_output(output, "-o")
     listing = build_status_list(ws, valid_days=valid_days or None)
     _write(output, _dump(listing))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from .. import console
+
+        console.echo_json({"id": listing["id"], "output": output, "valid_from": listing["validFrom"],
+                           "valid_until": listing.get("validUntil")})
+    elif output and output != "-":
         until = f", valid until {listing['validUntil']}" if "validUntil" in listing else ""
         click.echo(f"Status list {listing['id']} of {listing['validFrom']}{until} written to {output}")
