@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import AsfError
+from .errors import EXIT_OK, AsfError, exit_status
 
 # name -> "module:attribute"; each lives in asfverify/commands/.
 COMMANDS = {
@@ -30,8 +30,10 @@ COMMANDS = {
     "ledger": "asfverify.commands.ledger:ledger",
     "keys": "asfverify.commands.keys:keys",
     "issuer": "asfverify.commands.issuer:issuer",
+    "trust-list": "asfverify.commands.trustlist:trust_list",
     "agreements": "asfverify.commands.agreements:agreements",
     "plugin": "asfverify.commands.plugin:plugin",
+    "witness": "asfverify.commands.witness:witness",
 }
 
 HELP_LINES = {
@@ -51,9 +53,20 @@ HELP_LINES = {
     "ledger": "Verify, list, prove and checkpoint the ledger.",
     "keys": "Show or rotate the workspace signing key.",
     "issuer": "Write the certifier's issuer.json (for the trust list).",
+    "trust-list": "The scheme owner's signed list of accredited certifiers.",
     "agreements": "The collective-agreement registry.",
     "plugin": "Create a new verifier plugin from a template.",
+    "witness": "Run a transparency-log witness that cosigns checkpoints.",
 }
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (an in-process test runner)
+        pass
 
 
 class LazyGroup(click.Group):
@@ -61,11 +74,28 @@ class LazyGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        # Every channel (stdout, stderr, plugin commands' output) passes the personal-number scrubber.
+        from .scrubio import scrubbed_output
+
+        with scrubbed_output():
+            return self._main(args, prog_name, complete_var, standalone_mode, **extra)
+
+    def _main(self, args: Any, prog_name: str | None, complete_var: str | None,
+              standalone_mode: bool, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         # Standalone: usage errors become one line too (click prints usage, hint and error on three).
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a reader that went away shows here when the output was buffered
+        except BrokenPipeError:
+            # `asfverify ledger show | head -1`: the reader has all it wanted; a normal, quiet end.
+            _silence_stdout()
+            sys.exit(EXIT_OK)
+        except AsfError as exc:  # raised outside a command (while listing plugin commands for --help)
+            if exc.diagnostics():
+                click.echo(f"Error: {exc.diagnostics()}", err=True)
+            sys.exit(exit_status(exc))
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             click.echo(f"Error: {exc.format_message()}{hint}", err=True)
@@ -75,8 +105,8 @@ class LazyGroup(click.Group):
             sys.exit(exc.exit_code)
         except (click.Abort, EOFError, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
-            sys.exit(1)
-        sys.exit(rv if isinstance(rv, int) else 0)
+            sys.exit(1)  # click's status for an abort
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
 
     _plugin_commands_loaded = False
 
@@ -113,21 +143,27 @@ class LazyGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
-        # The one place where the AsfError family becomes an exit status and a one-line message.
+        # The one place where an exception becomes a one-line message; errors.exit_status says the status.
         try:
             return super().invoke(ctx)
         except AsfError as exc:
             if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
                 raise
-            click.echo(f"Error: {exc.diagnostics()}", err=True)
-            ctx.exit(exc.exit_code)
+            if exc.diagnostics():  # empty: the command's output already shows the outcome
+                click.echo(f"Error: {exc.diagnostics()}", err=True)
+            ctx.exit(exit_status(exc))
+        except BrokenPipeError:
+            # `asfverify ledger show | head -1`: the reader has all it wanted; a normal, quiet end
+            # (click itself would exit 1 here).
+            _silence_stdout()
+            ctx.exit(EXIT_OK)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: still one line unless --debug
+        except Exception as exc:  # a bug: still one line unless --debug, with its own exit status
             if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
                 raise
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
-            ctx.exit(2)
+            ctx.exit(exit_status(exc))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Describe commands without importing them, to keep `--help` fast.

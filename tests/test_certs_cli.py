@@ -60,7 +60,8 @@ def issued(ws, tmp_path) -> Path:
 def test_certify_then_verify_offline_with_each_trust_key_form(ws, issued, tmp_path, monkeypatch):
     cert = json.loads(issued.read_text(encoding="utf-8"))
     assert cert["@context"][0] == "https://www.w3.org/ns/credentials/v2"
-    assert cert["issuer"].startswith("did:key:z6Mk") and cert["id"].startswith("urn:uuid:")
+    assert cert["issuer"]["id"].startswith("did:key:z6Mk") and cert["id"].startswith("urn:uuid:")
+    assert cert["issuer"]["name"] == "certifier"  # the workspace's [certifier] name
     assert cert["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     assert cert["ledgerProof"]["tlogProof"].startswith("c2sp.org/tlog-proof@v1\nindex ")
     assert cert["credentialSubject"]["orgNumber"] == "769612-3459"
@@ -89,9 +90,27 @@ def test_verify_without_trust_outside_a_workspace_fails_as_untrusted(issued, tmp
     assert "FAIL: 3 issuer trusted" in result.output
 
 
-def test_verify_inside_the_workspace_trusts_its_keys(issued, ws, monkeypatch):
+def test_verify_inside_the_workspace_trusts_its_keys_only_when_asked(issued, ws, monkeypatch):
     monkeypatch.chdir(ws)
-    assert _invoke("verify", str(issued)).exit_code == 0
+    implicit = _invoke("verify", str(issued))
+    assert implicit.exit_code == 1 and "FAIL: 3 issuer trusted: no trusted key given" in implicit.output
+    explicit = _invoke("verify", str(issued), "--trust-workspace")
+    assert explicit.exit_code == 0, explicit.output
+    assert "OK: 3 issuer trusted: issuer key is trusted (--trust-workspace: key " in explicit.output
+
+
+def test_an_attacker_made_workspace_beside_a_certificate_is_not_trusted(tmp_path, monkeypatch):
+    """An attacker ships asfverify.toml and keys/ next to a certificate they signed themselves."""
+    attacker = tmp_path / "download"
+    assert _invoke("init", str(attacker), "--certifier", "Ackrediterat Certifieringsorgan AB").exit_code == 0
+    _record_run(attacker, "run0001certifiable")
+    forged = attacker / "certifikat.json"
+    assert _invoke("certify", "run0001", "-o", str(forged), ws=attacker).exit_code == 0
+    monkeypatch.chdir(attacker)
+    monkeypatch.delenv("ASFVERIFY_WORKSPACE", raising=False)
+    result = CliRunner().invoke(cli, ["verify", "certifikat.json"])
+    assert result.exit_code == 1
+    assert "FAIL: 3 issuer trusted" in result.output and "issuer key is trusted" not in result.output
 
 
 def test_a_changed_certificate_fails_with_exit_1(issued, ws):
@@ -170,7 +189,7 @@ def test_a_certificate_from_before_a_key_rotation_still_verifies(ws, issued, tmp
     # New certificates are signed by the new key.
     fresh = tmp_path / "fresh.json"
     assert _invoke("certify", "run0001", "-o", str(fresh), ws=ws).exit_code == 0
-    assert json.loads(fresh.read_text())["issuer"] == new["did"]
+    assert json.loads(fresh.read_text())["issuer"]["id"] == new["did"]
     assert CliRunner().invoke(cli, ["verify", str(fresh), "--trust", new["did"]]).exit_code == 0
 
 
@@ -298,7 +317,7 @@ def test_an_independent_eddsa_jcs_2022_implementation_accepts_the_certificate(is
     script = Path(__file__).parent / "vectors" / "certs" / "independent_verifier.js"
     cert = json.loads(issued.read_text(encoding="utf-8"))
     ok = subprocess.run([node, str(script), str(issued)], capture_output=True, text=True)
-    assert ok.returncode == 0 and ok.stdout.strip() == f"valid {cert['issuer']}", ok.stdout + ok.stderr
+    assert ok.returncode == 0 and ok.stdout.strip() == f"valid {cert['issuer']['id']}", ok.stdout + ok.stderr
     cert["credentialSubject"]["orgNumber"] = "556987-6542"
     forged = tmp_path / "forged.json"
     forged.write_text(json.dumps(cert, ensure_ascii=False), encoding="utf-8")

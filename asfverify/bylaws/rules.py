@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..errors import FormatError
 from .patterns import Compiler, Lexicon, PatternError, Sequence_, WordTest
 from .structure import Grammar
 
@@ -20,7 +21,7 @@ _FORM_KEYS = {"names", "self_words", "outcomes", "needs_also"}
 _REQ_KEYS = {"needs", "default", "default_why", "partial_why", "pass_why"}
 
 
-class RuleFileError(ValueError):
+class RuleFileError(FormatError):
     """The rule file is invalid; the message names the rule and the key."""
 
 

@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime, timezone
 from typing import Any
 
+from ..errors import FormatError
 from ..jcs import canonical
 from .statuslist import V2_CONTEXT, status_entry
 
@@ -27,13 +28,36 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: Any) -> datetime:
-    """A dateTimeStamp (time zone required) as an aware datetime; ValueError otherwise."""
+    """A dateTimeStamp (time zone required) as an aware datetime; FormatError (a ValueError) otherwise."""
     if not isinstance(text, str) or "T" not in text:
-        raise ValueError(f"{text!r} is not a dateTimeStamp")
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        raise FormatError(f"{text!r} is not a dateTimeStamp")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise FormatError(f"{text[:40]!r} is not a dateTimeStamp ({exc})") from None
     if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone")
+        raise FormatError(f"{text!r} has no time zone")
     return moment
+
+
+def issuer_id(credential: Any) -> str | None:
+    """The issuer's id: `issuer` itself (older certificates) or `issuer.id` (from issue 15 on)."""
+    issuer = credential.get("issuer") if isinstance(credential, dict) else None
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def issuer_name(credential: Any) -> str | None:
+    """The certifier name the credential claims for itself (`issuer.name`), if any."""
+    issuer = credential.get("issuer") if isinstance(credential, dict) else None
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def issuer_value(did: str, name: str | None) -> str | dict[str, str]:
+    """`issuer` as certificates carry it: {"id", "name"} when the certifier has a name, else the did."""
+    return {"id": did, "name": name} if name else did
 
 
 def _get(run: Any, name: str, default: Any = None) -> Any:
@@ -128,7 +152,7 @@ def build_credential(
     run: Any,
     *,
     cert_id: str,
-    issuer: str,
+    issuer: str | dict[str, str],
     valid_from: str,
     valid_until: str,
     status_index: int,

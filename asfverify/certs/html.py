@@ -9,6 +9,7 @@ from string import Template
 from typing import Any
 
 from ..multibase import public_key_from_did
+from ..outcomes import Outcome
 from .credential import criterion_code
 
 # Short names of the asf-v1 criteria (DESIGN §2); other criteria show their id only.
@@ -24,8 +25,8 @@ CRITERIA_NAMES = {
     "C6": ("Kollektivavtal och systematiskt arbetsmiljöarbete",
            "collective agreement and systematic work-environment management"),
 }
-OUTCOMES = {"pass": ("Uppfyllt", "met"), "fail": ("Ej uppfyllt", "not met"),
-            "review": ("Granskas", "under review"), "missing": ("Saknas", "missing")}
+# Requirement and criterion outcomes only (a result's `error` never reaches a certificate).
+OUTCOMES = {o.value: (o.certificate_sv, o.certificate_en) for o in Outcome if o is not Outcome.ERROR}
 
 
 def is_reviewed(requirement: dict[str, Any]) -> bool:
@@ -64,7 +65,11 @@ def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.
     entry = credential.get("ledgerProof", {}).get("entry", {})
     index_line = credential.get("ledgerProof", {}).get("tlogProof", "").split("\n")[1:2]
     template = Template(resources.files("asfverify").joinpath("templates/certificate.html").read_text("utf-8"))
-    command = (f"asfverify verify {certificate_file} --trust {credential['issuer']} "
+    from .credential import issuer_id, issuer_name
+
+    did = issuer_id(credential) or ""
+    named = issuer_name(credential)
+    command = (f"asfverify verify {certificate_file} --trust {did} "
                f"--status statuslista.json")
     return template.substitute(
         org_name=escape(subject.get("name") or ""),
@@ -75,8 +80,8 @@ def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.
         valid_from=escape(credential["validFrom"]),
         valid_until=escape(credential["validUntil"]),
         cert_id=escape(credential["id"]),
-        issuer=escape(credential["issuer"]),
-        fingerprint=escape(fingerprint(credential["issuer"])),
+        issuer=escape(f"{named} — {did}" if named else did),
+        fingerprint=escape(fingerprint(did)),
         ledger_entry=escape(f"{index_line[0] if index_line else ''} · sha256 {entry.get('credential_sha256', '')[:16]}…"),
         verify_command=escape(command),
     )

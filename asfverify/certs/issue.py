@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from ..errors import BadInput, NegativeOutcome
-from .credential import build_credential, certificate_entry, credential_digest, format_time
+from ..outcomes import Decision
+from .credential import build_credential, certificate_entry, credential_digest, format_time, issuer_value
 from .eddsa_jcs import create_proof, verification_method_for
 from .statuslist import status_list_credential
 
@@ -68,16 +69,20 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     valid_from, valid_until = format_time(moment), format_time(moment + timedelta(days=valid_days))
     cert_id = f"urn:uuid:{uuid.uuid4()}"
     list_url = status_list_url(ws)
+    from ..issuer import certifier_name
+
+    # The certificate names its certifier (issue 15); the trust list says whether that name is right.
+    issuer = issuer_value(signer.did, certifier_name(ws))
     with ledger.transaction() as tx:
         # Inside the write transaction: a review recorded meanwhile cannot slip between the check
         # and the issuance, and concurrent issuances never share a status index.
         run = load_run(ledger, run_id)
-        if run.decision != "certifiable":
+        if run.decision != Decision.CERTIFIABLE:
             open_ids = ", ".join(run.open_requirements()) or "none recorded"
             raise NegativeOutcome(f"run {run.run_id} is {run.decision}, not certifiable; open requirements: {open_ids}")
         status_index = _next_status_index(ledger)
         credential = build_credential(
-            run, cert_id=cert_id, issuer=signer.did, valid_from=valid_from, valid_until=valid_until,
+            run, cert_id=cert_id, issuer=issuer, valid_from=valid_from, valid_until=valid_until,
             status_index=status_index, status_list_url=list_url,
         )
         index = tx.append(certificate_entry(credential, run.run_id, status_index))

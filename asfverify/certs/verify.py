@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ..errors import VerificationError
+from ..errors import AsfError, FormatError, VerificationError
 from ..jcs import CanonicalJSONError, canonical, loads_strict
 from ..multibase import did_key, public_key_from_did
-from .credential import ASF_CONTEXT, CERT_TYPE, credential_digest, parse_time
+from .credential import ASF_CONTEXT, CERT_TYPE, credential_digest, issuer_id, issuer_name, parse_time
 from .eddsa_jcs import ProofError, check_proof_shape, verify_proof
 from .statuslist import V2_CONTEXT, StatusListError, decode_list, is_set
 from .trust import TrustedKey
@@ -43,7 +43,11 @@ class Report:
 
     certificate: str | None = None
     issuer: str | None = None
+    issuer_claimed_name: str | None = None  # what the certificate says its certifier is called
+    issuer_listed_name: str | None = None  # what the trust list calls it (shown instead, when given)
     steps: list[Step] = field(default_factory=list)
+    trust_list_verified: bool = False  # the --trust-list was genuine and current (its sequence may be kept)
+    listed_policy: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -54,6 +58,9 @@ class Report:
             "valid": self.valid,
             "certificate": self.certificate,
             "issuer": self.issuer,
+            "issuer_name": self.issuer_listed_name or self.issuer_claimed_name,
+            "issuer_claimed_name": self.issuer_claimed_name,
+            "issuer_listed_name": self.issuer_listed_name,
             "steps": [{"step": s.number, "name": s.name, "status": s.status, "detail": s.detail} for s in self.steps],
         }
 
@@ -65,7 +72,14 @@ class _State:
     at: datetime
     status_list: dict[str, Any] | None
     issuer_key: bytes | None = None
+    issuer_did: str = ""
     proof_ok: bool = False
+    trust_list: Any = None  # a trustlist.check.TrustListInput, for --trust-list
+    trust_list_verified: bool = False
+    decision: Any = None  # the trustlist.check.TrustDecision that made the issuer trusted
+    # The witness policy the trust list names for this certifier: what the witness step applies when
+    # the buyer gave no --policy of their own (DESIGN §12/§13).
+    listed_policy: str | None = None
 
 
 def _expect(condition: bool, reason: str) -> None:
@@ -88,10 +102,16 @@ def _parse(state: _State) -> str:
             f"type must include VerifiableCredential and {CERT_TYPE}")
     _expect(isinstance(cert.get("id"), str) and bool(_URN_UUID.match(cert["id"])), "id is not a urn:uuid")
     issuer = cert.get("issuer")
+    if isinstance(issuer, dict):  # {"id": did:key, "name": certifier} from issue 15 on; a plain did before
+        _expect("id" in issuer, "issuer has no id")
+        name = issuer.get("name")
+        _expect(name is None or (isinstance(name, str) and 0 < len(name) <= 200), "issuer name is not a short string")
+        issuer = issuer.get("id")
     _expect(isinstance(issuer, str) and issuer.startswith("did:key:") and len(issuer) < 200, "issuer is not a did:key")
+    state.issuer_did = issuer
     try:
         state.issuer_key = public_key_from_did(issuer)
-    except ValueError as exc:
+    except FormatError as exc:
         raise StepFailed(f"issuer: {exc}") from None
     _expect(isinstance(cert.get("credentialSubject"), dict), "credentialSubject is missing")
     _expect(isinstance(cert.get("ledgerProof"), dict), "ledgerProof is missing")
@@ -118,24 +138,54 @@ def _proof(state: _State) -> str:
     # The REC lets a document append contexts the proof does not cover; a certificate may not.
     _expect(cert["proof"].get("@context") == cert["@context"], "@context differs from the proof's @context")
     state.proof_ok = True
-    return f"eddsa-jcs-2022 signature by {cert['issuer']}, created {cert['proof'].get('created')}"
+    claimed = issuer_name(cert)
+    who = f"{state.issuer_did} (claims to be {claimed!r})" if claimed else state.issuer_did
+    return f"eddsa-jcs-2022 signature by {who}, created {cert['proof'].get('created')}"
+
+
+def _on_trust_list(state: _State) -> str:
+    """The issuer is an accredited certifier on a genuine, current list, with a key valid at the proof's time."""
+    from ..trustlist.check import TrustFailure, decide, verify_list
+
+    cert = state.cert
+    subject = cert.get("credentialSubject") or {}
+    proof = cert.get("proof") or {}
+    try:
+        list_detail = verify_list(state.trust_list, state.at)
+        state.trust_list_verified = True
+        decision = decide(state.trust_list.trust_list, state.issuer_key or b"", proof.get("created"),
+                          subject.get("criteriaSet"))
+    except TrustFailure as exc:
+        raise StepFailed(str(exc)) from None
+    state.decision = decision
+    state.listed_policy = decision.certifier.witness_policy
+    claimed = issuer_name(cert)
+    if claimed is None:
+        agreement = "the certificate names no certifier"
+    elif claimed == decision.certifier.name:
+        agreement = "the certificate's claimed name agrees"
+    else:
+        agreement = f"the certificate claims {claimed[:80]!r}, the list's name is shown"
+    return f"{decision.detail}; {agreement}; {list_detail}"
 
 
 def _trusted(state: _State) -> str:
-    if not state.trusted:
-        raise StepFailed(f"no trusted key given (--trust); the issuer is {state.cert['issuer']}")
     for key in state.trusted:
         if key.public_key == state.issuer_key:
             return f"issuer key is trusted ({key.source})"
+    if state.trust_list is not None:
+        return _on_trust_list(state)
+    if not state.trusted:
+        raise StepFailed(f"no trusted key given (--trust, --trust-list or --trust-workspace); the issuer is {state.issuer_did}")
     validity = "valid but " if state.proof_ok else ""
-    raise StepFailed(f"the signature is {validity}by {state.cert['issuer']}, which is not a trusted key")
+    raise StepFailed(f"the signature is {validity}by {state.issuer_did}, which is not a trusted key")
 
 
 def _validity(state: _State) -> str:
     cert = state.cert
     try:
         start, end = parse_time(cert.get("validFrom")), parse_time(cert.get("validUntil"))
-    except ValueError as exc:
+    except FormatError as exc:
         raise StepFailed(f"validity dates: {exc}") from None
     _expect(start <= end, "validUntil is before validFrom")
     when = state.at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -155,7 +205,8 @@ def _ledger_entry(state: _State) -> str:
     # Redundant with the digest, but gives a precise reason when only these were changed.
     _expect(entry.get("valid_from") == cert.get("validFrom") and entry.get("valid_until") == cert.get("validUntil"),
             "the ledger entry's validity differs from the credential's")
-    status = cert.get("credentialStatus") or {}
+    status = cert.get("credentialStatus")
+    status = status if isinstance(status, dict) else {}
     _expect(str(entry.get("status_index")) == str(status.get("statusListIndex")),
             "the ledger entry's status index differs from the credential's")
     return f"entry holds credential digest {entry['credential_sha256'][:16]}…"
@@ -200,6 +251,13 @@ def _checkpoint(state: _State) -> str:
     except NoteError as exc:
         raise StepFailed(f"checkpoint: {exc}") from None
     who = "the issuer" if signers[0].public_key == state.issuer_key else did_key(signers[0].public_key)
+    if state.decision is not None:
+        # The list names the certifier's logs: a checkpoint of some other log is not the certifier's.
+        listed = state.decision.certifier
+        origins = [log.origin for log in (listed.ledger, listed.register) if log is not None]
+        _expect(not origins or checkpoint.origin in origins,
+                f"the checkpoint's origin {checkpoint.origin!r} is not a log the trust list names for "
+                f"{listed.label} ({', '.join(origins)})")
     return f"checkpoint of size {checkpoint.size} signed by {who} as {signers[0].name}"
 
 
@@ -209,7 +267,7 @@ def _revocation(state: _State) -> str:
     _expect(isinstance(status, dict) and status.get("type") == "BitstringStatusListEntry"
             and status.get("statusPurpose") == "revocation", "the certificate has no revocation status entry")
     index_text = status.get("statusListIndex")
-    _expect(isinstance(index_text, str) and index_text.isascii() and index_text.isdigit(),
+    _expect(isinstance(index_text, str) and index_text.isascii() and index_text.isdigit() and len(index_text) < 20,
             "statusListIndex is not a decimal string")
     _expect(isinstance(listing, dict), "the status list is not a JSON object")
     types = listing.get("type") or []
@@ -227,13 +285,13 @@ def _revocation(state: _State) -> str:
     try:
         listed_at = parse_time(listing.get("validFrom"))
         issued_at = parse_time(cert.get("validFrom"))
-    except ValueError as exc:
+    except FormatError as exc:
         raise StepFailed(f"status list validity: {exc}") from None
     _expect(listed_at >= issued_at, f"the status list ({listing['validFrom']}) is older than the certificate")
     if listing.get("validUntil") is not None:
         try:
             _expect(state.at <= parse_time(listing["validUntil"]), "the status list has expired")
-        except ValueError as exc:
+        except FormatError as exc:
             raise StepFailed(f"status list validity: {exc}") from None
     subject = listing.get("credentialSubject") or {}
     _expect(isinstance(subject, dict) and subject.get("statusPurpose") == "revocation",
@@ -263,17 +321,19 @@ def verify_certificate(
     cert: Any,
     trusted: Sequence[TrustedKey] = (),
     *,
+    trust_list: Any = None,
     at: datetime | None = None,
     status_list: dict[str, Any] | None = None,
     parse_error: str | None = None,
     status_error: str | None = None,
 ) -> Report:
     """Run every step; a failed parse stops the rest. Never raises for a bad certificate."""
-    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list)
+    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list, trust_list=trust_list)
     report = Report()
     if isinstance(cert, dict):
         report.certificate = cert.get("id") if isinstance(cert.get("id"), str) else None
-        report.issuer = cert.get("issuer") if isinstance(cert.get("issuer"), str) else None
+        report.issuer = issuer_id(cert)
+        report.issuer_claimed_name = issuer_name(cert)
     for number, (name, check, needs_parse) in enumerate(STEPS, start=1):
         if needs_parse and report.steps[0].status != "OK":
             break
@@ -288,15 +348,16 @@ def verify_certificate(
             continue
         try:
             detail = check(state)
-        except StepFailed as exc:
-            report.steps.append(Step(number, name, "FAIL", str(exc)))
-        except RecursionError:
-            report.steps.append(Step(number, name, "FAIL", "the certificate is nested too deeply"))
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            # A structurally odd certificate must be a FAIL line, never a traceback.
-            report.steps.append(Step(number, name, "FAIL", f"malformed certificate ({type(exc).__name__}: {exc})"))
+        except AsfError as exc:
+            # Only the family: a KeyError or TypeError here is a bug in a step, not a bad certificate,
+            # and must not pass for one. Steps check the shape of what they read before using it.
+            report.steps.append(Step(number, name, "FAIL", exc.diagnostics()))
         else:
             report.steps.append(Step(number, name, "OK", detail))
+    report.trust_list_verified = state.trust_list_verified
+    if state.decision is not None:
+        report.issuer_listed_name = state.decision.certifier.name
+        report.listed_policy = state.listed_policy
     return report
 
 
@@ -304,21 +365,21 @@ MAX_DOCUMENT_BYTES = 10_000_000
 
 
 def load_document(data: bytes) -> tuple[Any, str | None]:
-    """(parsed JSON, strictness problem or None); raises ValueError if it is not JSON at all."""
+    """(parsed JSON, strictness problem or None); raises FormatError if it is not JSON at all."""
     import json
 
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
+        raise FormatError("not UTF-8 text") from None
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValueError(f"larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+        raise FormatError(f"larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
     try:
         loose = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise FormatError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+        raise FormatError("JSON nested too deeply") from None
     try:
         return loads_strict(text), None
     except CanonicalJSONError as exc:

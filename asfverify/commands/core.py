@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..cli import workspace_from
-from ..errors import BadInput
+from ..errors import BadInput, NegativeOutcome
+from ..outcomes import Decision
 
 
 @click.command()
@@ -59,6 +60,11 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
         click.echo(f"Warning: {warning}", err=True)
     limits = Limits.from_config(ws.config)
     jobs = jobs or default_jobs()
+    # The signing key first (a missing passphrase fails here): nothing, not even cache.db, is
+    # written for a run that cannot be recorded.
+    from ..keys import load_signer
+
+    signer = load_signer(ws.keys_dir)
     ledger = None  # opened on the first recorded run: a rejected package writes nothing
     single = len(sources) == 1
 
@@ -75,6 +81,7 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
             else:
                 if ledger is None:
                     ledger = open_ledger(ws)
+                    ledger._signer = signer
                 receipt = ledger.append(outcome.report.ledger_entries())
                 outcome.report.ledger = {"first": receipt.first, "last": receipt.last, "checkpoint": receipt.checkpoint}
                 reports.append(outcome.report.to_json())
@@ -94,9 +101,9 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     elif not single:
         click.echo(render_summary(reports, errors))
     if errors:
-        ctx.exit(2)
-    if any(r["decision"] != "certifiable" for r in reports):
-        ctx.exit(1)
+        raise BadInput()  # each package's error is in the summary above
+    if any(r["decision"] != Decision.CERTIFIABLE for r in reports):
+        raise NegativeOutcome()  # the decision is the output's last line
 
 
 @click.command()
