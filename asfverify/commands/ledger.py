@@ -25,7 +25,9 @@ def _open():
               help="A signed checkpoint kept elsewhere (e.g. by a third party) that the ledger must extend.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 def verify(checkpoints: tuple[str, ...], as_json: bool) -> None:
-    """Re-check every entry's signature and leaf hash, the tree and every stored checkpoint.
+    """Re-check every entry's signature and leaf hash, the tree and every stored checkpoint; then the
+    public register the same way, its ledger-anchors against the ledger, and both logs against the
+    latest witnessed checkpoints the workspace kept (a truncated or forked log fails, naming sizes).
 
     Exit 0 with a summary line, or exit 1 naming the first bad entry and why.
 
@@ -43,16 +45,26 @@ def verify(checkpoints: tuple[str, ...], as_json: bool) -> None:
                 notes.append(fh.read())
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"{path}: cannot read checkpoint: {getattr(exc, 'strerror', None) or exc}") from None
-    report = _open().verify(trusted_checkpoints=notes)
+    from ..publish.checks import verify_register, witnessed_notes
+
+    ledger_log = _open()
+    # The latest witnessed ledger checkpoint the workspace kept counts as a trusted one (issue 14).
+    report = ledger_log.verify(trusted_checkpoints=notes + witnessed_notes(ledger_log.ws, "ledger"))
+    register = verify_register(ledger_log.ws) if report.ok else None
     if as_json:
-        click.echo(json.dumps({"ok": report.ok, "size": report.size, "checkpoints": report.checkpoints,
-                               "keys": report.keys, "bad_index": report.bad_index, "problem": report.problem}))
-        if not report.ok:
-            raise NegativeOutcome(f"ledger verification failed: {report.problem}")
-        return
+        click.echo(json.dumps({"ok": report.ok and bool(register and register.ok), "size": report.size,
+                               "checkpoints": report.checkpoints, "keys": report.keys, "bad_index": report.bad_index,
+                               "problem": report.problem or (register.problem if register else None),
+                               "register": register.lines if register else []}))
     if not report.ok:
         raise NegativeOutcome(f"ledger verification failed: {report.problem}")
-    click.echo(report.summary())
+    assert register is not None
+    if not register.ok:
+        raise NegativeOutcome(f"ledger verification failed: {register.problem}")
+    if not as_json:
+        click.echo(report.summary())
+        for line in register.lines:
+            click.echo(f"OK: {line}")
 
 
 @ledger.command()
