@@ -27,7 +27,7 @@ def certified(tmp_path_factory: pytest.TempPathFactory):
     base = tmp_path_factory.mktemp("conventions")
     ws = base / "ws"
     runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(ws), "--certifier", "Certifieringsorganet AB",
+    assert runner.invoke(cli, ["init", str(ws), "--certifier", "Cert AB",
                                "--publish-prefix", "https://certifier.example/asf"]).exit_code == 0
     assert runner.invoke(cli, ["-w", str(ws), "agreements", "import", str(ROOT / "examples" / "registry.csv")]).exit_code == 0
     run = runner.invoke(cli, ["-w", str(ws), "run", "--json", str(EXAMPLE)])
