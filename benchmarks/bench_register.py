@@ -13,6 +13,7 @@ workspace key, inserted with executemany together with their subtree nodes and o
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -32,24 +33,37 @@ from asfverify.cli import cli  # noqa: E402
 from asfverify.ledger import merkle  # noqa: E402
 from asfverify.ledger.canon import canonical_entry  # noqa: E402
 from asfverify.ledger.note import format_checkpoint, sign_note  # noqa: E402
+from asfverify.ledger.schema import CREDENTIALS  # noqa: E402
 from asfverify.publish.registry import open_logs  # noqa: E402
 from asfverify.publish.tiles import encode_bundle, tiles_for  # noqa: E402
 
 PREFIX = "https://certifier.example/asf"
-CERT_SHARE = 4  # one entry in four is a certificate; the rest status changes, anchors, status lists
+CERT_SHARE = 4  # one entry in four is a certificate; the rest status lists and status changes
+
+
+def _credential(i: int, time_text: str) -> dict[str, Any]:
+    """A small credential of the certificate's shape (the register entry holds its digest)."""
+    return {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": f"urn:uuid:{uuid.UUID(int=i)}",
+            "type": ["VerifiableCredential", "AsfCertificate"], "issuer": "did:key:z6Mkbench",
+            "validFrom": time_text, "validUntil": "2028-11-01T10:00:00Z",
+            "credentialSubject": {"name": f"Kooperativ {i} ek. för.", "orgNumber": "769600-0004",
+                                  "criteriaSet": "asf-v1", "decision": "certifiable"}}
 
 
 def _entry(i: int) -> dict[str, Any]:
     time_text = "2026-11-%02dT10:00:00Z" % (i % 28 + 1)
     if i % CERT_SHARE == 0:
+        from asfverify.certs.credential import credential_digest
+
         return {"kind": "certificate", "cert_id": f"urn:uuid:{uuid.UUID(int=i)}", "time": time_text,
                 "actor": "Certifieringsorganet AB",
                 "organisation": {"name": f"Kooperativ {i} ek. för.", "org_number": "769600-0004"},
-                "criteria_set": "asf-v1", "credential_sha256": "%064x" % i, "valid_from": time_text,
-                "valid_until": "2028-11-01T10:00:00Z", "status_index": i // CERT_SHARE}
+                "criteria_set": "asf-v1", "credential_sha256": credential_digest(_credential(i, time_text)),
+                "valid_from": time_text, "valid_until": "2028-11-01T10:00:00Z", "status_index": i // CERT_SHARE}
     if i % CERT_SHARE == 1:
-        return {"kind": "ledger-anchor", "origin": "bench.asfverify.local/ledger", "size": i, "time": time_text,
-                "actor": "Certifieringsorganet AB", "root": "Xcna" + "A" * 40}
+        return {"kind": "status-list", "purpose": "revocation", "url": PREFIX + "/status/revocation.json",
+                "sha256": "%064x" % i, "valid_from": time_text, "valid_until": "2026-12-31T10:00:00Z",
+                "time": time_text, "actor": "Certifieringsorganet AB"}
     return {"kind": "suspension" if i % CERT_SHARE == 2 else "reinstatement",
             "cert_id": f"urn:uuid:{uuid.UUID(int=i - i % CERT_SHARE)}", "status_index": i // CERT_SHARE,
             "reason_category": "under-investigation" if i % CERT_SHARE == 2 else "reinstated",
@@ -67,10 +81,12 @@ def make_workspace(root: Path, entries: int) -> Path:
     conn = register.db.conn
     t = register.tables
     frontier: list[tuple[int, bytes]] = []
-    rows, nodes = [], []
+    rows, nodes, creds = [], [], []
     conn.execute("BEGIN IMMEDIATE")
     for i in range(entries):
         entry = _entry(i)
+        if entry["kind"] == "certificate":
+            creds.append((entry["cert_id"], i, json.dumps(_credential(i, entry["time"]), ensure_ascii=False)))
         data = canonical_entry(entry)
         leaf = merkle.leaf_hash(data)
         rows.append((i, entry["kind"], None, (entry.get("organisation") or {}).get("org_number"),
@@ -80,11 +96,13 @@ def make_workspace(root: Path, entries: int) -> Path:
             conn.executemany(f"INSERT INTO {t.entries} (idx, kind, run_id, org_number, entry, leaf_hash, signature, "
                              "key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             conn.executemany(f"INSERT INTO {t.nodes} (level, pos, hash) VALUES (?, ?, ?)", nodes)
-            rows, nodes = [], []
+            conn.executemany(f"INSERT INTO {CREDENTIALS} (cert_id, register_index, credential) VALUES (?, ?, ?)", creds)
+            rows, nodes, creds = [], [], []
     if rows:
         conn.executemany(f"INSERT INTO {t.entries} (idx, kind, run_id, org_number, entry, leaf_hash, signature, "
                          "key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany(f"INSERT INTO {t.nodes} (level, pos, hash) VALUES (?, ?, ?)", nodes)
+        conn.executemany(f"INSERT INTO {CREDENTIALS} (cert_id, register_index, credential) VALUES (?, ?, ?)", creds)
     root_hash = merkle.fold_right([h for _, h in frontier])
     note = sign_note(format_checkpoint(register.origin, entries, root_hash), register.origin, signer.public_key,
                      signer.sign)
@@ -104,12 +122,18 @@ def _publish(root: Path, site: Path) -> float:
 
 
 def _add_certificate(root: Path, n: int) -> None:
+    """What certify adds: a ledger entry, a register entry and the stored credential."""
     ws = workspace.find(root)
     ledger, register = open_logs(ws)
+    number = 10**9 + n * CERT_SHARE
+    entry = _entry(number)
     with ledger.transaction() as tx:
         with register.transaction(join=True) as rtx:
-            tx.append({"kind": "certificate", "cert_id": f"urn:uuid:{uuid.uuid4()}", "run_id": f"bench{n}"})
-            rtx.append(_entry(register.size() - register.size() % CERT_SHARE + CERT_SHARE * 1000 + n * CERT_SHARE))
+            tx.append({"kind": "certificate", "cert_id": entry["cert_id"], "run_id": f"bench{n}"})
+            index = rtx.append(entry)
+    with register.db.conn:
+        register.db.conn.execute(f"INSERT INTO {CREDENTIALS} (cert_id, register_index, credential) VALUES (?, ?, ?)",
+                                 (entry["cert_id"], index, json.dumps(_credential(number, entry["time"]))))
 
 
 def _write_only(site: Path, changed: dict[str, bytes], scratch: Path) -> float:

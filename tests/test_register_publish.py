@@ -257,3 +257,21 @@ def test_publish_appends_anchor_and_status_list_only_when_changed(ws, tmp_path):
     assert _invoke("publish", str(site), ws=ws).exit_code == 0
     new = [e.entry["kind"] for e in register.entries()][size:]
     assert new == ["certificate", "ledger-anchor"]  # the status lists did not change
+
+
+def test_a_key_rotation_reaches_the_register_and_both_logs_verify(ws, tmp_path):
+    old = _certify(ws, "run0001", tmp_path / "old.json")
+    assert _invoke("keys", "rotate", ws=ws).exit_code == 0
+    new = _certify(ws, "run0002", tmp_path / "new.json")
+    register = open_register(workspace.find(ws))
+    kinds = [e.entry["kind"] for e in register.entries()]
+    assert kinds == ["key", "certificate", "key", "certificate"]
+    rotation = register.get(2).entry
+    assert rotation["action"] == "rotate" and rotation["vkey"].startswith("certifier.example/asf/register+")
+    checked = _invoke("ledger", "verify", ws=ws)
+    assert checked.exit_code == 0, checked.output
+    assert "register: 4 entries" in checked.output
+    for cert in (old, new):
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps(cert), encoding="utf-8")
+        assert _invoke("verify", str(path), "--trust-workspace", ws=ws).exit_code == 0

@@ -11,14 +11,17 @@ from ..publish.statements import REASON_CATEGORIES
 
 @click.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
-def publish(directory: str) -> None:
+@click.option("--unwitnessed", is_flag=True,
+              help="Write the site even when the register checkpoint misses the witness quorum.")
+def publish(directory: str, unwitnessed: bool) -> None:
     """Write the public site into DIR: the register as C2SP tlog tiles, both logs' checkpoints,
     the signed status lists, issuer.json, every certificate and register.json/csv.
 
     Each publish first appends to the register a ledger-anchor (when the ledger grew) and a
     status-list entry (when a list changed or nears expiry), sends new checkpoints to the witnesses
     of [witnesses] policy, and refuses a ledger or register shorter than, or different from, what
-    was anchored, witnessed or published before. Files are written atomically; a second run with
+    was anchored, witnessed or published before; with a policy, a register checkpoint the quorum did
+    not cosign is not published (exit 1) unless --unwitnessed. Files are written atomically; a second run with
     nothing new changes no file. Serve DIR at [publish] prefix with any static web server.
 
     \b
@@ -29,7 +32,7 @@ def publish(directory: str) -> None:
     from ..publish.site import publish_site
 
     ws = workspace_from(click.get_current_context())
-    report = publish_site(ws, Path(directory))
+    report = publish_site(ws, Path(directory), unwitnessed=unwitnessed)
     click.echo(report.summary())
 
 

@@ -25,6 +25,16 @@ def _recorded_index(ledger: Ledger, new_key_id: str) -> int | None:
     return None
 
 
+def _register_of(ledger: Ledger):
+    """The workspace's register when it has entries (a register not started yet begins with the new key)."""
+    if not ledger.ws.publish_prefix:
+        return None
+    from .store import open_register
+
+    register = open_register(ledger.ws, db=ledger.db)
+    return register if register.size() > 0 else None
+
+
 def rotate(ledger: Ledger) -> Rotation:
     """Rotate the workspace key; resumes an interrupted rotation instead of starting another."""
     keys_dir = ledger.ws.keys_dir
@@ -51,8 +61,16 @@ def rotate(ledger: Ledger) -> Rotation:
     }
     # The new key proves possession by signing the entry; the old key signs the entry itself.
     entry["possession_signature"] = base64.b64encode(new.sign(key_entry_message(entry))).decode()
+    register = _register_of(ledger)
     with ledger.transaction(signer=old) as tx:
         index = tx.append(entry)
+        if register is not None:
+            # The public register learns of the new key the same way, in the same transaction.
+            public = {k: v for k, v in entry.items() if k != "possession_signature"}
+            public["vkey"] = new.vkey(register.origin)
+            public["possession_signature"] = base64.b64encode(new.sign(key_entry_message(public))).decode()
+            with register.transaction(signer=old, join=True) as rtx:
+                rtx.append(public)
     assert tx.receipt is not None
     keys.install_next(keys_dir, old.public_key, entry["time"])
     ledger._signer = None  # the next write loads the new key

@@ -379,6 +379,12 @@ def monitor_site(location: str, state: MonitorState, policy: Any | None = None,
         if event is not None and (org is None or event.org_number.replace("-", "") == org.replace("-", "")):
             events.append(event)
     # The ledger: its checkpoint must not shrink, and must reach every ledger-anchor in the register.
+    if site.get("ledger/checkpoint", MAX_CHECKPOINT_BYTES, required=False) is None:
+        # A register published before the ledger had any entry; never once an anchor or a ledger was seen.
+        if anchors or state.ledger_size or any(True for _ in _anchors_seen(state)):
+            raise SiteError("ledger/checkpoint: missing from the site")
+        state.register_vkey, state.ledger_vkey = register_vkey, ledger_vkey
+        return MonitorReport(checkpoint.size, previous, 0, tuple(events), witnesses)
     ledger_note, ledger_cp = _checkpoint(site, "ledger/checkpoint", ledger_vkey, "ledger")
     if ledger_cp.size < state.ledger_size:
         raise SiteError(f"ledger/checkpoint has size {ledger_cp.size}, smaller than the {state.ledger_size} seen "
@@ -394,6 +400,10 @@ def monitor_site(location: str, state: MonitorState, policy: Any | None = None,
     state.ledger_size, state.ledger_root = ledger_cp.size, ledger_cp.root.hex()
     state.register_vkey, state.ledger_vkey = register_vkey, ledger_vkey
     return MonitorReport(checkpoint.size, previous, ledger_cp.size, tuple(events), witnesses)
+
+
+def _anchors_seen(state: MonitorState) -> list[int]:
+    return [state.ledger_size] if state.ledger_size else []
 
 
 def digest_of(data: bytes) -> str:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..errors import BadInput, VerificationError
+from ..errors import BadInput, NegativeOutcome, VerificationError
 from ..jcs import canonical
 from ..ledger.note import NoteError, parse_checkpoint, split_note
 from ..ledger.schema import STATUS_LISTS
@@ -230,7 +230,8 @@ def _register_tables(view: RegisterView) -> tuple[str, str]:
 
 # ---- the command --------------------------------------------------------------------------------------
 
-def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = None) -> PublishReport:
+def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = None,
+                 unwitnessed: bool = False) -> PublishReport:
     """Append the ledger-anchor and status-list entries due, witness, and write the site into directory."""
     ws.require_publishing()
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
@@ -273,7 +274,14 @@ def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = Non
         from ..witness.policy import evaluate
         from ..ledger.note import verifier_for
 
-        witnessed = evaluate(policy, register_note, logs=[verifier_for(register.origin, register.signer.public_key)]).satisfied
+        quorum = evaluate(policy, register_note, logs=[verifier_for(register.origin, register.signer.public_key)])
+        witnessed = quorum.satisfied
+        if not witnessed and not unwitnessed:
+            # No witness cosigns a rolled-back or forked register, so neither does the site: a status
+            # list without a revocation never goes out under a checkpoint the quorum did not see.
+            raise NegativeOutcome(f"register checkpoint {register.size()} is not cosigned by the witness quorum "
+                                  f"({quorum.reason}); the site in {directory} was not changed "
+                                  "(retry, or pass --unwitnessed)")
 
     size = register.size()
     signer = register.signer
