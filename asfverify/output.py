@@ -30,10 +30,20 @@ def missing_text(requirement: RequirementOutcome) -> str:
     return "no verifier produced a result"
 
 
-def render_run(run: Run) -> str:
-    """One line per criterion (outcome and summary), its requirements beneath, the decision last."""
+def render_run(run: Run, *, columns: int | None = None, colour: bool = False) -> str:
+    """One line per criterion (outcome and summary), its requirements beneath, the decision last.
+
+    `columns` wraps each summary under its own first word (console.width()); `colour` colours the
+    outcome words (console.colour_enabled()). The defaults give plain, unwrapped lines.
+    """
+    from .console import hang
+
+    def word(outcome: Outcome, pad: int) -> str:
+        padded = f"{outcome.symbol:<{pad}}"
+        return click_style(padded, outcome) if colour else padded
+
     org = run.organisation
-    lines = [f"{org['name']} ({org['org_number']}) · reference date {run.reference_date} · run {run.run_id}"]
+    lines = [hang("", f"{org['name']} ({org['org_number']}) · reference date {run.reference_date} · run {run.run_id}", columns)]
     summaries = requirement_summaries(run.results)
     for criterion in run.criteria:
         info = "" if criterion.required else "  (informative)"
@@ -42,18 +52,28 @@ def render_run(run: Run) -> str:
             first = "; ".join(summaries.get(reqs[0].id, [])) or missing_text(reqs[0])
         else:
             first = ", ".join(f"{r.id} {r.outcome}" for r in reqs)
-        lines.append(f"  {criterion.id:<4} {criterion.outcome.symbol:<8}{first}{info}")
+        lines.append(hang(f"  {criterion.id:<4} {word(criterion.outcome, 8)}", first + info, columns))
         if len(reqs) > 1:
             for req in reqs:
                 text = "; ".join(summaries.get(req.id, [])) or missing_text(req)
-                lines.append(f"      {req.id:<15} {req.outcome.symbol:<8}{text}")
+                lines.append(hang(f"      {req.id:<15} {word(req.outcome, 8)}", text, columns))
     if run.receipt is not None:  # a fresh run just recorded
         receipt = run.receipt
         lines.append(f"  Ledger entries {receipt.first}–{receipt.last} recorded; checkpoint size {receipt.last + 1}.")
     elif run.run_index >= 0:  # a run read back from the ledger
         lines.append(f"  Ledger: run entry {run.run_index}, decision entry {run.decision_index}.")
-    lines.append(f"Decision: {run.decision}")
+    decision = click_style(run.decision, run.decision, bold=True) if colour else run.decision
+    lines.append(f"Decision: {decision}")
     return "\n".join(lines)
+
+
+def click_style(text: str, outcome: str, *, bold: bool = False) -> str:
+    """`text` in the colour of `outcome` (console.COLOURS); the caller decides whether colour is on."""
+    import click
+
+    from .console import COLOURS
+
+    return click.style(text, fg=COLOURS.get(outcome), bold=bold)
 
 
 def render_summary(runs: Sequence[Run], errors: Sequence[tuple[str, str]]) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .. import console
 from ..cli import workspace_from
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False), default=".")
 @click.option("--certifier", help="Name recorded as the actor of ledger entries.")
-def init(directory: str, certifier: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {root, config, keys, ledger, plugins}.")
+def init(directory: str, certifier: str | None, as_json: bool) -> None:
     """Create a workspace in DIRECTORY (default: here): asfverify.toml, keys/, ledger.db, plugins/.
 
     The Ed25519 private key is written to keys/ with mode 0600 (encrypted when
@@ -32,6 +34,10 @@ def init(directory: str, certifier: str | None) -> None:
     from .. import workspace
 
     ws = workspace.init(Path(directory), certifier=certifier, passphrase=os.environ.get("ASFVERIFY_KEY_PASSPHRASE"))
+    if as_json:
+        console.echo_json({"root": str(ws.root), "config": str(ws.root / workspace.CONFIG_NAME), "keys": str(ws.keys_dir),
+                           "ledger": str(ws.db_path), "plugins": str(ws.plugins_dir) if ws.plugins_dir else None})
+        return
     click.echo(f"Workspace ready in {ws.root}")
     click.echo(f"  config   {ws.root / workspace.CONFIG_NAME}")
     click.echo(f"  keys     {ws.keys_dir}")
@@ -53,9 +59,9 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     """
     from .. import __version__
     from ..batch import default_jobs, expand_sources, verify_many
-    from ..model import Receipt
     from ..ledger import open_ledger
     from ..limits import Limits
+    from ..model import Receipt
     from ..output import render_run, render_summary
     from ..plugins import load_host
 
@@ -66,6 +72,11 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
         click.echo(f"Warning: {warning}", err=True)
     limits = Limits.from_config(ws.config)
     jobs = jobs or default_jobs()
+    # The signing key first (a missing passphrase fails here): nothing, not even cache.db, is
+    # written for a run that cannot be recorded.
+    from ..keys import load_signer
+
+    signer = load_signer(ws.keys_dir)
     ledger = None  # opened on the first recorded run: a rejected package writes nothing
     single = len(sources) == 1
 
@@ -82,10 +93,11 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
             else:
                 if ledger is None:
                     ledger = open_ledger(ws)
+                    ledger._signer = signer
                 receipt = ledger.append(outcome.report.ledger_entries(__version__))
                 reports.append(outcome.report.recorded(Receipt(receipt.first, receipt.last, receipt.checkpoint)))
                 if not as_json and not show_progress:
-                    click.echo(render_run(reports[-1]))
+                    click.echo(render_run(reports[-1], columns=console.width(), colour=console.colour_enabled()))
                     if not single:
                         click.echo()
             if bar is not None:
