@@ -72,6 +72,7 @@ class _State:
     issuer_key: bytes | None = None
     issuer_did: str = ""
     proof_ok: bool = False
+    policy: Any = None  # a witness.policy.Policy, or None when no tlog-policy was given
 
 
 def _expect(condition: bool, reason: str) -> None:
@@ -260,6 +261,17 @@ def _revocation(state: _State) -> str:
     return f"not revoked (status list of {listing['validFrom']}, index {index_text})"
 
 
+def _witness_quorum(state: _State) -> str:
+    from ..witness.certstep import QuorumFailed, check_quorum
+
+    keys = [state.issuer_key] if state.issuer_key else []
+    keys += [k.public_key for k in state.trusted if k.public_key not in keys]
+    try:
+        return check_quorum(state.cert["ledgerProof"].get("tlogProof") or "", state.policy, keys)
+    except QuorumFailed as exc:
+        raise StepFailed(str(exc)) from None
+
+
 STEPS: list[tuple[str, Callable[[_State], str], bool]] = [
     # (name, check, needs the parse step to have passed)
     ("parse", _parse, False),
@@ -270,6 +282,7 @@ STEPS: list[tuple[str, Callable[[_State], str], bool]] = [
     ("ledger inclusion", _inclusion, True),
     ("checkpoint signature", _checkpoint, True),
     ("revocation", _revocation, True),
+    ("witness quorum", _witness_quorum, True),
 ]
 
 
@@ -281,9 +294,13 @@ def verify_certificate(
     status_list: dict[str, Any] | None = None,
     parse_error: str | None = None,
     status_error: str | None = None,
+    policy: Any = None,
 ) -> Report:
-    """Run every step; a failed parse stops the rest. Never raises for a bad certificate."""
-    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list)
+    """Run every step; a failed parse stops the rest. Never raises for a bad certificate.
+
+    policy: a parsed tlog-policy (asfverify.witness.policy.Policy) for the witness step; None skips it.
+    """
+    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list, policy=policy)
     report = Report()
     if isinstance(cert, dict):
         report.certificate = cert.get("id") if isinstance(cert.get("id"), str) else None
@@ -300,6 +317,13 @@ def verify_certificate(
             continue
         if name == "revocation" and status_list is None:
             report.steps.append(Step(number, name, "SKIP", "not checked; pass --status FILE with a current status list"))
+            continue
+        if name == "witness quorum" and policy is None:
+            from ..witness.certstep import skipped_detail
+
+            proof = cert.get("ledgerProof") if isinstance(cert, dict) else None
+            text = proof.get("tlogProof") if isinstance(proof, dict) else None
+            report.steps.append(Step(number, name, "SKIP", skipped_detail(text if isinstance(text, str) else "")))
             continue
         try:
             detail = check(state)

@@ -139,10 +139,12 @@ def _workspace_keys():
                    "check. Never implicit.")
 @click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
+@click.option("--policy", "policy_path", metavar="FILE",
+              help="A C2SP tlog-policy (witness-policy.txt): require its witness quorum on the embedded checkpoint.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
 def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path: str | None, at: str | None,
-           as_json: bool) -> None:
-    """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation.
+           policy_path: str | None, as_json: bool) -> None:
+    """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation, witnesses.
 
     Needs no workspace and no private key. Prints one OK:/FAIL: line per step and exits 0 only
     when every step passed, 1 when any failed, 2 when CERT or a key cannot be read.
@@ -169,8 +171,13 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
             status_list, status_problem = load_document(_read(status_path, "--status"))
         except ValueError as exc:
             raise BadInput(f"--status {status_path}: {exc}") from None
+    policy = None
+    if policy_path:
+        from ..witness.policy import load_policy
+
+        policy = load_policy(policy_path)
     report = verify_certificate(document, keys, at=moment, status_list=status_list,
-                                parse_error=problem, status_error=status_problem)
+                                parse_error=problem, status_error=status_problem, policy=policy)
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
