@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# The one place the version is written: pyproject.toml reads it (tool.setuptools.dynamic), so do
+# the wheel, `asfverify --version`, the ledger's run entries and plugin dependency checks.
 __version__ = "0.1.0"
 __all__ = ["hookimpl", "BaseVerifier", "Evidence", "Organisation", "Result", "__version__"]
 

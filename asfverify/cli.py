@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import AsfError
+from .errors import EXIT_OK, AsfError, exit_status
 
 # name -> "module:attribute"; each lives in asfverify/commands/.
 COMMANDS = {
@@ -58,6 +58,15 @@ HELP_LINES = {
 }
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (an in-process test runner)
+        pass
+
+
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported only when used."""
 
@@ -68,6 +77,15 @@ class LazyGroup(click.Group):
         # Standalone: usage errors become one line too (click prints usage, hint and error on three).
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a reader that went away shows here when the output was buffered
+        except BrokenPipeError:
+            # `asfverify ledger show | head -1`: the reader has all it wanted; a normal, quiet end.
+            _silence_stdout()
+            sys.exit(EXIT_OK)
+        except AsfError as exc:  # raised outside a command (while listing plugin commands for --help)
+            if exc.diagnostics():
+                click.echo(f"Error: {exc.diagnostics()}", err=True)
+            sys.exit(exit_status(exc))
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             click.echo(f"Error: {exc.format_message()}{hint}", err=True)
@@ -77,8 +95,8 @@ class LazyGroup(click.Group):
             sys.exit(exc.exit_code)
         except (click.Abort, EOFError, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
-            sys.exit(1)
-        sys.exit(rv if isinstance(rv, int) else 0)
+            sys.exit(1)  # click's status for an abort
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
 
     _plugin_commands_loaded = False
 
@@ -115,21 +133,27 @@ class LazyGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
-        # The one place where the AsfError family becomes an exit status and a one-line message.
+        # The one place where an exception becomes a one-line message; errors.exit_status says the status.
         try:
             return super().invoke(ctx)
         except AsfError as exc:
             if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
                 raise
-            click.echo(f"Error: {exc.diagnostics()}", err=True)
-            ctx.exit(exc.exit_code)
+            if exc.diagnostics():  # empty: the command's output already shows the outcome
+                click.echo(f"Error: {exc.diagnostics()}", err=True)
+            ctx.exit(exit_status(exc))
+        except BrokenPipeError:
+            # `asfverify ledger show | head -1`: the reader has all it wanted; a normal, quiet end
+            # (click itself would exit 1 here).
+            _silence_stdout()
+            ctx.exit(EXIT_OK)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: still one line unless --debug
+        except Exception as exc:  # a bug: still one line unless --debug, with its own exit status
             if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
                 raise
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
-            ctx.exit(2)
+            ctx.exit(exit_status(exc))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Describe commands without importing them, to keep `--help` fast.

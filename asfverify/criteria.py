@@ -9,10 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import BadInput
-
-# Worst first: a criterion takes the first of these that any of its requirements has.
-CRITERION_ORDER = ("fail", "review", "missing", "pass")
-DECISIONS = ("certifiable", "needs-review", "rejected")
+from .outcomes import CRITERION_ORDER, Decision, Outcome
 
 
 @dataclass(frozen=True)
@@ -100,34 +97,34 @@ def load(set_id: str, search: Iterable[Path] = ()) -> CriteriaSet:
     raise BadInput(f"unknown criteria set {set_id!r} (looked in the workspace criteria folder and the package)")
 
 
-def requirement_outcome(outcomes: Iterable[str]) -> str:
+def requirement_outcome(outcomes: Iterable[str]) -> Outcome:
     """pass if results exist and all pass; fail if any fails; review if any is review or error; else missing."""
     seen = list(outcomes)
     if not seen:
-        return "missing"
-    if "fail" in seen:
-        return "fail"
-    if "review" in seen or "error" in seen:
-        return "review"
-    return "pass"
+        return Outcome.MISSING
+    if Outcome.FAIL in seen:
+        return Outcome.FAIL
+    if Outcome.REVIEW in seen or Outcome.ERROR in seen:
+        return Outcome.REVIEW
+    return Outcome.PASS
 
 
-def criterion_outcome(requirement_outcomes: Iterable[str]) -> str:
+def criterion_outcome(requirement_outcomes: Iterable[str]) -> Outcome:
     seen = set(requirement_outcomes)
     for outcome in CRITERION_ORDER:
         if outcome in seen:
             return outcome
-    return "missing"
+    return Outcome.MISSING
 
 
-def decide(criteria: Iterable[Mapping[str, Any]]) -> str:
+def decide(criteria: Iterable[Mapping[str, Any]]) -> Decision:
     """certifiable if every required criterion passes, rejected if one fails, else needs-review."""
     required = [c["outcome"] for c in criteria if c.get("required", True)]
-    if "fail" in required:
-        return "rejected"
-    if required and all(o == "pass" for o in required):
-        return "certifiable"
-    return "needs-review"
+    if Outcome.FAIL in required:
+        return Decision.REJECTED
+    if required and all(o == Outcome.PASS for o in required):
+        return Decision.CERTIFIABLE
+    return Decision.NEEDS_REVIEW
 
 
 def aggregate(

@@ -7,10 +7,12 @@ from typing import Any
 
 import rfc8785
 
+from .errors import FormatError
+
 MAX_SAFE_INT = 2**53 - 1
 
 
-class CanonicalJSONError(ValueError):
+class CanonicalJSONError(FormatError):
     """A value cannot be signed: float, unsafe integer, non-string key or invalid Unicode."""
 
 
@@ -38,11 +40,13 @@ def _check(value: Any, where: str) -> None:
 
 def canonical(value: Any) -> bytes:
     """RFC 8785 bytes of value; refuses floats and integers beyond 2^53-1 anywhere inside it."""
-    _check(value, "$")
     try:
+        _check(value, "$")
         return rfc8785.dumps(value)
     except rfc8785.CanonicalizationError as exc:
         raise CanonicalJSONError(str(exc)) from None
+    except RecursionError:
+        raise CanonicalJSONError("nested too deeply to canonicalise") from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

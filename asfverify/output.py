@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
-SYMBOL = {"pass": "pass", "fail": "FAIL", "review": "review", "missing": "missing", "error": "error"}
+from .outcomes import Decision, Outcome
+
+SYMBOL = {o.value: o.symbol for o in Outcome}
 
 
 def requirement_summaries(results: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
@@ -53,12 +55,12 @@ def render_run(report: Mapping[str, Any]) -> str:
 
 def render_summary(reports: Sequence[Mapping[str, Any]], errors: Sequence[tuple[str, str]]) -> str:
     """The batch summary: decisions, per-criterion outcome counts, and packages that could not be run."""
-    decisions = {"certifiable": 0, "needs-review": 0, "rejected": 0}
+    decisions = {d.value: 0 for d in Decision}
     per_criterion: dict[str, dict[str, int]] = {}
     for report in reports:
         decisions[report["decision"]] = decisions.get(report["decision"], 0) + 1
         for criterion in report["criteria"]:
-            counts = per_criterion.setdefault(criterion["id"], {"pass": 0, "fail": 0, "review": 0, "missing": 0})
+            counts = per_criterion.setdefault(criterion["id"], {o.value: 0 for o in Outcome if o is not Outcome.ERROR})
             counts[criterion["outcome"]] = counts.get(criterion["outcome"], 0) + 1
     lines = [
         f"Summary: {len(reports) + len(errors)} packages · certifiable {decisions['certifiable']} · "

@@ -8,22 +8,14 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from .outcomes import Decision, Outcome
+
 if TYPE_CHECKING:
     from .criteria import CriteriaSet
     from .runs import RunState
 
-OUTCOME_SV = {
-    "pass": "godkänt",
-    "fail": "underkänt",
-    "review": "granskas",
-    "missing": "saknas",
-    "error": "fel",
-}
-DECISION_SV = {
-    "certifiable": "kan certifieras",
-    "needs-review": "behöver granskning",
-    "rejected": "avslås",
-}
+OUTCOME_SV = {o.value: o.sv for o in Outcome}
+DECISION_SV = {d.value: d.sv for d in Decision}
 # Documents are hostile: nothing from them may become markup, and the page may load nothing.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
+from ..errors import FormatError
 from .words import Token, stem
 
 # "..." allows this many words: enough for any real clause, and it keeps matching linear in a
@@ -31,7 +32,7 @@ from .words import Token, stem
 LONG_GAP = 40
 
 
-class PatternError(ValueError):
+class PatternError(FormatError):
     """A pattern in the rule file cannot be compiled."""
 
 

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..errors import FormatError
 from .patterns import Compiler, Lexicon, PatternError, Sequence_, WordTest
 
 EFFECTS = ("pass", "fail", "review", "doubt", "none")
@@ -18,7 +19,7 @@ _RULE_KEYS = {"id", "requirement", "effect", "patterns", "also", "unless", "fact
 _REQ_KEYS = {"needs", "default", "default_why", "partial_why", "pass_why"}
 
 
-class RuleFileError(ValueError):
+class RuleFileError(FormatError):
     """The rule file is invalid; the message names the rule and the key."""
 
 

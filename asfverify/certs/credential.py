@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime, timezone
 from typing import Any
 
+from ..errors import FormatError
 from ..jcs import canonical
 from .statuslist import V2_CONTEXT, status_entry
 
@@ -27,12 +28,15 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: Any) -> datetime:
-    """A dateTimeStamp (time zone required) as an aware datetime; ValueError otherwise."""
+    """A dateTimeStamp (time zone required) as an aware datetime; FormatError (a ValueError) otherwise."""
     if not isinstance(text, str) or "T" not in text:
-        raise ValueError(f"{text!r} is not a dateTimeStamp")
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        raise FormatError(f"{text!r} is not a dateTimeStamp")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise FormatError(f"{text[:40]!r} is not a dateTimeStamp ({exc})") from None
     if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone")
+        raise FormatError(f"{text!r} has no time zone")
     return moment
 
 

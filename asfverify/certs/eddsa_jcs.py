@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import VerificationError
 from ..jcs import CanonicalJSONError, canonical
 from ..multibase import b58decode, b58encode, public_key_from_did
 
@@ -20,7 +21,7 @@ MAX_MULTIBASE = 128
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
-class ProofError(ValueError):
+class ProofError(VerificationError, ValueError):
     """A Data Integrity proof is malformed, of an unknown kind, or does not verify."""
 
 

@@ -9,6 +9,7 @@ from string import Template
 from typing import Any
 
 from ..multibase import public_key_from_did
+from ..outcomes import Outcome
 from .credential import criterion_code
 
 # Short names of the asf-v1 criteria (DESIGN §2); other criteria show their id only.
@@ -24,8 +25,8 @@ CRITERIA_NAMES = {
     "C6": ("Kollektivavtal och systematiskt arbetsmiljöarbete",
            "collective agreement and systematic work-environment management"),
 }
-OUTCOMES = {"pass": ("Uppfyllt", "met"), "fail": ("Ej uppfyllt", "not met"),
-            "review": ("Granskas", "under review"), "missing": ("Saknas", "missing")}
+# Requirement and criterion outcomes only (a result's `error` never reaches a certificate).
+OUTCOMES = {o.value: (o.certificate_sv, o.certificate_en) for o in Outcome if o is not Outcome.ERROR}
 
 
 def is_reviewed(requirement: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from ..errors import BadInput, NegativeOutcome
+from ..outcomes import Decision
 from .credential import build_credential, certificate_entry, credential_digest, format_time, issuer_value
 from .eddsa_jcs import create_proof, verification_method_for
 from .statuslist import status_list_credential
@@ -76,7 +77,7 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
         # Inside the write transaction: a review recorded meanwhile cannot slip between the check
         # and the issuance, and concurrent issuances never share a status index.
         run = load_run(ledger, run_id)
-        if run.decision != "certifiable":
+        if run.decision != Decision.CERTIFIABLE:
             open_ids = ", ".join(run.open_requirements()) or "none recorded"
             raise NegativeOutcome(f"run {run.run_id} is {run.decision}, not certifiable; open requirements: {open_ids}")
         status_index = _next_status_index(ledger)

@@ -7,6 +7,8 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import VerificationError
+
 V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 # The spec's minimum: 16 KiB of bits, so a list does not reveal how many certificates exist.
 MIN_ENTRIES = 131_072
@@ -14,7 +16,7 @@ MIN_ENTRIES = 131_072
 MAX_BYTES = 16 * 1024 * 1024
 
 
-class StatusListError(ValueError):
+class StatusListError(VerificationError, ValueError):
     """An encodedList that is not u-prefixed base64url GZIP of at least MIN_ENTRIES bits."""
 
 

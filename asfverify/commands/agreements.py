@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..cli import workspace_from
+from ..errors import NegativeOutcome
 
 
 def _echo_json(value: Any) -> None:
@@ -95,7 +96,7 @@ def lookup(ctx: click.Context, orgnr: str, on: dt.datetime | None, all_sources: 
         for a in found:
             click.echo(_line(a))
     if not found:
-        ctx.exit(1)
+        raise NegativeOutcome()  # the line above already says so
 
 
 def _all_sources(ws: Any, org: str, day: dt.date) -> tuple[list[Any], list[tuple[str, str]]]:

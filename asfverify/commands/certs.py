@@ -20,7 +20,9 @@ def _check_output(path: str | None, option: str) -> None:
     from ..errors import BadInput
 
     if path and path != "-" and not Path(path).resolve().parent.is_dir():
-        raise BadInput(f"{option} {path}: folder {Path(path).parent} does not exist")
+        # Like `report`: nothing is created on bad input, so say how to make the folder.
+        parent = Path(path).parent
+        raise BadInput(f"{option} {path}: folder {parent} does not exist; create it first (mkdir -p {parent})")
 
 
 def _write(path: str | None, text: str) -> None:

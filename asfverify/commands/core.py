@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..cli import workspace_from
-from ..errors import BadInput
+from ..errors import BadInput, NegativeOutcome
+from ..outcomes import Decision
 
 
 @click.command()
@@ -94,9 +95,9 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     elif not single:
         click.echo(render_summary(reports, errors))
     if errors:
-        ctx.exit(2)
-    if any(r["decision"] != "certifiable" for r in reports):
-        ctx.exit(1)
+        raise BadInput()  # each package's error is in the summary above
+    if any(r["decision"] != Decision.CERTIFIABLE for r in reports):
+        raise NegativeOutcome()  # the decision is the output's last line
 
 
 @click.command()

@@ -20,7 +20,7 @@ def _check_output(output: str) -> Path:
         raise BadInput(f"{output}: is a folder; give a file name such as report.html")
     parent = path.parent
     if not parent.is_dir():
-        raise BadInput(f"{output}: folder {parent} does not exist")
+        raise BadInput(f"-o {output}: folder {parent} does not exist; create it first (mkdir -p {parent})")
     if not os.access(parent, os.W_OK):
         raise BadInput(f"{output}: folder {parent} is not writable")
     return path

@@ -7,7 +7,8 @@ import json
 import click
 
 from ..cli import workspace_from
-from ..errors import BadInput
+from ..errors import BadInput, NegativeOutcome
+from ..outcomes import Decision, Outcome
 
 
 def _ledger(ctx: click.Context):
@@ -19,17 +20,21 @@ def _ledger(ctx: click.Context):
 @click.command()
 @click.argument("run_id", metavar="RUN")
 @click.argument("requirement")
-@click.option("--pass", "outcome", flag_value="pass", help="The requirement is met.")
-@click.option("--fail", "outcome", flag_value="fail", help="The requirement is not met.")
+@click.option("--pass", "passed", is_flag=True, help="The requirement is met.")
+@click.option("--fail", "failed", is_flag=True, help="The requirement is not met.")
 @click.option("--note", required=True, help="Why: what the reviewer saw (recorded in the ledger; no personal data).")
 @click.option("--as", "reviewer", help="Reviewer's name (default: the workspace's certifier).")
 @click.pass_context
-def review(ctx: click.Context, run_id: str, requirement: str, outcome: str | None, note: str, reviewer: str | None) -> None:
+def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, failed: bool, note: str,
+           reviewer: str | None) -> None:
     """Record a certifier's decision on REQUIREMENT of RUN (replaces the machine outcome)."""
     from ..runs import load_run
 
-    if outcome is None:
+    if passed and failed:
+        raise click.UsageError("--pass and --fail exclude each other; say one", ctx=ctx)
+    if not (passed or failed):
         raise BadInput("say --pass or --fail")
+    outcome = Outcome.PASS if passed else Outcome.FAIL
     if not note.strip():
         raise BadInput("--note must say why")
     ws = workspace_from(ctx)
@@ -71,13 +76,13 @@ def status(ctx: click.Context, run_id: str, as_json: bool) -> None:
         open_items = state.open_requirements()
         if open_items:
             click.echo(f"  open: {', '.join(open_items)}")
-    if state.decision != "certifiable":
-        ctx.exit(1)
+    if state.decision != Decision.CERTIFIABLE:
+        raise NegativeOutcome()  # the decision is shown above
 
 
 @click.command()
 @click.option("--org", "org_number", help="Only runs of this organisation number (NNNNNN-NNNN).")
-@click.option("--decision", type=click.Choice(["certifiable", "needs-review", "rejected"]), help="Only runs with this decision (after reviews).")
+@click.option("--decision", type=click.Choice(Decision.values()), help="Only runs with this decision (after reviews).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @click.pass_context
 def runs(ctx: click.Context, org_number: str | None, decision: str | None, as_json: bool) -> None:

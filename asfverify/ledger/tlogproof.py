@@ -28,6 +28,8 @@ def format_tlog_proof(index: int, path: Sequence[bytes], checkpoint_note: str, e
 
 def parse_tlog_proof(text: str) -> tuple[int, list[bytes], str]:
     """(index, inclusion path, checkpoint note) from a tlog-proof text."""
+    if not isinstance(text, str):
+        raise TlogProofError("tlog-proof is not text")
     head, sep, note = text.partition("\n\n")
     if not sep:
         raise TlogProofError("tlog-proof has no blank line before the checkpoint")
