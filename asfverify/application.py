@@ -65,10 +65,11 @@ class Application:
         self.close()
 
     def describe(self) -> dict[str, Any]:
-        from .privacy import scrub
-        from .verifiers.identity import public_org_number
+        from .idnumbers import public_org_number
+        from .privacy import scrub_strict as scrub
 
-        org = {"name": self.organisation.name, "org_number": public_org_number(self.organisation.org_number)}
+        # The name and file names are the package's own text: masked with no identifier exemption.
+        org = {"name": scrub(self.organisation.name), "org_number": public_org_number(self.organisation.org_number)}
         if self.organisation.legal_form:
             org["legal_form"] = self.organisation.legal_form
         return {
@@ -81,17 +82,21 @@ class Application:
 
 
 def normalise_org_number(value: Any, where: str) -> str:
-    """NNNNNN-NNNN from 'NNNNNN-NNNN' or 10 digits, Luhn-checked (python-stdnum)."""
-    from stdnum import luhn
+    """NNNNNN-NNNN from 'NNNNNN-NNNN' or 10 digits (a typographic dash counts as '-'), Luhn-checked.
+
+    A personnummer passes here (it has the same shape and check digit): the identity verifier fails
+    it with its own reason, and it is masked wherever shown (in messages too).
+    """
+    from .idnumbers import luhn_ok, mask_personal_number_shapes, normalise_separators
 
     if not isinstance(value, str):
         raise PackageError(f"{where}: org_number must be a string like \"769600-0004\"")
-    text = value.strip()
+    text = normalise_separators(value).strip()
     digits = text.replace("-", "")
-    if not (len(digits) == 10 and digits.isdigit() and (text == digits or (len(text) == 11 and text[6] == "-"))):
-        raise PackageError(f"{where}: org_number {value!r} is not NNNNNN-NNNN or 10 digits")
-    if not luhn.is_valid(digits):
-        raise PackageError(f"{where}: org_number {value!r} has a wrong check digit")
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit() and (text == digits or (len(text) == 11 and text[6] == "-"))):
+        raise PackageError(f"{where}: org_number {mask_personal_number_shapes(value)!r} is not NNNNNN-NNNN or 10 digits")
+    if not luhn_ok(digits):
+        raise PackageError(f"{where}: org_number {mask_personal_number_shapes(value)!r} has a wrong check digit")
     return f"{digits[:6]}-{digits[6:]}"
 
 

@@ -72,6 +72,14 @@ class LazyGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        # Every channel (stdout, stderr, plugin commands' output) passes the personal-number scrubber.
+        from .scrubio import scrubbed_output
+
+        with scrubbed_output():
+            return self._main(args, prog_name, complete_var, standalone_mode, **extra)
+
+    def _main(self, args: Any, prog_name: str | None, complete_var: str | None,
+              standalone_mode: bool, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         # Standalone: usage errors become one line too (click prints usage, hint and error on three).

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import DocumentError
+from .idnumbers import mask_personal_numbers
 from .limits import Limits
 from .textcache import TextCache
 
@@ -59,6 +60,13 @@ class DocumentFile:
         return list(self._pages)
 
     def _load_pages(self) -> list[str]:
+        pages = self._extract_pages()
+        if self.kind in UNCACHED_KINDS:
+            return pages  # payroll ids are validated and pseudonymised by the payroll reader itself
+        # Bylaws, annual reports, …: no verifier needs a person's number, so none is kept (cached or not).
+        return [mask_personal_numbers(p, keep_identifiers=False) for p in pages]
+
+    def _extract_pages(self) -> list[str]:
         from . import pdftext
 
         if not self.is_pdf:
@@ -73,7 +81,7 @@ class DocumentFile:
                 return cached
         pages = pdftext.page_texts(self.abs_path, self.limits)
         if cache is not None:
-            cache.put(self.sha256, pdftext.EXTRACTOR, pages)
+            cache.put(self.sha256, pdftext.EXTRACTOR, [mask_personal_numbers(p, keep_identifiers=False) for p in pages])
         return pages
 
     def pages_without_text(self) -> list[int]:

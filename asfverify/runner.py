@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import __version__, application, criteria
+from . import __version__, application, criteria, resultcheck
 from .errors import DocumentError
 from .limits import Limits
 from .plugins import Host, RegisteredVerifier
-from .privacy import scrub
+from .privacy import scrub_strict
 from .verifier import Result
 from .workspace import Workspace
 
@@ -48,25 +48,9 @@ def make_context(ws: Workspace | None, policy: Mapping[str, Any], host: Host | N
     return ctx
 
 
-def _scrubbed(result: Result) -> dict[str, Any]:
-    """The result as a dict with anything that looks like a personnummer masked (defence in depth)."""
-    out = result.to_dict()
-    out["summary"] = scrub(out["summary"])
-    for ev in out["evidence"]:
-        ev["excerpt"] = scrub(ev.get("excerpt") or "")
-        if "note" in ev:
-            ev["note"] = scrub(ev["note"])
-        if "matched" in ev:
-            ev["matched"] = [scrub(m) for m in ev["matched"]]
-    out["metrics"] = {k: scrub(v) if isinstance(v, str) else v for k, v in out["metrics"].items()}
-    if "trace" in out:
-        out["trace"] = [{k: scrub(v) if isinstance(v, str) else v for k, v in step.items()} for step in out["trace"]]
-    return out
-
-
 def _error(registered: RegisteredVerifier, requirement: str, summary: str) -> Result:
     v = registered.verifier
-    return Result(requirement, "error", scrub(summary), verifier=v.name, version=str(v.version), plugin=registered.plugin.name)
+    return Result(requirement, "error", scrub_strict(summary), verifier=v.name, version=str(v.version), plugin=registered.plugin.name)
 
 
 def run_verifiers(app: application.Application, host: Host, ctx: RunContext) -> list[dict[str, Any]]:
@@ -87,15 +71,25 @@ def run_verifiers(app: application.Application, host: Host, ctx: RunContext) -> 
                 _error(registered, r, f"Verifier {verifier.name} (plugin {registered.plugin.name}) raised {type(exc).__name__}: {exc}")
                 for r in verifier.requirements
             ]
-        for result in produced:
-            if not isinstance(result, Result) or result.requirement not in declared:
-                wrong = getattr(result, "requirement", type(result).__name__)
-                result = _error(registered, sorted(declared)[0], f"Verifier {verifier.name} returned a result for undeclared {wrong!r}")
-            result.verifier = verifier.name
-            result.version = str(verifier.version)
-            result.plugin = registered.plugin.name
-            results.append(_scrubbed(result))
+        results.extend(_screened(registered, produced, declared))
     return results
+
+
+def _screened(registered: RegisteredVerifier, produced: list[Any], declared: set[str]) -> list[dict[str, Any]]:
+    """Every result through the host's contract check (resultcheck); a violation becomes an error result
+    for the requirement concerned (or each declared one), attributed to the plugin, and the run goes on."""
+    v = registered.verifier
+    who = f"Verifier {v.name} (plugin {registered.plugin.name})"
+    out: list[dict[str, Any]] = []
+    for result in produced:
+        try:
+            out.append(resultcheck.screen(result, declared, verifier=v.name, version=str(v.version),
+                                          plugin=registered.plugin.name).data)
+        except resultcheck.ResultViolation as exc:
+            requirement = getattr(result, "requirement", None)
+            targets = [requirement] if isinstance(requirement, str) and requirement in declared else sorted(declared)
+            out.extend(_error(registered, r, f"{who} broke the result contract: {exc}").to_dict() for r in targets)
+    return out
 
 
 @dataclass

@@ -1,9 +1,15 @@
-"""Extracted page text cached by document digest in the workspace's cache.db (never in ledger.db)."""
+"""Extracted page text cached by document digest in the workspace's cache.db (never in ledger.db).
+
+What is cached has its personnummer and samordningsnummer masked (documents.py masks pages before
+they reach the cache or a verifier), the file is created 0600, and rows from before masking are
+erased with secure_delete on, so no earlier version's clear text stays in the file.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -20,6 +26,22 @@ def m001_text_cache(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_forget_unmasked_text(db: sqlite_utils.Database) -> None:
+    # Rows written before masking may hold board members' personnummer in clear text.
+    db.execute("PRAGMA secure_delete = ON")
+    db.execute("DELETE FROM text_cache")
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` 0600 if missing, and make an existing one 0600 (it may hold extracted text)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 class TextCache:
     """Page text by (sha256, extractor). Kept apart from the ledger: erasing it loses nothing signed."""
 
@@ -31,8 +53,12 @@ class TextCache:
     def db(self) -> sqlite_utils.Database:
         # Opened on first use: validating a package must not create files.
         if self._db is None:
+            # SQLite gives the -wal and -shm files the database file's mode, so 0600 here covers them.
+            _private_file(self.path)
+            _private_file(self.path.with_name(self.path.name + ".lock"))
             conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA secure_delete = ON")
             db = sqlite_utils.Database(conn)
             # Switching to WAL and creating tables are not covered by the busy timeout: batch workers
             # opening a new cache at once would collide, so they take turns on a lock file.

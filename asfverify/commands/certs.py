@@ -46,7 +46,9 @@ def _write(path: str | None, text: str) -> None:
 @click.option("--valid-days", type=int, default=730, show_default=True,
               help="Days the certificate is valid (default two years).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the one-page printable HTML certificate.")
-def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None) -> None:
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False),
+              help="Also write the A4 PDF certificate (credential embedded, QR code to <prefix>/c/<uuid>/).")
+def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None, pdf_path: str | None) -> None:
     """Issue a signed certificate for RUN, a run whose decision (with reviews applied) is certifiable.
 
     The certificate is a W3C Verifiable Credential 2.0 with an eddsa-jcs-2022 proof by the
@@ -55,7 +57,7 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
 
     \b
     Example:
-        asfverify certify 3f9c2a1b -o certifikat.json --html certifikat.html
+        asfverify certify 3f9c2a1b -o certifikat.json --html certifikat.html --pdf certifikat.pdf
         asfverify verify certifikat.json --trust keys/ledger.pub
     """
     from ..cli import workspace_from
@@ -68,21 +70,74 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
     ws = workspace_from(click.get_current_context())
     _check_output(output, "-o")
     _check_output(html_path, "--html")
+    _check_output(pdf_path, "--pdf")
+    pdf_facts = _pdf_facts(ws) if pdf_path else None  # refused before anything is issued
     certificate = issue_certificate(ws, run_id, valid_days=valid_days)
     _write(output, _dump(certificate))
     if html_path:
         from ..certs.html import render_html
 
         _write(html_path, render_html(certificate, Path(output).name if output and output != "-" else "certifikat.json"))
+    if pdf_path and pdf_facts:
+        from ..certs.pdf import render_pdf
+
+        _write_bytes(pdf_path, render_pdf(certificate, pdf_facts))
     if output and output != "-":
         subject = certificate["credentialSubject"]
         click.echo(f"Certificate {certificate['id']} for {subject['name']} ({subject['orgNumber']})")
         click.echo(f"  valid {certificate['validFrom']} .. {certificate['validUntil']}; written to {output}")
         if html_path:
             click.echo(f"  printable certificate: {html_path}")
+        if pdf_path:
+            click.echo(f"  PDF certificate: {pdf_path}")
         from ..certs.credential import issuer_id
 
         click.echo(f"  verify: asfverify verify {output} --trust {issuer_id(certificate)}")
+
+
+def _pdf_facts(ws):
+    """Certifier name and publish prefix for the PDF; BadInput naming the missing key otherwise."""
+    from ..certs.pdf import PdfFacts
+    from ..errors import BadInput
+
+    name = str(ws.config.get("certifier", {}).get("name") or "").strip()
+    prefix = str(ws.config.get("publish", {}).get("prefix") or "").strip()
+    if not name:
+        raise BadInput("--pdf: asfverify.toml has no [certifier] name")
+    if not prefix.startswith(("https://", "http://")):
+        raise BadInput("--pdf: asfverify.toml has no [publish] prefix (https://…); the QR code leads there")
+    return PdfFacts(certifier_name=name, site_prefix=prefix.rstrip("/"))
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    from ..errors import BadInput
+
+    if path == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _certificate_bytes(path: str) -> bytes:
+    """The certificate JSON of CERT: the file itself, or the credential embedded in a PDF certificate."""
+    from ..errors import BadInput
+
+    data = _read(path, "certificate")
+    if not data.startswith(b"%PDF-"):
+        return data
+    from ..certs.pdf import extract_credential
+    from ..certs.verify import MAX_DOCUMENT_BYTES
+
+    try:
+        return extract_credential(data, MAX_DOCUMENT_BYTES)
+    except ValueError as exc:
+        raise BadInput(f"certificate {path}: {exc}") from None
 
 
 def _read(path: str, what: str) -> bytes:
@@ -148,6 +203,8 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
            policy_path: str | None, as_json: bool) -> None:
     """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation, witnesses.
 
+    CERT is the certificate JSON or the PDF certificate (its embedded certifikat.json is verified).
+
     Needs no workspace and no private key. Prints one OK:/FAIL: line per step and exits 0 only
     when every step passed, 1 when any failed, 2 when CERT or a key cannot be read.
 
@@ -164,7 +221,7 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
         keys += _workspace_keys()
     moment = _parse_at(at)
     try:
-        document, problem = load_document(_read(cert, "certificate"))
+        document, problem = load_document(_certificate_bytes(cert))
     except ValueError as exc:
         raise BadInput(f"certificate {cert}: {exc}") from None
     status_list, status_problem = None, None

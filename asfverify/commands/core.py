@@ -60,6 +60,11 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
         click.echo(f"Warning: {warning}", err=True)
     limits = Limits.from_config(ws.config)
     jobs = jobs or default_jobs()
+    # The signing key first (a missing passphrase fails here): nothing, not even cache.db, is
+    # written for a run that cannot be recorded.
+    from ..keys import load_signer
+
+    signer = load_signer(ws.keys_dir)
     ledger = None  # opened on the first recorded run: a rejected package writes nothing
     single = len(sources) == 1
 
@@ -76,6 +81,7 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
             else:
                 if ledger is None:
                     ledger = open_ledger(ws)
+                    ledger._signer = signer
                 receipt = ledger.append(outcome.report.ledger_entries())
                 outcome.report.ledger = {"first": receipt.first, "last": receipt.last, "checkpoint": receipt.checkpoint}
                 reports.append(outcome.report.to_json())

@@ -100,14 +100,18 @@ def scrub_personal_numbers(value: Any) -> Any:
             return value
         return scrub(value)
     if isinstance(value, dict):
-        return {k: scrub_personal_numbers(v) for k, v in value.items()}
+        # Keys too: a plugin's metric key ("person_881111-3334") is as visible as a value.
+        return {scrub(k) if isinstance(k, str) else k: scrub_personal_numbers(v) for k, v in value.items()}
     if isinstance(value, list):
         return [scrub_personal_numbers(v) for v in value]
     return value
 
 
-# Digit shapes of a personnummer or samordningsnummer: YYMMDD or YYYYMMDD, optional - + or space, 4 digits.
-_CANDIDATE = re.compile(rb"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")
+# Digit shapes of a personnummer or samordningsnummer: YYMMDD or YYYYMMDD, a separator of up to three
+# ASCII characters ("-", "+", " - "), 4 digits. Non-ASCII entries always get the full check, since
+# typographic dashes and spaces (750505–5553) count as separators there (asfverify.idnumbers).
+_CANDIDATE = re.compile(rb"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]{0,3}[0-9]{4}(?![0-9])")
+_NOT_DIGIT = re.compile(rb"[^0-9]")
 
 
 def _plausible_date(digits: bytes) -> bool:
@@ -118,8 +122,8 @@ def _plausible_date(digits: bytes) -> bool:
 
 def _may_hold_personal_number(data: bytes) -> bool:
     # One C-speed regex pass over the canonical bytes; only a plausible date costs the real check.
-    if not any(_plausible_date(m.group(0).replace(b"-", b"").replace(b"+", b"").replace(b" ", b"")[-10:])
-               for m in _CANDIDATE.finditer(data)):
+    if data.isascii() and not any(_plausible_date(_NOT_DIGIT.sub(b"", m.group(0))[-10:])
+                                  for m in _CANDIDATE.finditer(data)):
         return False
     text = data.decode("utf-8")
     return scrub(text) != text

@@ -1,62 +1,23 @@
 """Turning an employee cell into an in-memory key; personnummer are validated and pseudonymised at once.
 
-Validation follows the `personnummer` package (which, unlike python-stdnum, accepts samordningsnummer);
-this module repeats its rules in a few lines because a long list checks one number per row, and the
-package's per-call overhead dominated the run time. tests/test_payroll_identity.py holds the two to
-the same answers.
+Validation is asfverify.idnumbers' (the one home of personnummer rules, held to the `personnummer`
+package's answers by tests/test_idnumbers.py and tests/test_payroll_identity.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Callable
 
-# 10, 11, 12 or 13 characters: YYMMDDNNNC, YYMMDD-NNNC, YYMMDD+NNNC, YYYYMMDDNNNC, YYYYMMDD-NNNC.
-PNR_SHAPE = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)((?!000)\d{3})(\d)$")
+from ..idnumbers import PNR_SHAPE, normalise_match, normalise_personal_number, normalise_separators
+
+__all__ = ["EMPTY_ID", "INVALID_PERSONAL_NUMBER", "REASONS", "EmployeeKeyer", "normalise_personal_number"]
+
 _MASK = (1 << 63) - 1
-
-def _doubled(d: int) -> int:
-    return d * 2 - 9 if d * 2 > 9 else d * 2
-
-
-# Luhn partial sums of three-digit chunks, by whether the chunk's first digit is doubled.
-_LUHN_EVEN = {f"{n:03d}": _doubled(n // 100) + n // 10 % 10 + _doubled(n % 10) for n in range(1000)}
-_LUHN_ODD = {f"{n:03d}": n // 100 + _doubled(n // 10 % 10) + n % 10 for n in range(1000)}
 
 INVALID_PERSONAL_NUMBER = "invalid personnummer"
 EMPTY_ID = "empty employee id"
 REASONS = frozenset({INVALID_PERSONAL_NUMBER, EMPTY_ID})
-
-
-def normalise_personal_number(text: str, today: dt.date | None = None) -> str | None:
-    """The 12-digit form YYYYMMDDNNNC of a valid personnummer or samordningsnummer, else None."""
-    match = PNR_SHAPE.match(text)
-    if match is None:
-        return None
-    return _normalise(match, today)
-
-
-def _normalise(match: re.Match[str], today: dt.date | None) -> str | None:
-    century, yy, mm, dd, sep, serial, check = match.groups()
-    # Luhn over YYMMDDNNN: positions 0, 2, 4, … doubled; three chunks of three digits.
-    total = _LUHN_EVEN[yy + mm[0]] + _LUHN_ODD[mm[1] + dd] + _LUHN_EVEN[serial]
-    if (10 - total % 10) % 10 != int(check):
-        return None
-    if century is None:
-        # As the personnummer package: the most recent such year, a century earlier with '+'.
-        base = (today or dt.date.today()).year - (100 if sep == "+" else 0)
-        year = base - (base - int(yy)) % 100
-    else:
-        year = int(century + yy)
-    day = int(dd)
-    if day > 60:
-        day -= 60  # samordningsnummer
-    try:
-        dt.date(year, int(mm), day)
-    except ValueError:
-        return None
-    return f"{year:04d}{mm}{dd}{serial}{check}"
 
 
 class EmployeeKeyer:
@@ -79,6 +40,8 @@ class EmployeeKeyer:
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # 109.0 from a spreadsheet is employee 109
         text = value if isinstance(value, str) else str(value)
+        if not text.isascii():
+            text = normalise_separators(text)  # 750505–5553 (en dash), non-breaking spaces, …
         if " " in text or "\n" in text or "\t" in text:
             text = "".join(text.split())
         if text[:2] == '="' and text[-1:] == '"':
@@ -87,7 +50,7 @@ class EmployeeKeyer:
             return EMPTY_ID
         match = PNR_SHAPE.match(text)
         if match is not None:
-            normal = _normalise(match, self._today)
+            normal = normalise_match(match, self._today)
             if normal is not None:
                 self.personal_numbers += 1
                 return "p" + normal

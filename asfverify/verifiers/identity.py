@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..privacy import looks_like_personnummer
+from ..idnumbers import MASK, is_personal_number, public_org_number
 from ..verifier import Application, BaseVerifier, Context, Evidence, Result
 
 VERSION = "1.0"
@@ -28,12 +28,8 @@ EXPECTED_GROUPS = {
     "ideell förening": {"8", "7"},
     "stiftelse": {"8"},
 }
-PERSONNUMMER_MASK = "******-****"
-
-
-def public_org_number(org_number: str) -> str:
-    """The org number as it may be shown and recorded: masked when it is a personnummer."""
-    return PERSONNUMMER_MASK if looks_like_personnummer(org_number) else org_number
+PERSONNUMMER_MASK = MASK  # one mask for every personal number (asfverify.idnumbers)
+__all__ = ["IdentityVerifier", "PERSONNUMMER_MASK", "public_org_number"]
 
 
 class IdentityVerifier(BaseVerifier):
@@ -55,7 +51,7 @@ class IdentityVerifier(BaseVerifier):
         def result(outcome: str, summary: str) -> Result:
             return Result("C3.identity", outcome, summary, evidence=evidence, metrics=metrics)
 
-        if looks_like_personnummer(number):
+        if is_personal_number(number):
             return [result("fail", "The organisation number is a personnummer (enskild firma), not a legal person's organisationsnummer.")]
         if int(digits[2]) < 2:
             return [result("fail", f"{shown} is not an organisationsnummer: its third digit must be 2 or more.")]
