@@ -194,12 +194,19 @@ def _workspace_keys():
 @click.option("--trust-workspace", "trust_workspace", is_flag=True,
               help="Also trust the keys of the workspace (--workspace, or found upwards): the certifier's own "
                    "check. Never implicit.")
+@click.option("--trust-list", "trust_list_path", metavar="FILE",
+              help="The scheme owner's signed trust list: the issuer must be an accredited certifier on it.")
+@click.option("--trust-list-key", "trust_list_key", metavar="KEY",
+              help="The scheme owner's key (did:key, PEM file or C2SP vkey) the trust list must be signed by.")
+@click.option("--state", "state_path", metavar="FILE",
+              help="Remember the highest trust-list sequence seen here; an older list then fails (rollback).")
 @click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
 @click.option("--policy", "policy_path", metavar="FILE",
               help="A C2SP tlog-policy (witness-policy.txt): require its witness quorum on the embedded checkpoint.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
-def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path: str | None, at: str | None,
+def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_path: str | None,
+           trust_list_key: str | None, state_path: str | None, status_path: str | None, at: str | None,
            policy_path: str | None, as_json: bool) -> None:
     """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation, witnesses.
 
@@ -219,6 +226,7 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
     keys = [parse_trust(value) for value in trust]
     if trust_workspace:
         keys += _workspace_keys()
+    listing = _trust_list_input(trust_list_path, trust_list_key, state_path)
     moment = _parse_at(at)
     try:
         document, problem = load_document(_certificate_bytes(cert))
@@ -235,16 +243,42 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
         from ..witness.policy import load_policy
 
         policy = load_policy(policy_path)
-    report = verify_certificate(document, keys, at=moment, status_list=status_list,
+    report = verify_certificate(document, keys, trust_list=listing, at=moment, status_list=status_list,
                                 parse_error=problem, status_error=status_problem, policy=policy)
+    if listing is not None and state_path and report.trust_list_verified:
+        from ..trustlist.check import remember
+
+        remember(state_path, listing.trust_list)
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         for step in report.steps:
             click.echo(step.line())
+        if report.issuer_listed_name:
+            click.echo(f"Certifier (from the trust list): {report.issuer_listed_name}")
     if not report.valid:
         failures = sum(1 for s in report.steps if s.status == "FAIL")
         raise VerificationError(f"{cert}: certificate is NOT valid ({failures} check{'s' if failures > 1 else ''} failed)")
+
+
+def _trust_list_input(path: str | None, key: str | None, state_path: str | None):
+    """The parsed --trust-list with its owner key and the sequence seen before (bad files: exit 2)."""
+    from ..errors import BadInput
+
+    if path is None:
+        if key or state_path:
+            raise BadInput(f"{'--trust-list-key' if key else '--state'} needs --trust-list FILE")
+        return None
+    if not key:
+        raise BadInput("--trust-list needs --trust-list-key KEY: the scheme owner's key the list must be signed by")
+    from ..certs.trust import parse_trust
+    from ..trustlist.check import TrustListInput, load_seen
+    from ..trustlist.model import read_trust_list
+
+    owner_key = parse_trust(key)
+    listing = read_trust_list(path)
+    return TrustListInput(listing, owner_key.public_key, owner_key.source.replace("--trust", "--trust-list-key", 1),
+                          load_seen(state_path, listing.owner_did), state_path)
 
 
 @click.command()

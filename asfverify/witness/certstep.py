@@ -10,7 +10,7 @@ from typing import Sequence
 
 from ..errors import VerificationError
 from ..ledger.note import NoteError, parse_checkpoint, split_note, verifier_for
-from .policy import Policy, evaluate
+from .policy import Policy, PolicyError, evaluate, parse_policy
 
 
 class QuorumFailed(VerificationError):
@@ -43,7 +43,15 @@ def skipped_detail(tlog_proof: str) -> str:
     return f"not checked; the checkpoint carries {count} cosignature{'s' if count != 1 else ''}; pass --policy FILE to check them"
 
 
-def check_quorum(tlog_proof: str, policy: Policy, issuer_keys: Sequence[bytes]) -> str:
+def listed_policy(text: str) -> Policy:
+    """Parse the policy a trust list names for a certifier; QuorumFailed when it is malformed."""
+    try:
+        return parse_policy(text, "the trust list's witness policy")
+    except PolicyError as exc:
+        raise QuorumFailed(str(exc)) from None
+
+
+def check_quorum(tlog_proof: str, policy: Policy, issuer_keys: Sequence[bytes], source: str = "") -> str:
     """OK detail when the tlog-proof's checkpoint meets the policy; QuorumFailed otherwise.
 
     The log must be one of the policy's `log` lines; a policy without any accepts the checkpoint's
@@ -59,9 +67,9 @@ def check_quorum(tlog_proof: str, policy: Policy, issuer_keys: Sequence[bytes]) 
     except NoteError as exc:
         raise QuorumFailed(f"checkpoint: {exc}") from None
     if result.log is None:
-        raise QuorumFailed(f"the checkpoint of {origin} is not signed by a log the policy lists")
+        raise QuorumFailed(f"{source}the checkpoint of {origin} is not signed by a log the policy lists")
     if not result.satisfied:
-        raise QuorumFailed(f"{result.reason} (quorum {policy.quorum})")
+        raise QuorumFailed(f"{source}{result.reason} (quorum {policy.quorum})")
     if policy.quorum == "none":
-        return "the policy requires no witnesses (quorum none)"
-    return f"quorum {policy.quorum} met: cosigned by {', '.join(result.cosigned)} (size {result.checkpoint.size})"
+        return f"{source}the policy requires no witnesses (quorum none)"
+    return f"{source}quorum {policy.quorum} met: cosigned by {', '.join(result.cosigned)} (size {result.checkpoint.size})"
