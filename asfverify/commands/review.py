@@ -164,6 +164,9 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
                 click.echo(f"          “{step['excerpt']}”")
             if step.get("why"):
                 click.echo(f"          {step['why']}")
+            if step.get("clause") and step.get("matched") is not None and (step.get("page") or step.get("matched")):
+                subject = f"; subject: {step['subject']}" if step.get("subject") else ""
+                click.echo(f"          clause: “{step['clause']}”{subject}")
     click.echo(f"\n  Why: {RULES_TEXT}")
     for r in reviews:
         click.echo(f"  Review by {r['reviewer']} ({r['time']}): {r['outcome']} — {r['note']}")
