@@ -44,3 +44,26 @@ def test_explain_shows_every_rule_tried_and_why(invoke):
         assert rule in text
     assert "Vinstutdelning får ske" in text  # the excerpt of the deciding match
     assert "p.2" in text or "page 2" in text
+
+
+def test_explain_shows_the_clause_its_subject_and_the_rule(invoke, tmp_path):
+    from asfverify.testing import build_package, pdf_document
+
+    corpus = Path(__file__).parent / "corpus" / "bylaws"
+    text = (corpus / "16-bostadsrattsforening-dagordning.txt").read_text(encoding="utf-8")
+    package = build_package(tmp_path / "brf", [pdf_document("stadgar.pdf", "bylaws", text)],
+                            name="Bostadsrättsföreningen Lärkan i Växjö")
+    result = invoke("run", str(package), "--json", "--jobs", "1")
+    out = json.loads(result.output)
+    run = out[0] if isinstance(out, list) else out
+    c3 = next(r for r in run["results"] if r["requirement"] == "C3.governance")
+    assert c3["outcome"] == "review"
+    explained = invoke("explain", run["run_id"], "C3.governance")
+    assert explained.exit_code == 0, explained.output
+    text = explained.output
+    # The seats HemBo appoints: the clause, who appoints (its subject) and the rule that read it.
+    assert "C3.other-appointer" in text
+    assert "clause: “och två utses av HemBo Riksförening”; subject: other-body: hembo riksförening" in text
+    assert "subject: other-body" in text
+    # The meeting electing three seats is read too, with its own clause and subject.
+    assert "subject: meeting" in text

@@ -36,6 +36,15 @@ EXAMPLES: dict[str, tuple[str, str]] = {
                                  "En representant för personalen ingår i styrelsen."),
     "C3.principal-appoints-board": ("Styrelsen utses av huvudmannen.", "Styrelsen utses av stämman."),
     "C3.board-elected-by-meeting": ("Ledamöterna väljs på årsmötet för två år.", "Ledamöterna ska vara myndiga."),
+    "C3.public-appointer": ("Ledamöterna utses av kommunfullmäktige för tiden från årsstämman.",
+                            "Ledamöterna väljs av föreningsstämman efter förslag från kommunen."),
+    "C3.other-appointer": ("En ledamot utses av Högskolan i Norrvik.", "En ledamot väljs av årsmötet."),
+    "C3.board-fills-own-seats": ("Fyra ledamöter, vilka utses av styrelsen, ingår.", "Styrelsen utser inom sig ordförande."),
+    "C3.delegates-elect": ("Fullmäktige väljer styrelse.", "Föreningsstämman väljer styrelse."),
+    "C3.public-office-seat": ("Socialchefen i kommunen är ledamot i kraft av sin tjänst.",
+                              "Ordföranden är ledamot i kraft av sitt val."),
+    "C3.board-highest-organ": ("Styrelsen är föreningens högsta beslutande organ.",
+                               "Årsmötet är föreningens högsta beslutande organ."),
     "C3.declared-independent": ("Föreningen är fristående från offentlig sektor.", "Föreningen är partipolitiskt obunden."),
     # C4.bylaws
     "C4.no-dividend": ("Någon vinstutdelning får ej förekomma.", "Vinstutdelning får förekomma."),
@@ -57,6 +66,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "C4.svb": ("Bolaget är ett aktiebolag med särskild vinstutdelningsbegränsning.", "Bolaget är ett aktiebolag."),
     # C5.democracy
     "C5.one-member-one-vote": ("Envar medlem har en röst.", "Varje medlem har en röst per andel."),
+    "C4.surplus-given-away": ("Överskottet ska skänkas till välgörande organisationer.",
+                              "Överskottet ska användas i verksamheten."),
+    "C4.dissolution-to-purpose": ("Vid upplösning ska tillgångarna gå till en organisation med liknande ändamål.",
+                                  "Vid upplösning fördelas tillgångarna mellan medlemmarna."),
     "C5.board-elected-by-members": ("Styrelsen väljs av medlemsmötet.", "Styrelsen utser ordförande."),
     "C5.members-are-workers": ("Medlemskap förutsätter anställning i kooperativet.",
                                "Medlemskap förutsätter inte anställning i kooperativet."),
@@ -67,6 +80,16 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "C5.board-appointed-by-others": ("Styrelsen tillsätts av moderbolaget.", "Styrelsen tillsätts av föreningsstämman."),
     "C5.self-appointing-board": ("Styrelsen utser själv nya ledamöter.", "Styrelsen utser inom sig ordförande."),
     "C5.indirect-democracy": ("Fullmäktige väljs av medlemmarna.", "Stämman väljs inte av någon."),
+    "C5.seat-appointed-by-others": ("Två ledamöter utses av Koopservice Norr AB.", "Två ledamöter väljs av stämman."),
+    "C5.board-fills-own-seats": ("Nya ledamöter föreslås och utses av styrelsen.", "Nya ledamöter väljs av stämman."),
+    "C5.public-office-seat": ("Kommunalrådet är självskriven ledamot.", "Kommunalrådet är inte ledamot."),
+    "C5.board-highest-organ": ("Beslut om ändring av stadgarna fattas av styrelsen.",
+                               "Beslut om ändring av stadgarna fattas av årsmötet."),
+    "C5.one-vote-per-person": ("Varje person med rösträtt har en röst.", "Varje aktie har en röst."),
+    "C5.employee-owned": ("Aktier i bolaget får endast ägas av den som är anställd i bolaget.",
+                          "Aktier i bolaget får ägas av vem som helst."),
+    "C5.company-owned-by-others": ("Samtliga aktier ägs av Stadshus i Norrvik AB.",
+                                   "Samtliga aktier ägs av bolagets anställda."),
     "C5.investing-members": ("Investerande medlemmar har rösträtt.", "Arbetande medlemmar har rösträtt."),
 }
 
@@ -74,8 +97,9 @@ EXAMPLES: dict[str, tuple[str, str]] = {
 def _hits(rule_id: str, text: str) -> list:
     rule = next(r for r in RULES.rules if r.id == rule_id)
     found = []
+    form = rule.legal_forms[0] if rule.legal_forms else ""
     for s in sentences([text]):
-        found += [h for h in scan_sentence(RULES, [rule], s) if h.counted]
+        found += [h for h in scan_sentence(RULES, [rule], s, form) if h.counted]
     if rule.manifest:
         found += [h for h in scan_sentence(RULES, [rule], manifest_sentence(text, None)) if h.counted]
     return found

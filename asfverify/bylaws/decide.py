@@ -74,6 +74,13 @@ def decide(req: Requirement, rules: list[Rule], hits: list[Hit]) -> Decision:
     if set_aside:
         first = set_aside[0]
         return Decision("review", f"needs review: rule {_where(first, quote=True)} would pass but was {first.why}", set_aside)
+    # A fail rule cancelled by a negation ("… är inte tillåten") says something the rules do not read
+    # as a pass: a human decides, rather than the requirement falling back to its default.
+    negated_fails = _first_per_rule([h for h in hits if h.status == "negated" and h.rule.effect == "fail"])
+    if negated_fails:
+        first = negated_fails[0]
+        return Decision("review", f"needs review: rule {_where(first, quote=True)} would fail but was {first.why}",
+                        negated_fails)
     return Decision(req.default, f"{req.default_why} (no rule of {len(rules)} matched)", [])
 
 

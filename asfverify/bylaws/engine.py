@@ -9,6 +9,7 @@ from ..privacy import scrub
 from ..verifier import EXCERPT_MAX
 from .patterns import any_possible, search
 from .rules import Rule, RuleSet
+from .structure import Appointment, appointments, barriers, noun_negation, subject_of
 from .text import Sentence
 from .words import Token, tokens
 
@@ -27,6 +28,8 @@ class Hit:
     why: str
     start: int  # character span of the match in the sentence text
     end: int
+    clause: str = ""  # the clause the rule was applied in
+    subject: str = ""  # who the clause is about / who appoints ("the organisation itself", "public: kommunfullmäktige")
 
     @property
     def counted(self) -> bool:
@@ -52,6 +55,12 @@ class Hit:
 def _clauses(rs: RuleSet, text: str, toks: list[Token]) -> list[list[Token]]:
     """Split a sentence's tokens at ";", ": ", clause-opening words ("men") and coordinated verbs ("och ska")."""
     cuts = sorted(m.start() for m in _CLAUSE_PUNCT.finditer(text))
+    g = rs.grammar
+    if g is not None and toks and toks[0].surface in g.conditional:
+        # "Skulle X inte vilja …, ska annan ledamot utses av …": the conditional clause ends at its comma.
+        comma = text.find(",", toks[0].end)
+        if comma > 0:
+            cuts = sorted(cuts + [comma])
     if not cuts and rs.clause_words.isdisjoint(t.surface for t in toks):
         return [toks]  # the common case: one clause
     out: list[list[Token]] = [[]]
@@ -80,6 +89,8 @@ def _negator(rs: RuleSet, clause: list[Token], ids: list[frozenset[int]], used: 
     for i, tok in enumerate(clause):
         if i in used_set or rs.negators.isdisjoint(ids[i]):
             continue
+        if rs.grammar is not None and noun_negation(rs.grammar, clause, i):
+            continue  # "icke medlemmars inträde": the negation belongs to the noun, not the clause
         local = any(clause[j].surface in rs.relative and j > first for j in range(max(0, i - 3), i))
         if not local:
             return tok
@@ -105,8 +116,8 @@ def _words(rs: RuleSet, toks: list[Token]) -> _Words:
     return _Words(toks, ids, frozenset().union(*ids) if ids else frozenset())
 
 
-def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence) -> list[Hit]:
-    """Every hit of the given rules in one sentence (at most one per rule)."""
+def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence, form: str = "") -> list[Hit]:
+    """Every hit of the given rules in one sentence (at most one per rule), for a legal-form family."""
     toks = tokens(sentence.text, rs.spelling)
     if not toks:
         return []
@@ -115,47 +126,123 @@ def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence) -> list[Hi
     clauses = [whole] if len(parts) == 1 else [_words(rs, c) for c in parts]
     hits: list[Hit] = []
     present = whole.present
+    g = rs.grammar
+    appts: list[Appointment] | None = None
+    walls: dict[int, frozenset[int]] = {}
     for rule in rules:
+        if not rule.applies_to(form):
+            continue
+        if rule.appointer:
+            if g is None or g.appoint.firsts.isdisjoint(present):
+                continue
+            if appts is None:
+                appts = appointments(g, toks, whole.ids, sentence.text, rs.negators, form)
+            hit = _appointment_hit(rule, sentence, toks, appts)
+            if hit:
+                hits.append(hit)
+            continue
         # Cheap pre-checks: the sentence must hold a trigger word, and some pattern must be possible.
         if rule.triggers.isdisjoint(present) or not any_possible(rule.slot_sets, present):
             continue
-        hit = _scan_rule(rs, rule, sentence, whole, clauses)
+        hit = _scan_rule(rs, rule, sentence, whole, clauses, walls)
         if hit:
             hits.append(hit)
     return hits
 
 
-def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, clauses: list[_Words]) -> Hit | None:
+def _whole_indices(whole: _Words, clause: _Words, used: tuple[int, ...]) -> set[int]:
+    """The sentence-level indices of the match's own tokens."""
+    if clause is whole:
+        return set(used)
+    starts = {t.start: i for i, t in enumerate(whole.toks)}
+    return {starts[clause.toks[i].start] for i in used}
+
+
+def _tok_span_text(sentence: Sentence, toks: list[Token], lo: int, hi: int) -> str:
+    return sentence.text[toks[lo].start:toks[hi - 1].end] if hi > lo else ""
+
+
+def _appointment_hit(rule: Rule, sentence: Sentence, toks: list[Token], appts: list[Appointment]) -> Hit | None:
+    """A hit for the first appointment whose appointer and appointed thing the rule names."""
     found: Hit | None = None
-    for clause in clauses:
+    for a in appts:
+        if a.appointer not in rule.appointer or a.appointed not in rule.appointed:
+            continue
+        lo = min(a.start, a.verb)
+        start, end = toks[lo].start, toks[a.end - 1].end
+        words = tuple(w for w in (a.appointed_words, toks[a.verb].surface, a.appointer_words) if w)
+        who = f"{a.appointer}: {a.appointer_words}" if a.appointer_words else a.appointer
+        clause = _tok_span_text(sentence, toks, lo, a.end)
+        if a.negated_by and rule.negatable:
+            found = found or Hit(rule, sentence, "negated", words,
+                                 f"set aside: negated by {a.negated_by!r} in the same clause", start, end, clause, who)
+            continue
+        why = f"{a.appointed} '{a.appointed_words}' appointed by {who} — {rule.explanation}"
+        return Hit(rule, sentence, "matched", words, why, start, end, clause, who)
+    return found
+
+
+def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, clauses: list[_Words],
+               walls: dict[int, frozenset[int]] | None = None) -> Hit | None:
+    found: Hit | None = None
+    g = rs.grammar
+    for ci, clause in enumerate(clauses):
+        wall: frozenset[int] = frozenset()
+        if g is not None and rule.requirement in rs.barrier_requirements:
+            if walls is not None and ci in walls:
+                wall = walls[ci]
+            else:
+                wall = barriers(g, clause.toks, clause.ids, sentence.text)
+                if walls is not None:
+                    walls[ci] = wall
         for seq in rule.compiled:
-            used = search(seq, clause.ids, clause.present)
+            used = search(seq, clause.ids, clause.present, wall)
             if used is None:
                 continue
             start, end, words = _span(clause.toks, used)
+            clause_text = sentence.text[clause.toks[0].start:clause.toks[-1].end]
             missing = [p for p, c in zip(rule.also, rule.compiled_also) if search(c, whole.ids, whole.present) is None]
             if missing:
                 continue  # not a match: the sentence lacks something the rule also needs
+            subject = ""
+            if rule.subject and g is not None:
+                at = next(i for i, t in enumerate(whole.toks) if t.start == clause.toks[used[0]].start)
+                kind, word = subject_of(g, whole.toks, whole.ids, at)
+                if not kind and sentence.lead:
+                    lead = tokens(sentence.lead, rs.spelling)
+                    kind, word = subject_of(g, lead, [rs.lexicon.ids(t) for t in lead], len(lead))
+                kind = kind or "self"
+                subject = f"{kind}: {word}" if word else "self (no other subject named)"
+                if kind not in rule.subject:
+                    return Hit(rule, sentence, "excepted", words,
+                               f"set aside: the clause is about {word!r} ({kind}), not the organisation itself",
+                               start, end, clause_text, subject)
+            mine = _whole_indices(whole, clause, used)
             for p, c in zip(rule.unless, rule.compiled_unless):
                 u = search(c, whole.ids, whole.present)
+                if u is not None and len(u) > 1 and set(u) <= mine:
+                    # A phrase the match itself is made of ("få arbete" inside the target group "svårt att
+                    # få arbete") is not an exception; a single word ("bör") still is.
+                    continue
                 if u is not None:
                     said = " ".join(whole.toks[i].surface for i in u)
                     return Hit(rule, sentence, "excepted", words,
-                               f"set aside: the sentence also says {said!r} (unless: {p})", start, end)
+                               f"set aside: the sentence also says {said!r} (unless: {p})", start, end, clause_text, subject)
             if rule.negatable:
                 neg = _negator(rs, clause.toks, clause.ids, used)
                 if neg is not None:
                     found = found or Hit(rule, sentence, "negated", words,
-                                         f"set aside: negated by {neg.surface!r} in the same clause", start, end)
+                                         f"set aside: negated by {neg.surface!r} in the same clause", start, end,
+                                         clause_text, subject)
                     continue
-            return Hit(rule, sentence, "matched", words, rule.explanation, start, end)
+            return Hit(rule, sentence, "matched", words, rule.explanation, start, end, clause_text, subject)
     return found
 
 
-def scan(rs: RuleSet, sentences: list[Sentence], requirement: str | None = None) -> list[Hit]:
+def scan(rs: RuleSet, sentences: list[Sentence], requirement: str | None = None, form: str = "") -> list[Hit]:
     """All hits of the rule set (or one requirement's rules) in reading order."""
     rules = [r for r in rs.rules if requirement is None or r.requirement == requirement]
     out: list[Hit] = []
     for s in sentences:
-        out.extend(scan_sentence(rs, rules, s))
+        out.extend(scan_sentence(rs, rules, s, form))
     return out

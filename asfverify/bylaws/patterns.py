@@ -66,6 +66,7 @@ class Slot:
     alternatives: tuple["WordTest | Sequence_", ...]
     gap: int  # words allowed before this slot (the compiler's long_gap for "...")
     firsts: frozenset[int] = frozenset()  # test ids that can begin this slot
+    long: bool = False  # the gap before it is "...": it may not cross a barrier token (a named other actor)
 
 
 @dataclass(frozen=True)
@@ -123,17 +124,20 @@ class Compiler:
         """Compile one pattern string."""
         slots: list[Slot] = []
         pending_gap = gap
+        long = False
         for term in pattern.split():
             if term in ("...", "…"):
                 pending_gap = self.long_gap
+                long = True
                 continue
             alts: list[WordTest | Sequence_] = []
             for alt in term.split("|"):
                 if not alt:
                     raise PatternError(f"empty alternative in {term!r} of {pattern!r}")
                 alts.append(self._class(alt[1:]) if alt.startswith("@") else self.word_test(alt))
-            slots.append(_slot(alts, pending_gap if slots else 0))
+            slots.append(_slot(alts, pending_gap if slots else 0, long and bool(slots)))
             pending_gap = gap
+            long = False
         if not slots:
             raise PatternError(f"pattern {pattern!r} has no words")
         return Sequence_(tuple(slots))
@@ -158,14 +162,14 @@ class Compiler:
         return Lexicon(self.tests)
 
 
-def _slot(alts: Sequence["WordTest | Sequence_"], gap: int) -> Slot:
+def _slot(alts: Sequence["WordTest | Sequence_"], gap: int, long: bool = False) -> Slot:
     firsts: set[int] = set()
     for alt in alts:
         if isinstance(alt, WordTest):
             firsts.add(alt.id)
         else:
             firsts |= alt.firsts
-    return Slot(tuple(alts), gap, frozenset(firsts))
+    return Slot(tuple(alts), gap, frozenset(firsts), long)
 
 
 class Lexicon:
@@ -220,15 +224,20 @@ class Lexicon:
         return frozen
 
 
-def _match_alt(alt: "WordTest | Sequence_", ids: Sequence[frozenset[int]], i: int) -> Iterator[tuple[int, tuple[int, ...]]]:
+_NO_BARRIERS: frozenset[int] = frozenset()
+
+
+def _match_alt(alt: "WordTest | Sequence_", ids: Sequence[frozenset[int]], i: int,
+               barriers: frozenset[int] = _NO_BARRIERS) -> Iterator[tuple[int, tuple[int, ...]]]:
     if isinstance(alt, WordTest):
         if i < len(ids) and alt.id in ids[i]:
             yield i + 1, (i,)
         return
-    yield from _match_seq(alt, ids, i, 0)
+    yield from _match_seq(alt, ids, i, 0, barriers)
 
 
-def _match_seq(seq: Sequence_, ids: Sequence[frozenset[int]], start: int, k: int) -> Iterator[tuple[int, tuple[int, ...]]]:
+def _match_seq(seq: Sequence_, ids: Sequence[frozenset[int]], start: int, k: int,
+               barriers: frozenset[int] = _NO_BARRIERS) -> Iterator[tuple[int, tuple[int, ...]]]:
     """Yield (end, matched token indices) for slots k.. of seq, slot k starting exactly at `start`."""
     slot = seq.slots[k]
     if start >= len(ids) or slot.firsts.isdisjoint(ids[start]):
@@ -236,15 +245,17 @@ def _match_seq(seq: Sequence_, ids: Sequence[frozenset[int]], start: int, k: int
     last = k + 1 == len(seq.slots)
     nxt = None if last else seq.slots[k + 1]
     for alt in slot.alternatives:
-        for end, used in _match_alt(alt, ids, start):
+        for end, used in _match_alt(alt, ids, start, barriers):
             if nxt is None:
                 yield end, used
                 continue
             hi = min(len(ids), end + nxt.gap + 1)
             for j in range(end, hi):
+                if nxt.long and barriers and j > end and j - 1 in barriers:
+                    break  # a "..." gap never jumps over a named other actor
                 if nxt.firsts.isdisjoint(ids[j]):
                     continue
-                for end2, used2 in _match_seq(seq, ids, j, k + 1):
+                for end2, used2 in _match_seq(seq, ids, j, k + 1, barriers):
                     yield end2, used + used2
 
 
@@ -267,14 +278,27 @@ def any_possible(slot_sets: tuple[tuple[frozenset[int], ...], ...], present: fro
     return False
 
 
-def search(seq: Sequence_, ids: Sequence[frozenset[int]], present: frozenset[int] | set[int] | None = None) -> tuple[int, ...] | None:
-    """The token indices of the leftmost match of seq, given each token's test ids, or None."""
+def search(seq: Sequence_, ids: Sequence[frozenset[int]], present: frozenset[int] | set[int] | None = None,
+           barriers: frozenset[int] = _NO_BARRIERS) -> tuple[int, ...] | None:
+    """The token indices of the leftmost match of seq, given each token's test ids, or None.
+
+    `barriers`: token indices a "..." gap may not cross (the tokens naming another actor).
+    """
     if present is not None and not possible(seq, present):
         return None
     firsts = seq.firsts
     for i, tok_ids in enumerate(ids):
         if firsts.isdisjoint(tok_ids):
             continue
-        for _end, used in _match_seq(seq, ids, i, 0):
+        for _end, used in _match_seq(seq, ids, i, 0, barriers):
             return used
     return None
+
+
+def match_at(seq: Sequence_, ids: Sequence[frozenset[int]], i: int) -> int:
+    """The end (exclusive token index) of a match of seq beginning exactly at token i, or -1."""
+    if i >= len(ids) or seq.firsts.isdisjoint(ids[i]):
+        return -1
+    for end, _used in _match_seq(seq, ids, i, 0):
+        return end
+    return -1

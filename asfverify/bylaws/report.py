@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from ..verifier import Evidence, Result
+from ..privacy import scrub
+from ..verifier import EXCERPT_MAX, Evidence, Result
 from .decide import Decision, decide
 from .engine import Hit, scan_sentence
 from .rules import Rule, RuleSet
+from .structure import legal_form_of_text
 from .text import Sentence, sentences
+from .words import tokens
 
 MAX_TRACE_HITS_PER_RULE = 5
 
@@ -49,6 +52,8 @@ def _trace_entry(rule: Rule, hit: Hit | None) -> dict[str, Any]:
         "words": list(hit.words),
         "effect": rule.effect if hit.counted else "none",
         "why": hit.why if hit.counted else f"{hit.why} — {rule.explanation}",
+        "clause": scrub(" ".join(hit.clause.split()))[:EXCERPT_MAX],
+        "subject": hit.subject,
     }
 
 
@@ -71,28 +76,50 @@ def _summary(requirement: str, decision: Decision) -> str:
     return text if text.endswith(".") else text + "."
 
 
+def document_form(rs: RuleSet, all_sentences: Sequence[Sentence]) -> str:
+    """The legal-form family the documents call themselves by ("stiftelse", "förening", "bolag") or ""."""
+    words = {fam: f.self_words for fam, f in rs.legal_forms.items() if f.self_words}
+    if not words:
+        return ""
+    ids = [[rs.lexicon.ids(t) for t in tokens(s.text, rs.spelling)] for s in all_sentences]
+    return legal_form_of_text(words, ids)
+
+
 def assess(
     rs: RuleSet,
     docs: Sequence[tuple[str, Sequence[str], Sequence[int]]],
     manifest: Sentence | None = None,
     requirements: Sequence[str] | None = None,
+    legal_form: str | None = None,
+    policy: Mapping[str, Any] | None = None,
 ) -> list[Result]:
-    """Results for the requirements, from (sha256, pages, pages without text) of each document."""
+    """Results for the requirements, from (sha256, pages, pages without text) of each document.
+
+    `legal_form` is application.toml's; `policy` the criteria set's [policy] (its `bylaws_defaults`
+    give the outcome per legal form when no rule decides).
+    """
     reqs = list(rs.requirements) if requirements is None else list(requirements)
     all_sentences = [s for sha, pages, _ in docs for s in document_sentences(pages, sha)]
+    declared = rs.family(legal_form)
+    described = document_form(rs, all_sentences)
+    form = declared or described
     rules_by_req = {r: rs.for_requirement(r) for r in reqs}
     active = [rule for r in reqs for rule in rules_by_req[r]]
     hits: list[Hit] = []
     for s in all_sentences:
-        hits.extend(scan_sentence(rs, active, s))
+        hits.extend(scan_sentence(rs, active, s, form))
     if manifest is not None:
-        hits.extend(scan_sentence(rs, [r for r in active if r.manifest], manifest))
+        hits.extend(scan_sentence(rs, [r for r in active if r.manifest], manifest, form))
     unread = [(sha, list(missing), len(pages)) for sha, pages, missing in docs if missing]
     results = []
     for req in reqs:
         rules = rules_by_req[req]
         mine = [h for h in hits if h.rule.requirement == req]
         decision = decide(rs.requirements[req], rules, mine)
+        decision = _by_legal_form(rs, req, decision, mine, form, legal_form, policy)
+        if declared and described and declared != described and decision.outcome == "pass" and req in rs.form_checked:
+            decision = Decision("review", f"needs review: application.toml says {legal_form}, but the document calls "
+                                f"itself a {described}'s; on the text: pass — {decision.why}", decision.deciding)
         # An explicit fail stands whatever the unread pages say; anything else needs a human.
         if unread and not (decision.outcome == "fail" and decision.deciding):
             decision = _unread(decision, unread, bool(all_sentences))
@@ -113,6 +140,36 @@ def assess(
             trace=trace(rules, mine, decision),
         ))
     return results
+
+
+def _by_legal_form(rs: RuleSet, req: str, decision: Decision, hits: list[Hit], form: str,
+                   legal_form: str | None, policy: Mapping[str, Any] | None) -> Decision:
+    """What the legal form allows: forced outcomes, facts a pass also needs, defaults without a clause."""
+    fam = rs.legal_forms.get(form)
+    if fam is not None and req in fam.outcomes and decision.outcome != "fail":
+        outcome, why = fam.outcomes[req]
+        return Decision(outcome, f"{'fails' if outcome == 'fail' else 'needs review'} as a {form}: {why}", decision.deciding)
+    if fam is not None and req in fam.needs_also and decision.outcome == "pass":
+        facts, why = fam.needs_also[req]
+        have = {f for h in hits if h.counted for f in h.rule.facts}
+        if not all(f in have for f in facts):
+            return Decision("review", f"needs review as a {form}: {why}", decision.deciding)
+    defaults = ((policy or {}).get("bylaws_defaults") or {}).get(req) or {}
+    if decision.deciding or not defaults:
+        return decision
+    rule = defaults.get((legal_form or "").strip().casefold())
+    if rule is None:
+        return decision
+    lock = [h for h in hits if h.counted and "asset-lock" in h.rule.facts]
+    if rule == "review-if-asset-lock":
+        if not lock:
+            return decision
+        return Decision("review", f"needs review: no clause bars dividends, but as a {legal_form} whose dissolution "
+                        f"clause sends the assets to its purpose (policy bylaws_defaults) a certifier decides", lock[:1])
+    if rule in ("fail", "review") and rule != decision.outcome:
+        return Decision(rule, f"{decision.why}; for a {legal_form} the criteria policy (bylaws_defaults) makes this {rule}",
+                        [])
+    return decision
 
 
 def _unread(decision: Decision, unread: list[tuple[str, list[int], int]], any_text: bool) -> Decision:

@@ -11,11 +11,13 @@ from typing import Any, Mapping
 
 from ..errors import FormatError
 from .patterns import Compiler, Lexicon, PatternError, Sequence_, WordTest
+from .structure import Grammar
 
 EFFECTS = ("pass", "fail", "review", "doubt", "none")
 OUTCOMES = ("pass", "fail", "review")
 _RULE_KEYS = {"id", "requirement", "effect", "patterns", "also", "unless", "facts", "explanation", "gap",
-              "negatable", "manifest"}
+              "negatable", "manifest", "subject", "appointer", "appointed", "legal_forms", "except_legal_forms"}
+_FORM_KEYS = {"names", "self_words", "outcomes", "needs_also"}
 _REQ_KEYS = {"needs", "default", "default_why", "partial_why", "pass_why"}
 
 
@@ -55,6 +57,32 @@ class Rule:
     slot_sets: tuple[tuple[frozenset[int], ...], ...] = field(repr=False, compare=False, default=())
     compiled_also: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
     compiled_unless: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
+    # Structure (asfverify/bylaws/structure.py): the subjects a match may have ("self": the organisation
+    # itself); for an appointment rule, the appointer kinds and what is appointed; the legal-form
+    # families the rule applies to (empty: all) or does not apply to.
+    subject: tuple[str, ...] = ()
+    appointer: tuple[str, ...] = ()
+    appointed: tuple[str, ...] = ("board",)
+    legal_forms: tuple[str, ...] = ()
+    except_legal_forms: tuple[str, ...] = ()
+
+    def applies_to(self, form: str) -> bool:
+        """Whether the rule is read for a document of this legal-form family ("" = unknown)."""
+        if self.legal_forms and form not in self.legal_forms:
+            return False
+        return not (form and form in self.except_legal_forms)
+
+
+@dataclass(frozen=True)
+class LegalForm:
+    """A legal-form family: the application.toml names it covers, how a document names itself, and
+    what the form allows (outcomes it forces, facts a pass additionally needs)."""
+
+    family: str
+    names: tuple[str, ...]
+    self_words: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
+    outcomes: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # requirement -> (outcome, why)
+    needs_also: Mapping[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)  # requirement -> (facts, why)
 
 
 @dataclass(frozen=True)
@@ -73,7 +101,19 @@ class RuleSet:
     finite_verbs: frozenset[str]  # "ska", "får", "är" …
     clause_words: frozenset[str]  # clause_breaks and conjunctions together (a fast pre-check)
     source: str
-    digest: str = ""  # SHA-256 of the rule file's text: which rules decided, recorded with each result
+    digest: str = ""
+    grammar: Grammar | None = None
+    barrier_requirements: frozenset[str] = frozenset()
+    form_checked: frozenset[str] = frozenset()  # requirements a legal-form mismatch turns from pass to review  # requirements whose "..." gaps stop at other actors
+    legal_forms: Mapping[str, LegalForm] = field(default_factory=dict)
+
+    def family(self, legal_form: str | None) -> str:
+        """The legal-form family of an application.toml legal_form ("" when unknown or not given)."""
+        name = (legal_form or "").strip().casefold()
+        for fam in self.legal_forms.values():
+            if name in fam.names:
+                return fam.family
+        return ""  # SHA-256 of the rule file's text: which rules decided, recorded with each result
 
     def for_requirement(self, requirement: str) -> list[Rule]:
         """The rules of one requirement, in file order."""
@@ -149,8 +189,8 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
         if effect not in EFFECTS:
             raise RuleFileError(f"{where}: effect must be one of {', '.join(EFFECTS)}")
         patterns = _strings(raw.get("patterns", []), f"{where}.patterns")
-        if not patterns:
-            raise RuleFileError(f"{where}: needs at least one pattern")
+        if not patterns and not raw.get("appointer"):
+            raise RuleFileError(f"{where}: needs at least one pattern (or an appointer)")
         if not raw.get("explanation"):
             raise RuleFileError(f"{where}: needs an explanation")
         rgap = int(raw.get("gap", gap))
@@ -170,12 +210,25 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
             bool(raw.get("negatable", not names_negation)), bool(raw.get("manifest", False)),
             compiled, _triggers(compiled), tuple(tuple(sl.firsts for sl in c.slots) for c in compiled),
             compiled_also, compiled_unless,
+            subject=_strings(raw.get("subject", []), f"{where}.subject"),
+            appointer=_strings(raw.get("appointer", []), f"{where}.appointer"),
+            appointed=_strings(raw.get("appointed", ["board"]), f"{where}.appointed"),
+            legal_forms=_strings(raw.get("legal_forms", []), f"{where}.legal_forms"),
+            except_legal_forms=_strings(raw.get("except_legal_forms", []), f"{where}.except_legal_forms"),
         ))
     for req in requirements.values():
         established = {f for r in rules if r.requirement == req.id and r.effect == "pass" for f in r.facts}
         missing = [f for f in req.needs if f not in established]
         if missing:
             raise RuleFileError(f"requirements.{req.id}.needs: no pass rule establishes {missing[0]!r}")
+    grammar, forms = _structure(data, compiler)
+    for r in rules:
+        unknown_forms = [f for f in r.legal_forms + r.except_legal_forms if f not in forms]
+        if unknown_forms:
+            raise RuleFileError(f"rule {r.id}: unknown legal form {unknown_forms[0]!r} (see [legal_forms])")
+        unknown_kinds = [k for k in r.appointer if k not in APPOINTER_KINDS]
+        if unknown_kinds:
+            raise RuleFileError(f"rule {r.id}: unknown appointer kind {unknown_kinds[0]!r}")
     breaks = [w.casefold() for w in settings.get("clause_breaks", ["men"])]
     conjunctions = [w.casefold() for w in settings.get("conjunctions", ["och", "samt"])]
     return RuleSet(
@@ -192,7 +245,70 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
         finite_verbs=frozenset(w.casefold() for w in settings.get("finite_verbs", ["ska", "får", "kan", "är", "har"])),
         source=source,
         digest=digest,
+        grammar=grammar,
+        form_checked=frozenset(_strings(settings.get("form_checked_requirements", []), "settings.form_checked_requirements")),
+        barrier_requirements=frozenset(_strings(settings.get("barrier_requirements", []), "settings.barrier_requirements")),
+        legal_forms=forms,
     )
+
+
+APPOINTER_KINDS = ("meeting", "owners", "board", "public", "public-office", "delegates", "founder", "other-body", "named",
+                   "foundation-meeting", "unknown")
+
+
+def _compile_list(compiler: Compiler, values: Any, where: str, gap: int) -> tuple[Sequence_, ...]:
+    try:
+        return tuple(compiler.compile(p, gap) for p in _strings(values, where))
+    except PatternError as exc:
+        raise RuleFileError(f"{where}: {exc}") from None
+
+
+def _structure(data: Mapping[str, Any], compiler: Compiler) -> tuple[Grammar | None, dict[str, LegalForm]]:
+    """The [structure], [actors], [subjects] and [legal_forms] tables (all optional)."""
+    forms: dict[str, LegalForm] = {}
+    for fam, cfg in data.get("legal_forms", {}).items():
+        unknown = set(cfg) - _FORM_KEYS
+        if unknown:
+            raise RuleFileError(f"legal_forms.{fam}: unknown key {sorted(unknown)[0]!r}")
+        outcomes = {}
+        for req, v in cfg.get("outcomes", {}).items():
+            if v.get("outcome") not in OUTCOMES or not v.get("why"):
+                raise RuleFileError(f"legal_forms.{fam}.outcomes.{req}: needs an outcome ({', '.join(OUTCOMES)}) and a why")
+            outcomes[req] = (v["outcome"], v["why"])
+        needs_also = {}
+        for req, v in cfg.get("needs_also", {}).items():
+            if not v.get("why"):
+                raise RuleFileError(f"legal_forms.{fam}.needs_also.{req}: needs facts and a why")
+            needs_also[req] = (_strings(v.get("facts", []), f"legal_forms.{fam}.needs_also.{req}.facts"), v["why"])
+        forms[fam] = LegalForm(
+            fam, tuple(n.casefold() for n in _strings(cfg.get("names", []), f"legal_forms.{fam}.names")),
+            _compile_list(compiler, cfg.get("self_words", []), f"legal_forms.{fam}.self_words", 0), outcomes, needs_also)
+    st = data.get("structure")
+    if st is None:
+        return None, forms
+    actors = tuple((kind, _compile_list(compiler, pats, f"actors.{kind}", 1)) for kind, pats in data.get("actors", {}).items())
+    for kind, _ in actors:
+        if kind not in APPOINTER_KINDS:
+            raise RuleFileError(f"actors.{kind}: unknown actor kind (one of {', '.join(APPOINTER_KINDS)})")
+    subjects = tuple((kind, _compile_list(compiler, pats, f"subjects.{kind}", 0)) for kind, pats in data.get("subjects", {}).items())
+
+    def one(key: str) -> Sequence_:
+        try:
+            return compiler.compile(" ".join(_strings(st.get(key, []), f"structure.{key}")[:1]) or "@" + key.upper(), 1)
+        except PatternError as exc:
+            raise RuleFileError(f"structure.{key}: {exc}") from None
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(w.casefold() for w in _strings(st.get(key, []), f"structure.{key}"))
+
+    grammar = Grammar(
+        actors=actors, subjects=subjects, appoint=one("appoint"), seat=one("seat"), not_seat=one("not_seat"),
+        agent_preps=words("agent_prepositions"), segment_words=words("segment_words"),
+        relative=frozenset(w.casefold() for w in data.get("settings", {}).get("relative_words", ["som"])),
+        conditional=words("conditional_words"), noun_negation_after=words("noun_negation_after"),
+        internal=words("internal_words"),
+    )
+    return grammar, forms
 
 
 def load(path: str | Path | None = None) -> RuleSet:

@@ -14,7 +14,9 @@ _PAGE_NUMBER = re.compile(
 # Section headings: "§ 2 Ändamål", "2 § Ändamål", "Paragraf 2 – Ändamål", "§2."
 _SECTION = re.compile(r"^\s*(?:§\s*(\d+\s?[a-z]?)|(\d+\s?[a-z]?)\s*§|paragraf\s+(\d+\s?[a-z]?))(?![\w])\s*[.:–-]?\s*", re.IGNORECASE)
 # A numbered list item ("1. Val av ordförande") starts a new unit but is not a section.
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}|[a-h])[.)]\s+\S")
+_LIST_ITEM = re.compile(r"^\s*(?:[-–—•]\s+\S|(?:\d{1,2}|[a-h])[.)]\s+\S)")
+# An agenda run together on one line: "… förekomma 1 Val av ordförande 2 Val av justerare 3 …".
+_INLINE_ITEM = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]?\s+(?=[A-ZÅÄÖ][a-zåäö])")
 # Characters PDF text layers use for a soft (discretionary) hyphen.
 _SOFT_HYPHENS = "\u00ad\x02\ufffe"
 _SOFT_BREAK = re.compile(f"[{_SOFT_HYPHENS}](?:\r\n|\r|\n)?")
@@ -33,6 +35,7 @@ class Sentence:
     page: int  # 1-based page where the sentence starts
     section: str  # the heading it falls under, e.g. "§ 12 Vinstdisposition" ("" before the first)
     document: str = ""  # the document's sha256
+    lead: str = ""  # for a list item: the words that introduce the list ("Föreningen har till ändamål att")
 
 
 def _key(line: str) -> str:
@@ -105,6 +108,8 @@ class _Unit:
     page: int
     section: str
     breaks: list[tuple[int, int]]  # (offset in text, page) where a later page begins
+    lead: str = ""
+    item: bool = False
 
 
 def _units(pages: list[list[str]]) -> list[_Unit]:
@@ -112,15 +117,23 @@ def _units(pages: list[list[str]]) -> list[_Unit]:
     units: list[_Unit] = []
     cur: _Unit | None = None
     section = ""
+    lead = ""  # the open lead-in of the current list
     for pno, lines in enumerate(pages, start=1):
         for ln in lines:
             ln = ln.replace("\u00a0", " ")
             sec = _SECTION.match(ln)
             heading = sec is not None or _is_heading(ln)
-            if heading or _LIST_ITEM.match(ln):
+            item = bool(_LIST_ITEM.match(ln)) and not heading
+            if heading or item:
                 if cur:
                     units.append(cur)
+                    if item and not cur.item and not cur.text.rstrip().endswith((".", "!", "?")):
+                        lead = _lead_text(cur.text)
                     cur = None
+                if item:
+                    cur = _Unit(ln, pno, section, [], lead, True)
+                    continue
+                lead = ""
             if sec:
                 number = next(g for g in sec.groups() if g)
                 section = f"§ {number.replace(' ', '')} {_title(ln[sec.end():])}".strip()
@@ -138,6 +151,7 @@ def _units(pages: list[list[str]]) -> list[_Unit]:
                 continue
             if cur is None:
                 cur = _Unit(ln, pno, section, [])
+                lead = ""
             else:
                 if pno != (cur.breaks[-1][1] if cur.breaks else cur.page):
                     cur.breaks.append((len(cur.text) + 1, pno))
@@ -171,14 +185,48 @@ def _split_sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _lead_text(text: str) -> str:
+    """The last sentence of a unit that introduces a list ("Föreningen har till ändamål att")."""
+    parts = _split_sentences(text)
+    return parts[-1][1].rstrip(":–- ") if parts else ""
+
+
+def _agenda(text: str) -> list[tuple[int, str, str]] | None:
+    """Split an agenda run together in one paragraph into (offset, item, lead), or None.
+
+    Only a run of at least three items numbered 1, 2, 3 … counts, so "5 000 kronor" or "§ 3 Styrelse"
+    in running text is left alone.
+    """
+    found = [m for m in _INLINE_ITEM.finditer(text)]
+    run: list[re.Match[str]] = []
+    for m in found:
+        n = int(m.group(1))
+        if run and n == int(run[-1].group(1)) + 1:
+            run.append(m)
+        elif n in (1, 2) and len(run) < 3:
+            run = [m]
+    if len(run) < 3:
+        return None
+    lead = text[:run[0].start()].strip().rstrip(":")
+    out = [(0, lead, "")] if lead else []
+    for i, m in enumerate(run):
+        end = run[i + 1].start() if i + 1 < len(run) else len(text)
+        out.append((m.start(), text[m.start():end].strip(), lead))
+    return out
+
+
 def sentences(pages: list[str], document: str = "") -> list[Sentence]:
-    """Sentences of a document in reading order, each with its page and section."""
+    """Sentences of a document in reading order, each with its page and section (and a list item's lead-in)."""
     out: list[Sentence] = []
     for unit in _units(strip_page_furniture(pages)):
-        for offset, text in _split_sentences(unit.text):
+        parts = [(o, t, unit.lead) for o, t in _split_sentences(unit.text)]
+        agenda = _agenda(unit.text) if not unit.item else None
+        if agenda:
+            parts = agenda
+        for offset, text, lead in parts:
             page = unit.page
             for at, p in unit.breaks:
                 if offset >= at:
                     page = p
-            out.append(Sentence(text=text, page=page, section=unit.section, document=document))
+            out.append(Sentence(text=text, page=page, section=unit.section, document=document, lead=lead))
     return out

@@ -46,6 +46,8 @@ class Report:
     issuer_claimed_name: str | None = None  # what the certificate says its certifier is called
     issuer_listed_name: str | None = None  # what the trust list calls it (shown instead, when given)
     steps: list[Step] = field(default_factory=list)
+    trust_list_verified: bool = False  # the --trust-list was genuine and current (its sequence may be kept)
+    listed_policy: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -72,6 +74,12 @@ class _State:
     issuer_key: bytes | None = None
     issuer_did: str = ""
     proof_ok: bool = False
+    trust_list: Any = None  # a trustlist.check.TrustListInput, for --trust-list
+    trust_list_verified: bool = False
+    decision: Any = None  # the trustlist.check.TrustDecision that made the issuer trusted
+    # The witness policy the trust list names for this certifier: what the witness step applies when
+    # the buyer gave no --policy of their own (DESIGN §12/§13).
+    listed_policy: str | None = None
 
 
 def _expect(condition: bool, reason: str) -> None:
@@ -135,12 +143,40 @@ def _proof(state: _State) -> str:
     return f"eddsa-jcs-2022 signature by {who}, created {cert['proof'].get('created')}"
 
 
+def _on_trust_list(state: _State) -> str:
+    """The issuer is an accredited certifier on a genuine, current list, with a key valid at the proof's time."""
+    from ..trustlist.check import TrustFailure, decide, verify_list
+
+    cert = state.cert
+    subject = cert.get("credentialSubject") or {}
+    proof = cert.get("proof") or {}
+    try:
+        list_detail = verify_list(state.trust_list, state.at)
+        state.trust_list_verified = True
+        decision = decide(state.trust_list.trust_list, state.issuer_key or b"", proof.get("created"),
+                          subject.get("criteriaSet"))
+    except TrustFailure as exc:
+        raise StepFailed(str(exc)) from None
+    state.decision = decision
+    state.listed_policy = decision.certifier.witness_policy
+    claimed = issuer_name(cert)
+    if claimed is None:
+        agreement = "the certificate names no certifier"
+    elif claimed == decision.certifier.name:
+        agreement = "the certificate's claimed name agrees"
+    else:
+        agreement = f"the certificate claims {claimed[:80]!r}, the list's name is shown"
+    return f"{decision.detail}; {agreement}; {list_detail}"
+
+
 def _trusted(state: _State) -> str:
-    if not state.trusted:
-        raise StepFailed(f"no trusted key given (--trust, --trust-list or --trust-workspace); the issuer is {state.issuer_did}")
     for key in state.trusted:
         if key.public_key == state.issuer_key:
             return f"issuer key is trusted ({key.source})"
+    if state.trust_list is not None:
+        return _on_trust_list(state)
+    if not state.trusted:
+        raise StepFailed(f"no trusted key given (--trust, --trust-list or --trust-workspace); the issuer is {state.issuer_did}")
     validity = "valid but " if state.proof_ok else ""
     raise StepFailed(f"the signature is {validity}by {state.issuer_did}, which is not a trusted key")
 
@@ -215,6 +251,13 @@ def _checkpoint(state: _State) -> str:
     except NoteError as exc:
         raise StepFailed(f"checkpoint: {exc}") from None
     who = "the issuer" if signers[0].public_key == state.issuer_key else did_key(signers[0].public_key)
+    if state.decision is not None:
+        # The list names the certifier's logs: a checkpoint of some other log is not the certifier's.
+        listed = state.decision.certifier
+        origins = [log.origin for log in (listed.ledger, listed.register) if log is not None]
+        _expect(not origins or checkpoint.origin in origins,
+                f"the checkpoint's origin {checkpoint.origin!r} is not a log the trust list names for "
+                f"{listed.label} ({', '.join(origins)})")
     return f"checkpoint of size {checkpoint.size} signed by {who} as {signers[0].name}"
 
 
@@ -278,13 +321,14 @@ def verify_certificate(
     cert: Any,
     trusted: Sequence[TrustedKey] = (),
     *,
+    trust_list: Any = None,
     at: datetime | None = None,
     status_list: dict[str, Any] | None = None,
     parse_error: str | None = None,
     status_error: str | None = None,
 ) -> Report:
     """Run every step; a failed parse stops the rest. Never raises for a bad certificate."""
-    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list)
+    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list, trust_list=trust_list)
     report = Report()
     if isinstance(cert, dict):
         report.certificate = cert.get("id") if isinstance(cert.get("id"), str) else None
@@ -310,6 +354,10 @@ def verify_certificate(
             report.steps.append(Step(number, name, "FAIL", exc.diagnostics()))
         else:
             report.steps.append(Step(number, name, "OK", detail))
+    report.trust_list_verified = state.trust_list_verified
+    if state.decision is not None:
+        report.issuer_listed_name = state.decision.certifier.name
+        report.listed_policy = state.listed_policy
     return report
 
 

@@ -48,7 +48,9 @@ def _write(path: str | None, text: str) -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the one-page printable HTML certificate.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False),
               help="Also write the A4 PDF certificate (credential embedded, QR code to <prefix>/c/<uuid>/).")
-def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None, pdf_path: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, html, pdf, valid_from, valid_until} (needs -o FILE).")
+def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None, pdf_path: str | None,
+            as_json: bool) -> None:
     """Issue a signed certificate for RUN, a run whose decision (with reviews applied) is certifiable.
 
     The certificate is a W3C Verifiable Credential 2.0 with an eddsa-jcs-2022 proof by the
@@ -82,7 +84,12 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
         from ..certs.pdf import render_pdf
 
         _write_bytes(pdf_path, render_pdf(certificate, pdf_facts))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from .. import console
+
+        console.echo_json({"id": certificate["id"], "output": output, "html": html_path, "pdf": pdf_path,
+                           "valid_from": certificate["validFrom"], "valid_until": certificate["validUntil"]})
+    elif output and output != "-":
         subject = certificate["credentialSubject"]
         click.echo(f"Certificate {certificate['id']} for {subject['name']} ({subject['orgNumber']})")
         click.echo(f"  valid {certificate['validFrom']} .. {certificate['validUntil']}; written to {output}")
@@ -145,6 +152,13 @@ def _read(path: str, what: str) -> bytes:
 
     from ..certs.verify import MAX_DOCUMENT_BYTES
 
+    if path == "-":  # `verify -`: the certificate on standard input, read no further than the bound
+        import sys
+
+        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise BadInput(f"{what} on standard input: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+        return data
     try:
         if Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
             raise BadInput(f"{what} {path}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
@@ -194,12 +208,20 @@ def _workspace_keys():
 @click.option("--trust-workspace", "trust_workspace", is_flag=True,
               help="Also trust the keys of the workspace (--workspace, or found upwards): the certifier's own "
                    "check. Never implicit.")
+@click.option("--trust-list", "trust_list_path", metavar="FILE",
+              help="The scheme owner's signed trust list: the issuer must be an accredited certifier on it.")
+@click.option("--trust-list-key", "trust_list_key", metavar="KEY",
+              help="The scheme owner's key (did:key, PEM file or C2SP vkey) the trust list must be signed by.")
+@click.option("--state", "state_path", metavar="FILE",
+              help="Remember the highest trust-list sequence seen here; an older list then fails (rollback).")
 @click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
-def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path: str | None, at: str | None,
+def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_path: str | None,
+           trust_list_key: str | None, state_path: str | None, status_path: str | None, at: str | None,
            as_json: bool) -> None:
-    """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation.
+    """Verify certificate CERT (a file, or - for standard input) offline: proof, trusted issuer, validity,
+    ledger inclusion, revocation.
 
     CERT is the certificate JSON or the PDF certificate (its embedded certifikat.json is verified).
 
@@ -217,6 +239,7 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
     keys = [parse_trust(value) for value in trust]
     if trust_workspace:
         keys += _workspace_keys()
+    listing = _trust_list_input(trust_list_path, trust_list_key, state_path)
     moment = _parse_at(at)
     try:
         document, problem = load_document(_certificate_bytes(cert))
@@ -228,22 +251,53 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, status_path
             status_list, status_problem = load_document(_read(status_path, "--status"))
         except ValueError as exc:
             raise BadInput(f"--status {status_path}: {exc}") from None
-    report = verify_certificate(document, keys, at=moment, status_list=status_list,
+    report = verify_certificate(document, keys, trust_list=listing, at=moment, status_list=status_list,
                                 parse_error=problem, status_error=status_problem)
+    if listing is not None and state_path and report.trust_list_verified:
+        from ..trustlist.check import remember
+
+        remember(state_path, listing.trust_list)
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
+        from .. import console
+
         for step in report.steps:
-            click.echo(step.line())
+            line = step.line()
+            head, sep, rest = line.partition(":")
+            click.echo(console.paint(head, head) + sep + rest if sep else line)
+        if report.issuer_listed_name:
+            click.echo(f"Certifier (from the trust list): {report.issuer_listed_name}")
     if not report.valid:
         failures = sum(1 for s in report.steps if s.status == "FAIL")
         raise VerificationError(f"{cert}: certificate is NOT valid ({failures} check{'s' if failures > 1 else ''} failed)")
 
 
+def _trust_list_input(path: str | None, key: str | None, state_path: str | None):
+    """The parsed --trust-list with its owner key and the sequence seen before (bad files: exit 2)."""
+    from ..errors import BadInput
+
+    if path is None:
+        if key or state_path:
+            raise BadInput(f"{'--trust-list-key' if key else '--state'} needs --trust-list FILE")
+        return None
+    if not key:
+        raise BadInput("--trust-list needs --trust-list-key KEY: the scheme owner's key the list must be signed by")
+    from ..certs.trust import parse_trust
+    from ..trustlist.check import TrustListInput, load_seen
+    from ..trustlist.model import read_trust_list
+
+    owner_key = parse_trust(key)
+    listing = read_trust_list(path)
+    return TrustListInput(listing, owner_key.public_key, owner_key.source.replace("--trust", "--trust-list-key", 1),
+                          load_seen(state_path, listing.owner_did), state_path)
+
+
 @click.command()
 @click.argument("cert_id", metavar="CERT_ID")
 @click.option("--reason", required=True, help="Why the certificate is revoked (recorded in the ledger).")
-def revoke(cert_id: str, reason: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, ledger_entry}.")
+def revoke(cert_id: str, reason: str, as_json: bool) -> None:
     """Revoke certificate CERT_ID (its urn:uuid: id, or the certificate file) with a revocation ledger entry.
 
     Publish a new status list afterwards with 'asfverify status-list -o FILE'.
@@ -259,6 +313,11 @@ def revoke(cert_id: str, reason: str) -> None:
     if not cert_id.lower().startswith("urn:uuid:") and Path(cert_id).is_file():
         cert_id = _id_from_file(cert_id)
     index = revoke_certificate(ws, cert_id, reason)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"id": normalise_cert_id(cert_id), "ledger_entry": index})
+        return
     click.echo(f"Revoked {normalise_cert_id(cert_id)} (ledger entry {index}); publish: asfverify status-list -o FILE")
 
 
@@ -280,7 +339,8 @@ def _id_from_file(path: str) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the status list here (default: stdout).")
 @click.option("--valid-days", type=click.IntRange(0, 3660), default=31, show_default=True,
               help="Days until verifiers refuse this list as stale (0: no expiry). Publish a new list before then.")
-def status_list(output: str | None, valid_days: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, valid_from, valid_until} (needs -o FILE).")
+def status_list(output: str | None, valid_days: int, as_json: bool) -> None:
     """Write the signed revocation status list (W3C BitstringStatusListCredential) of every revocation so far."""
     from ..cli import workspace_from
     from ..certs.issue import build_status_list
@@ -289,6 +349,11 @@ def status_list(output: str | None, valid_days: int) -> None:
     _check_output(output, "-o")
     listing = build_status_list(ws, valid_days=valid_days or None)
     _write(output, _dump(listing))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from .. import console
+
+        console.echo_json({"id": listing["id"], "output": output, "valid_from": listing["validFrom"],
+                           "valid_until": listing.get("validUntil")})
+    elif output and output != "-":
         until = f", valid until {listing['validUntil']}" if "validUntil" in listing else ""
         click.echo(f"Status list {listing['id']} of {listing['validFrom']}{until} written to {output}")

@@ -37,4 +37,5 @@ class BylawsVerifier(BaseVerifier):
         manifest = manifest_sentence(org.name, org.legal_form)
         # A rule file of one's own may cover fewer requirements: decide only those it has rules for.
         covered = [r for r in self.requirements if r in self.rules.requirements]
-        return assess(self.rules, read, manifest, covered)
+        policy = dict(getattr(context, "policy", None) or {})
+        return assess(self.rules, read, manifest, covered, legal_form=org.legal_form, policy=policy)
