@@ -29,28 +29,49 @@ def missing_text(requirement: Mapping[str, Any]) -> str:
     return "no verifier produced a result"
 
 
-def render_run(report: Mapping[str, Any]) -> str:
-    """One line per criterion (outcome and summary), its requirements beneath, the decision last."""
+def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour: bool = False) -> str:
+    """One line per criterion (outcome and summary), its requirements beneath, the decision last.
+
+    `columns` wraps each summary under its own first word (console.width()); `colour` colours the
+    outcome words (console.colour_enabled()). The defaults give plain, unwrapped lines.
+    """
+    from .console import hang
+
+    def word(outcome: str, pad: int) -> str:
+        text = SYMBOL.get(outcome, outcome)
+        padded = f"{text:<{pad}}"
+        return click_style(padded, outcome) if colour else padded
+
     app = report["application"]
     org = app["organisation"]
-    lines = [f"{org['name']} ({org['org_number']}) · reference date {app['reference_date']} · run {report['run_id']}"]
+    lines = [hang("", f"{org['name']} ({org['org_number']}) · reference date {app['reference_date']} · run {report['run_id']}", columns)]
     summaries = requirement_summaries(report["results"])
     for criterion in report["criteria"]:
         info = "" if criterion.get("required", True) else "  (informative)"
         reqs = criterion["requirements"]
         first = "; ".join(summaries.get(reqs[0]["id"], [])) or missing_text(reqs[0]) if len(reqs) == 1 else ", ".join(f"{r['id']} {r['outcome']}" for r in reqs)
-        lines.append(f"  {criterion['id']:<4} {SYMBOL.get(criterion['outcome'], criterion['outcome']):<8}{first}{info}")
+        lines.append(hang(f"  {criterion['id']:<4} {word(criterion['outcome'], 8)}", first + info, columns))
         if len(reqs) > 1:
             for req in reqs:
                 text = "; ".join(summaries.get(req["id"], [])) or missing_text(req)
-                lines.append(f"      {req['id']:<15} {SYMBOL.get(req['outcome'], req['outcome']):<8}{text}")
+                lines.append(hang(f"      {req['id']:<15} {word(req['outcome'], 8)}", text, columns))
     ledger = report.get("ledger")
     if ledger and "first" in ledger:
         lines.append(f"  Ledger entries {ledger['first']}–{ledger['last']} recorded; checkpoint size {ledger['last'] + 1}.")
     elif ledger and "run" in ledger:
         lines.append(f"  Ledger: run entry {ledger['run']}, decision entry {ledger['decision']}.")
-    lines.append(f"Decision: {report['decision']}")
+    decision = click_style(report["decision"], report["decision"], bold=True) if colour else report["decision"]
+    lines.append(f"Decision: {decision}")
     return "\n".join(lines)
+
+
+def click_style(text: str, outcome: str, *, bold: bool = False) -> str:
+    """`text` in the colour of `outcome` (console.COLOURS); the caller decides whether colour is on."""
+    import click
+
+    from .console import COLOURS
+
+    return click.style(text, fg=COLOURS.get(outcome), bold=bold)
 
 
 def render_summary(reports: Sequence[Mapping[str, Any]], errors: Sequence[tuple[str, str]]) -> str:

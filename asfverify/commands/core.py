@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .. import console
 from ..cli import workspace_from
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision
@@ -16,7 +17,8 @@ from ..outcomes import Decision
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False), default=".")
 @click.option("--certifier", help="Name recorded as the actor of ledger entries.")
-def init(directory: str, certifier: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {root, config, keys, ledger, plugins}.")
+def init(directory: str, certifier: str | None, as_json: bool) -> None:
     """Create a workspace in DIRECTORY (default: here): asfverify.toml, keys/, ledger.db, plugins/.
 
     The Ed25519 private key is written to keys/ with mode 0600 (encrypted when
@@ -28,6 +30,10 @@ def init(directory: str, certifier: str | None) -> None:
     from .. import workspace
 
     ws = workspace.init(Path(directory), certifier=certifier, passphrase=os.environ.get("ASFVERIFY_KEY_PASSPHRASE"))
+    if as_json:
+        console.echo_json({"root": str(ws.root), "config": str(ws.root / workspace.CONFIG_NAME), "keys": str(ws.keys_dir),
+                           "ledger": str(ws.db_path), "plugins": str(ws.plugins_dir) if ws.plugins_dir else None})
+        return
     click.echo(f"Workspace ready in {ws.root}")
     click.echo(f"  config   {ws.root / workspace.CONFIG_NAME}")
     click.echo(f"  keys     {ws.keys_dir}")
@@ -86,7 +92,7 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
                 outcome.report.ledger = {"first": receipt.first, "last": receipt.last, "checkpoint": receipt.checkpoint}
                 reports.append(outcome.report.to_json())
                 if not as_json and not show_progress:
-                    click.echo(render_run(reports[-1]))
+                    click.echo(render_run(reports[-1], columns=console.width(), colour=console.colour_enabled()))
                     if not single:
                         click.echo()
             if bar is not None:

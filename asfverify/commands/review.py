@@ -24,9 +24,10 @@ def _ledger(ctx: click.Context):
 @click.option("--fail", "failed", is_flag=True, help="The requirement is not met.")
 @click.option("--note", required=True, help="Why: what the reviewer saw (recorded in the ledger; no personal data).")
 @click.option("--as", "reviewer", help="Reviewer's name (default: the workspace's certifier).")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {run_id, requirement, outcome, ledger_entry, decision}.")
 @click.pass_context
 def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, failed: bool, note: str,
-           reviewer: str | None) -> None:
+           reviewer: str | None, as_json: bool) -> None:
     """Record a certifier's decision on REQUIREMENT of RUN (replaces the machine outcome)."""
     from ..runs import load_run
 
@@ -52,6 +53,12 @@ def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, fail
     }
     receipt = ledger.append([entry])
     state = load_run(ledger, state.run_id)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"run_id": state.run_id, "requirement": requirement, "outcome": outcome,
+                           "ledger_entry": receipt.first, "decision": state.decision})
+        return
     click.echo(f"Recorded review of {requirement} in run {state.run_id}: {outcome} (ledger entry {receipt.first}).")
     click.echo(f"Decision now: {state.decision}")
 
@@ -70,7 +77,9 @@ def status(ctx: click.Context, run_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_run(data))
+        from .. import console
+
+        click.echo(render_run(data, columns=console.width(), colour=console.colour_enabled()))
         for r in state.reviews:
             click.echo(f"  review: {r['requirement']} {r['outcome']} by {r['reviewer']} ({r['time']}): {r['note']}")
         open_items = state.open_requirements()
