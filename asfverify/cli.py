@@ -31,6 +31,7 @@ COMMANDS = {
     "keys": "asfverify.commands.keys:keys",
     "issuer": "asfverify.commands.issuer:issuer",
     "trust-list": "asfverify.commands.trustlist:trust_list",
+    "doctor": "asfverify.commands.doctor:doctor",
     "agreements": "asfverify.commands.agreements:agreements",
     "plugin": "asfverify.commands.plugin:plugin",
     "witness": "asfverify.commands.witness:witness",
@@ -54,6 +55,7 @@ HELP_LINES = {
     "keys": "Show or rotate the workspace signing key.",
     "issuer": "Write the certifier's issuer.json (for the trust list).",
     "trust-list": "The scheme owner's signed list of accredited certifiers.",
+    "doctor": "Check the certifier's setup as a buyer's verifier sees it.",
     "agreements": "The collective-agreement registry.",
     "plugin": "Create a new verifier plugin from a template.",
     "witness": "Run a transparency-log witness that cosigns checkpoints.",
@@ -98,7 +100,7 @@ class LazyGroup(click.Group):
             sys.exit(exit_status(exc))
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            click.echo(f"{_error_word()} {exc.format_message()}{hint}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -130,6 +132,17 @@ class LazyGroup(click.Group):
         self._load_plugin_commands(ctx)
         return sorted(set(COMMANDS) | set(self.commands))
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        # "did you mean": a mistyped command gets the nearest names, as mistyped options already do.
+        name = args[0] if args else ""
+        if args and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:
             return self.commands[name]
@@ -150,7 +163,7 @@ class LazyGroup(click.Group):
             if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
                 raise
             if exc.diagnostics():  # empty: the command's output already shows the outcome
-                click.echo(f"Error: {exc.diagnostics()}", err=True)
+                click.echo(f"{_error_word()} {exc.diagnostics()}", err=True)
             ctx.exit(exit_status(exc))
         except BrokenPipeError:
             # `asfverify ledger show | head -1`: the reader has all it wanted; a normal, quiet end
@@ -177,7 +190,16 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _error_word() -> str:
+    """'Error:', red on a terminal unless NO_COLOR is set."""
+    from .console import paint
+
+    return paint("Error:", "fail", err=True)
+
+
+# Bare `asfverify` prints the help and exits 0 (invoke_without_command), like llm and gh.
+@click.group(cls=LazyGroup, invoke_without_command=True, no_args_is_help=False,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="asfverify")
 @click.option(
     "--workspace",
@@ -193,12 +215,19 @@ def cli(ctx: click.Context, workspace: str | None, debug: bool) -> None:
 
     \b
     Example:
-        asfverify init
-        asfverify run ../shared/samples/vagen-framat
+        asfverify init my-workspace && cd my-workspace
+        asfverify run ../ansokan      # a folder (or .zip) with application.toml
+
+    \b
+    Shell completion (bash; zsh_source in ~/.zshrc, fish_source for fish):
+        eval "$(_ASFVERIFY_COMPLETE=bash_source asfverify)"    # in ~/.bashrc
     """
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
     ctx.obj["debug"] = debug
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 def main() -> None:

@@ -48,7 +48,9 @@ def _write(path: str | None, text: str) -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the one-page printable HTML certificate.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False),
               help="Also write the A4 PDF certificate (credential embedded, QR code to <prefix>/c/<uuid>/).")
-def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None, pdf_path: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, html, pdf, valid_from, valid_until} (needs -o FILE).")
+def certify(run_id: str, output: str | None, valid_days: int, html_path: str | None, pdf_path: str | None,
+            as_json: bool) -> None:
     """Issue a signed certificate for RUN, a run whose decision (with reviews applied) is certifiable.
 
     The certificate is a W3C Verifiable Credential 2.0 with an eddsa-jcs-2022 proof by the
@@ -82,7 +84,12 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
         from ..certs.pdf import render_pdf
 
         _write_bytes(pdf_path, render_pdf(certificate, pdf_facts))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from .. import console
+
+        console.echo_json({"id": certificate["id"], "output": output, "html": html_path, "pdf": pdf_path,
+                           "valid_from": certificate["validFrom"], "valid_until": certificate["validUntil"]})
+    elif output and output != "-":
         subject = certificate["credentialSubject"]
         click.echo(f"Certificate {certificate['id']} for {subject['name']} ({subject['orgNumber']})")
         click.echo(f"  valid {certificate['validFrom']} .. {certificate['validUntil']}; written to {output}")
@@ -145,6 +152,13 @@ def _read(path: str, what: str) -> bytes:
 
     from ..certs.verify import MAX_DOCUMENT_BYTES
 
+    if path == "-":  # `verify -`: the certificate on standard input, read no further than the bound
+        import sys
+
+        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise BadInput(f"{what} on standard input: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+        return data
     try:
         if Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
             raise BadInput(f"{what} {path}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
@@ -202,11 +216,14 @@ def _workspace_keys():
               help="Remember the highest trust-list sequence seen here; an older list then fails (rollback).")
 @click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
+@click.option("--policy", "policy_path", metavar="FILE",
+              help="A C2SP tlog-policy (witness-policy.txt): require its witness quorum on the embedded checkpoint.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
 def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_path: str | None,
            trust_list_key: str | None, state_path: str | None, status_path: str | None, at: str | None,
-           as_json: bool) -> None:
-    """Verify certificate CERT offline: proof, trusted issuer, validity, ledger inclusion, revocation.
+           policy_path: str | None, as_json: bool) -> None:
+    """Verify certificate CERT (a file, or - for standard input) offline: proof, trusted issuer, validity,
+    ledger inclusion, revocation, witnesses.
 
     CERT is the certificate JSON or the PDF certificate (its embedded certifikat.json is verified).
 
@@ -236,8 +253,13 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
             status_list, status_problem = load_document(_read(status_path, "--status"))
         except ValueError as exc:
             raise BadInput(f"--status {status_path}: {exc}") from None
+    policy = None
+    if policy_path:
+        from ..witness.policy import load_policy
+
+        policy = load_policy(policy_path)
     report = verify_certificate(document, keys, trust_list=listing, at=moment, status_list=status_list,
-                                parse_error=problem, status_error=status_problem)
+                                parse_error=problem, status_error=status_problem, policy=policy)
     if listing is not None and state_path and report.trust_list_verified:
         from ..trustlist.check import remember
 
@@ -245,8 +267,12 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
+        from .. import console
+
         for step in report.steps:
-            click.echo(step.line())
+            line = step.line()
+            head, sep, rest = line.partition(":")
+            click.echo(console.paint(head, head) + sep + rest if sep else line)
         if report.issuer_listed_name:
             click.echo(f"Certifier (from the trust list): {report.issuer_listed_name}")
     if not report.valid:
@@ -277,7 +303,8 @@ def _trust_list_input(path: str | None, key: str | None, state_path: str | None)
 @click.command()
 @click.argument("cert_id", metavar="CERT_ID")
 @click.option("--reason", required=True, help="Why the certificate is revoked (recorded in the ledger).")
-def revoke(cert_id: str, reason: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, ledger_entry}.")
+def revoke(cert_id: str, reason: str, as_json: bool) -> None:
     """Revoke certificate CERT_ID (its urn:uuid: id, or the certificate file) with a revocation ledger entry.
 
     Publish a new status list afterwards with 'asfverify status-list -o FILE'.
@@ -293,6 +320,11 @@ def revoke(cert_id: str, reason: str) -> None:
     if not cert_id.lower().startswith("urn:uuid:") and Path(cert_id).is_file():
         cert_id = _id_from_file(cert_id)
     index = revoke_certificate(ws, cert_id, reason)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"id": normalise_cert_id(cert_id), "ledger_entry": index})
+        return
     click.echo(f"Revoked {normalise_cert_id(cert_id)} (ledger entry {index}); publish: asfverify status-list -o FILE")
 
 
@@ -314,7 +346,8 @@ def _id_from_file(path: str) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the status list here (default: stdout).")
 @click.option("--valid-days", type=click.IntRange(0, 3660), default=31, show_default=True,
               help="Days until verifiers refuse this list as stale (0: no expiry). Publish a new list before then.")
-def status_list(output: str | None, valid_days: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, valid_from, valid_until} (needs -o FILE).")
+def status_list(output: str | None, valid_days: int, as_json: bool) -> None:
     """Write the signed revocation status list (W3C BitstringStatusListCredential) of every revocation so far."""
     from ..cli import workspace_from
     from ..certs.issue import build_status_list
@@ -323,6 +356,11 @@ def status_list(output: str | None, valid_days: int) -> None:
     _check_output(output, "-o")
     listing = build_status_list(ws, valid_days=valid_days or None)
     _write(output, _dump(listing))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from .. import console
+
+        console.echo_json({"id": listing["id"], "output": output, "valid_from": listing["validFrom"],
+                           "valid_until": listing.get("validUntil")})
+    elif output and output != "-":
         until = f", valid until {listing['validUntil']}" if "validUntil" in listing else ""
         click.echo(f"Status list {listing['id']} of {listing['validFrom']}{until} written to {output}")

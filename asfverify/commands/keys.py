@@ -60,7 +60,8 @@ def show(show_all: bool, as_json: bool) -> None:
 
 
 @keys.command()
-def rotate() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {old_key_id, new_key_id, ledger_entry, vkey, did}.")
+def rotate(as_json: bool) -> None:
     """Make a new signing key; the old key signs a ledger entry introducing it and is archived.
 
     Certificates and checkpoints signed before keep verifying with the old key.
@@ -74,6 +75,12 @@ def rotate() -> None:
     ws = workspace_from(click.get_current_context())
     result = do_rotate(open_ledger(ws))
     signer = keystore.load_signer(ws.keys_dir)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"old_key_id": result.old_key_id, "new_key_id": result.new_key_id, "ledger_entry": result.index,
+                           "vkey": signer.vkey(ws.origin), "did": signer.did})
+        return
     click.echo(f"rotated key {result.old_key_id} -> {result.new_key_id} (ledger entry {result.index}, "
                "signed by the old key)")
     click.echo(f"vkey: {signer.vkey(ws.origin)}")

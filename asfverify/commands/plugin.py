@@ -73,8 +73,9 @@ def plugin() -> None:
 @plugin.command("new")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Overwrite the module and test if they exist.")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {module, test}.")
 @click.pass_context
-def new(ctx: click.Context, name: str, force: bool) -> None:
+def new(ctx: click.Context, name: str, force: bool, as_json: bool) -> None:
     """Write plugins/NAME.py and plugins/tests/test_NAME.py from a template.
 
     The plugin adds a document kind NAME, an informative criterion NAME and a
@@ -88,6 +89,11 @@ def new(ctx: click.Context, name: str, force: bool) -> None:
     if ws.plugins_dir is None:
         raise BadInput(f"{ws.root / 'asfverify.toml'} names no plugins folder; add: plugins = \"plugins\"")
     written = write_plugin(ws.plugins_dir, name, force=force)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"module": str(written[0]), "test": str(written[1])})
+        return
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(f"Next: python -m pytest {written[1]}  and  asfverify plugins")

@@ -53,8 +53,9 @@ def _plugin_criteria(ws) -> list:
 @click.command()
 @click.argument("run_id", metavar="RUN")
 @click.option("--output", "-o", required=True, metavar="FILE.html", help="Where to write the report ('-' for standard output).")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {run_id, output} (not with -o -).")
 @click.pass_context
-def report(ctx: click.Context, run_id: str, output: str) -> None:
+def report(ctx: click.Context, run_id: str, output: str, as_json: bool) -> None:
     """Write the HTML evidence report of RUN: every criterion, requirement, result and excerpt,
     the reviews, the ledger entries and the signed checkpoint, in one self-contained page
     that reads on screen and on paper.
@@ -70,4 +71,9 @@ def report(ctx: click.Context, run_id: str, output: str) -> None:
         sys.stdout.write(text)
         return
     _write_atomically(path, text)
-    click.echo(f"Wrote {path}", err=True)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"run_id": run_id, "output": str(path)})
+        return
+    click.echo(f"Wrote {path}")  # a confirmation: standard output, like every command's

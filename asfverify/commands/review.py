@@ -24,9 +24,10 @@ def _ledger(ctx: click.Context):
 @click.option("--fail", "failed", is_flag=True, help="The requirement is not met.")
 @click.option("--note", required=True, help="Why: what the reviewer saw (recorded in the ledger; no personal data).")
 @click.option("--as", "reviewer", help="Reviewer's name (default: the workspace's certifier).")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {run_id, requirement, outcome, ledger_entry, decision}.")
 @click.pass_context
 def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, failed: bool, note: str,
-           reviewer: str | None) -> None:
+           reviewer: str | None, as_json: bool) -> None:
     """Record a certifier's decision on REQUIREMENT of RUN (replaces the machine outcome)."""
     from ..runs import load_run
 
@@ -52,6 +53,12 @@ def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, fail
     }
     receipt = ledger.append([entry])
     state = load_run(ledger, state.run_id)
+    if as_json:
+        from .. import console
+
+        console.echo_json({"run_id": state.run_id, "requirement": requirement, "outcome": outcome,
+                           "ledger_entry": receipt.first, "decision": state.decision})
+        return
     click.echo(f"Recorded review of {requirement} in run {state.run_id}: {outcome} (ledger entry {receipt.first}).")
     click.echo(f"Decision now: {state.decision}")
 
@@ -66,13 +73,14 @@ def status(ctx: click.Context, run_id: str, as_json: bool) -> None:
     from ..runs import load_run
 
     state = load_run(_ledger(ctx), run_id)
-    data = state.to_json()
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(state.status_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_run(data))
+        from .. import console
+
+        click.echo(render_run(state, columns=console.width(), colour=console.colour_enabled()))
         for r in state.reviews:
-            click.echo(f"  review: {r['requirement']} {r['outcome']} by {r['reviewer']} ({r['time']}): {r['note']}")
+            click.echo(f"  review: {r.requirement} {r.outcome} by {r.reviewer} ({r.time}): {r.note}")
         open_items = state.open_requirements()
         if open_items:
             click.echo(f"  open: {', '.join(open_items)}")
@@ -133,12 +141,14 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
     if requirement not in state.requirement_ids():
         raise BadInput(f"run {state.run_id} has no requirement {requirement!r} (it has {', '.join(state.requirement_ids())})")
     results = state.results_for(requirement)
-    final = next(r for c in state.criteria for r in c["requirements"] if r["id"] == requirement)
-    reviews = [r for r in state.reviews if r["requirement"] == requirement]
+    final = state.requirement(requirement)
+    reviews = state.reviews_of(requirement)
     if as_json:
-        click.echo(json.dumps({"run_id": state.run_id, "requirement": requirement, "outcome": final, "results": results, "reviews": reviews}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"run_id": state.run_id, "requirement": requirement, "outcome": final.to_json(),
+                               "results": [dict(r) for r in results], "reviews": [r.to_json() for r in reviews]},
+                              ensure_ascii=False, indent=2))
         return
-    click.echo(f"{requirement} in run {state.run_id} ({state.organisation.get('name')}): {final['outcome']}")
+    click.echo(f"{requirement} in run {state.run_id} ({state.organisation.get('name')}): {final.outcome}")
     if not results:
         from ..output import missing_text
 
@@ -169,6 +179,6 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
                 click.echo(f"          clause: “{step['clause']}”{subject}")
     click.echo(f"\n  Why: {RULES_TEXT}")
     for r in reviews:
-        click.echo(f"  Review by {r['reviewer']} ({r['time']}): {r['outcome']} — {r['note']}")
-    if "machine_outcome" in final:
-        click.echo(f"  The latest review replaces the machine outcome {final['machine_outcome']} with {final['outcome']}.")
+        click.echo(f"  Review by {r.reviewer} ({r.time}): {r.outcome} — {r.note}")
+    if final.reviewed:
+        click.echo(f"  The latest review replaces the machine outcome {final.machine_outcome} with {final.outcome}.")
