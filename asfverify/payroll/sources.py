@@ -40,7 +40,7 @@ class NeedsHuman(Exception):
 class Source:
     """One document opened as rows."""
 
-    format: str  # "csv" | "xlsx" | "pdf"
+    format: str  # "csv" | "xlsx" | "pdf" | "paxml"
     detail: str  # e.g. "';', UTF-8 with BOM"
     rows: Callable[[], Iterator[Row]]
     page: int | None = None  # PDF: the page where the list's header is
@@ -57,6 +57,12 @@ def open_source(document: Any, mapping: Any = None) -> Source:
         return _pdf_source(document, mapping)
     if head.startswith(b"PK\x03\x04"):
         return _xlsx_source(document, mapping)
+    from . import paxml
+
+    if paxml.looks_like_paxml(head):
+        return Source("paxml", "PAXml personnel records", lambda: paxml.rows(document))
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise DocumentError(f"{name} is an XML or HTML file, not a CSV; expected a CSV, XLSX, PDF or PAXml list")
     return _csv_source(document, head, mapping)
 
 
