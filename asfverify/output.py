@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
+from .model import RequirementOutcome, Run
 from .outcomes import Decision, Outcome
 
 SYMBOL = {o.value: o.symbol for o in Outcome}
@@ -16,20 +17,20 @@ def requirement_summaries(results: Iterable[Mapping[str, Any]]) -> dict[str, lis
     return out
 
 
-def missing_text(requirement: Mapping[str, Any]) -> str:
+def missing_text(requirement: RequirementOutcome) -> str:
     """Why a requirement has no result, pointing at the fix (see runner.explain_missing)."""
-    reason = requirement.get("missing")
+    reason = requirement.missing
     if reason == "no-verifier":
         return "no verifier installed for this requirement (see 'asfverify plugins'; docs/plugins.md shows how to add one)"
     if reason == "no-document":
-        kinds = " or ".join(requirement.get("kinds") or [])
+        kinds = " or ".join(requirement.kinds)
         return f"no document of kind {kinds} in the package (add one to application.toml)"
     if reason == "no-result":
         return "its verifier ran but gave no result for it"
     return "no verifier produced a result"
 
 
-def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour: bool = False) -> str:
+def render_run(run: Run, *, columns: int | None = None, colour: bool = False) -> str:
     """One line per criterion (outcome and summary), its requirements beneath, the decision last.
 
     `columns` wraps each summary under its own first word (console.width()); `colour` colours the
@@ -37,30 +38,31 @@ def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour:
     """
     from .console import hang
 
-    def word(outcome: str, pad: int) -> str:
-        text = SYMBOL.get(outcome, outcome)
-        padded = f"{text:<{pad}}"
+    def word(outcome: Outcome, pad: int) -> str:
+        padded = f"{outcome.symbol:<{pad}}"
         return click_style(padded, outcome) if colour else padded
 
-    app = report["application"]
-    org = app["organisation"]
-    lines = [hang("", f"{org['name']} ({org['org_number']}) · reference date {app['reference_date']} · run {report['run_id']}", columns)]
-    summaries = requirement_summaries(report["results"])
-    for criterion in report["criteria"]:
-        info = "" if criterion.get("required", True) else "  (informative)"
-        reqs = criterion["requirements"]
-        first = "; ".join(summaries.get(reqs[0]["id"], [])) or missing_text(reqs[0]) if len(reqs) == 1 else ", ".join(f"{r['id']} {r['outcome']}" for r in reqs)
-        lines.append(hang(f"  {criterion['id']:<4} {word(criterion['outcome'], 8)}", first + info, columns))
+    org = run.organisation
+    lines = [hang("", f"{org['name']} ({org['org_number']}) · reference date {run.reference_date} · run {run.run_id}", columns)]
+    summaries = requirement_summaries(run.results)
+    for criterion in run.criteria:
+        info = "" if criterion.required else "  (informative)"
+        reqs = criterion.requirements
+        if len(reqs) == 1:
+            first = "; ".join(summaries.get(reqs[0].id, [])) or missing_text(reqs[0])
+        else:
+            first = ", ".join(f"{r.id} {r.outcome}" for r in reqs)
+        lines.append(hang(f"  {criterion.id:<4} {word(criterion.outcome, 8)}", first + info, columns))
         if len(reqs) > 1:
             for req in reqs:
-                text = "; ".join(summaries.get(req["id"], [])) or missing_text(req)
-                lines.append(hang(f"      {req['id']:<15} {word(req['outcome'], 8)}", text, columns))
-    ledger = report.get("ledger")
-    if ledger and "first" in ledger:
-        lines.append(f"  Ledger entries {ledger['first']}–{ledger['last']} recorded; checkpoint size {ledger['last'] + 1}.")
-    elif ledger and "run" in ledger:
-        lines.append(f"  Ledger: run entry {ledger['run']}, decision entry {ledger['decision']}.")
-    decision = click_style(report["decision"], report["decision"], bold=True) if colour else report["decision"]
+                text = "; ".join(summaries.get(req.id, [])) or missing_text(req)
+                lines.append(hang(f"      {req.id:<15} {word(req.outcome, 8)}", text, columns))
+    if run.receipt is not None:  # a fresh run just recorded
+        receipt = run.receipt
+        lines.append(f"  Ledger entries {receipt.first}–{receipt.last} recorded; checkpoint size {receipt.last + 1}.")
+    elif run.run_index >= 0:  # a run read back from the ledger
+        lines.append(f"  Ledger: run entry {run.run_index}, decision entry {run.decision_index}.")
+    decision = click_style(run.decision, run.decision, bold=True) if colour else run.decision
     lines.append(f"Decision: {decision}")
     return "\n".join(lines)
 
@@ -74,17 +76,17 @@ def click_style(text: str, outcome: str, *, bold: bool = False) -> str:
     return click.style(text, fg=COLOURS.get(outcome), bold=bold)
 
 
-def render_summary(reports: Sequence[Mapping[str, Any]], errors: Sequence[tuple[str, str]]) -> str:
+def render_summary(runs: Sequence[Run], errors: Sequence[tuple[str, str]]) -> str:
     """The batch summary: decisions, per-criterion outcome counts, and packages that could not be run."""
     decisions = {d.value: 0 for d in Decision}
     per_criterion: dict[str, dict[str, int]] = {}
-    for report in reports:
-        decisions[report["decision"]] = decisions.get(report["decision"], 0) + 1
-        for criterion in report["criteria"]:
-            counts = per_criterion.setdefault(criterion["id"], {o.value: 0 for o in Outcome if o is not Outcome.ERROR})
-            counts[criterion["outcome"]] = counts.get(criterion["outcome"], 0) + 1
+    for run in runs:
+        decisions[run.decision] += 1
+        for criterion in run.criteria:
+            counts = per_criterion.setdefault(criterion.id, {o.value: 0 for o in Outcome if o is not Outcome.ERROR})
+            counts[criterion.outcome] = counts.get(criterion.outcome, 0) + 1
     lines = [
-        f"Summary: {len(reports) + len(errors)} packages · certifiable {decisions['certifiable']} · "
+        f"Summary: {len(runs) + len(errors)} packages · certifiable {decisions['certifiable']} · "
         f"needs review {decisions['needs-review']} · rejected {decisions['rejected']} · errors {len(errors)}",
         "",
         f"  {'criterion':<10}{'pass':>6}{'fail':>6}{'review':>8}{'missing':>9}",
