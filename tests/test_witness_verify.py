@@ -33,7 +33,8 @@ def setting(tmp_path: Path):
     certificate re-issued with the witness's cosignature on its checkpoint (what certify does
     once witnessing is wired in)."""
     root = tmp_path / "ws"
-    assert _invoke("init", str(root)).exit_code == 0
+    assert _invoke("init", str(root), "--certifier", "Certifieringsorganet AB",
+                   "--publish-prefix", "https://certifier.example/asf").exit_code == 0
     ledger = open_ledger(workspace.find(root))
     ledger.append([
         {"kind": "run", "run_id": "run0001certifiable", "organisation": RUN["organisation"],
