@@ -116,7 +116,8 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     import json
 
     with register.db.conn:
-        store_credential(register, cert_id, index, json.dumps(signed, ensure_ascii=False, sort_keys=False))
+        # Stored as certify -o writes it, so publish copies the bytes (certificates/<uuid>.json).
+        store_credential(register, cert_id, index, json.dumps(signed, indent=2, ensure_ascii=False) + "\n")
     return signed
 
 

@@ -86,6 +86,8 @@ class RegisterView:
     now: datetime
     _read_entries: Callable[[int, int, tuple[str, ...]], Iterator[tuple[int, str, str]]] = field(repr=False)
     _read_credential: Callable[[str], str | None] = field(repr=False)
+    _read_certificates: Callable[[int], Iterator[tuple]] = field(repr=False, default=lambda size: iter(()))
+    _read_events: Callable[[int], Iterator[tuple]] = field(repr=False, default=lambda size: iter(()))
 
     def url(self, relpath: str) -> str:
         """The public URL of a site path."""
@@ -98,15 +100,11 @@ class RegisterView:
 
     @cached_property
     def events(self) -> tuple[StatusEvent, ...]:
-        out = []
-        for item in self.entries(kinds=("revocation", "suspension", "reinstatement")):
-            e = item.entry
-            out.append(StatusEvent(item.index, item.kind, e["cert_id"], int(e["status_index"]),
-                                   e.get("reason_category", "other"), e.get("time", "")))
-        return tuple(out)
+        return tuple(StatusEvent(*row) for row in self._read_events(self.size))
 
     @cached_property
     def certificates(self) -> tuple[CertificateRecord, ...]:
+        """Every certificate with its status now (SQLite extracts the fields: no JSON parsing in Python)."""
         revoked, suspended = set(), set()
         for event in self.events:
             if event.kind == "revocation":
@@ -116,37 +114,60 @@ class RegisterView:
             else:
                 suspended.discard(event.cert_id)
         now = self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        url = self.url("certificates/")
         out = []
-        for item in self.entries(kinds=("certificate",)):
-            e = item.entry
-            cert_id = e["cert_id"]
-            org = e.get("organisation") or {}
+        for index, cert_id, name, number, criteria, valid_from, valid_until, status_index, issued in \
+                self._read_certificates(self.size):
             status = ("revoked" if cert_id in revoked else "suspended" if cert_id in suspended
-                      else "expired" if e["valid_until"] < now else "valid")
+                      else "expired" if valid_until < now else "valid")
             uid = cert_id.removeprefix("urn:uuid:")
-            out.append(CertificateRecord(cert_id, uid, item.index, org.get("name") or "", org.get("org_number") or "",
-                                         e.get("criteria_set") or "", e["valid_from"], e["valid_until"],
-                                         int(e["status_index"]), status, e.get("time", ""),
-                                         self.url(f"certificates/{uid}.json")))
+            out.append(CertificateRecord(cert_id, uid, index, name or "", number or "", criteria or "", valid_from,
+                                         valid_until, int(status_index), status, issued or "", f"{url}{uid}.json"))
         return tuple(out)
 
-    def credential(self, cert_id: str) -> Mapping[str, Any] | None:
+    def credential(self, cert_id: str) -> dict[str, Any] | None:
         """The full signed certificate as issued (what certificates/<uuid>.json holds)."""
         text = self._read_credential(cert_id)
-        return None if text is None else MappingProxyType(json.loads(text))
+        return None if text is None else json.loads(text)  # a fresh copy: writers cannot change the register
 
 
-def register_reader(conn: Any) -> tuple[Callable[[int, int, tuple[str, ...]], Iterator[tuple[int, str, str]]], Callable[[str], str | None]]:
-    """The two read functions a RegisterView uses, over the workspace database connection."""
+@dataclass(frozen=True)
+class RegisterReader:
+    """The read functions a RegisterView uses, over the workspace database connection."""
 
-    def read_entries(start: int, end: int, kinds: tuple[str, ...] = ()) -> Iterator[tuple[int, str, str]]:
+    conn: Any
+
+    def entries(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> Iterator[tuple[int, str, str]]:
         where = f" AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
-        yield from conn.execute(
+        yield from self.conn.execute(
             f"SELECT idx, kind, entry FROM {REGISTER.entries} WHERE idx >= ? AND idx < ?{where} ORDER BY idx",
             (start, end, *kinds))
 
-    def read_credential(cert_id: str) -> str | None:
-        row = conn.execute(f"SELECT credential FROM {CREDENTIALS} WHERE cert_id = ?", (cert_id,)).fetchone()
+    def credential(self, cert_id: str) -> str | None:
+        row = self.conn.execute(f"SELECT credential FROM {CREDENTIALS} WHERE cert_id = ?", (cert_id,)).fetchone()
         return row[0] if row else None
 
-    return read_entries, read_credential
+    def certificates(self, size: int) -> Iterator[tuple]:
+        yield from self.conn.execute(
+            f"""SELECT idx, json_extract(entry, '$.cert_id'), json_extract(entry, '$.organisation.name'),
+                       json_extract(entry, '$.organisation.org_number'), json_extract(entry, '$.criteria_set'),
+                       json_extract(entry, '$.valid_from'), json_extract(entry, '$.valid_until'),
+                       json_extract(entry, '$.status_index'), json_extract(entry, '$.time')
+                FROM {REGISTER.entries} WHERE kind = 'certificate' AND idx < ? ORDER BY idx""", (size,))
+
+    def events(self, size: int) -> Iterator[tuple]:
+        yield from self.conn.execute(
+            f"""SELECT idx, kind, json_extract(entry, '$.cert_id'), CAST(json_extract(entry, '$.status_index') AS INTEGER),
+                       coalesce(json_extract(entry, '$.reason_category'), 'other'), coalesce(json_extract(entry, '$.time'), '')
+                FROM {REGISTER.entries} WHERE kind IN ('revocation', 'suspension', 'reinstatement') AND idx < ?
+                ORDER BY idx""", (size,))
+
+    def view_functions(self) -> dict[str, Any]:
+        return {"_read_entries": self.entries, "_read_credential": self.credential,
+                "_read_certificates": self.certificates, "_read_events": self.events}
+
+
+def register_reader(conn: Any) -> tuple[Callable[[int, int, tuple[str, ...]], Iterator[tuple[int, str, str]]], Callable[[str], str | None]]:
+    """The entry and credential readers (kept for callers that build a RegisterView by hand)."""
+    reader = RegisterReader(conn)
+    return reader.entries, reader.credential
