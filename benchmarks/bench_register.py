@@ -38,7 +38,12 @@ from asfverify.publish.registry import open_logs  # noqa: E402
 from asfverify.publish.tiles import encode_bundle, tiles_for  # noqa: E402
 
 PREFIX = "https://certifier.example/asf"
-CERT_SHARE = 4  # one entry in four is a certificate; the rest status lists and status changes
+# The register's own files only: the directory pages (asfverify.web, PDFs per certificate) have their
+# own benchmarks, and a generated credential is not a renderable certificate.
+import asfverify.publish.site as _site  # noqa: E402
+
+_site.PAGE_MODULES = ()
+CERT_SHARE = 2  # every other entry is a certificate
 
 
 def _credential(i: int, time_text: str) -> dict[str, Any]:
@@ -51,6 +56,8 @@ def _credential(i: int, time_text: str) -> dict[str, Any]:
 
 
 def _entry(i: int) -> dict[str, Any]:
+    """Entry i of a generated register: half certificates, the rest status lists, ledger-anchor-like
+    entries and the odd suspension (as publishing and certifying produce them)."""
     time_text = "2026-11-%02dT10:00:00Z" % (i % 28 + 1)
     if i % CERT_SHARE == 0:
         from asfverify.certs.credential import credential_digest
@@ -60,13 +67,11 @@ def _entry(i: int) -> dict[str, Any]:
                 "organisation": {"name": f"Kooperativ {i} ek. för.", "org_number": "769600-0004"},
                 "criteria_set": "asf-v1", "credential_sha256": credential_digest(_credential(i, time_text)),
                 "valid_from": time_text, "valid_until": "2028-11-01T10:00:00Z", "status_index": i // CERT_SHARE}
-    if i % CERT_SHARE == 1:
-        return {"kind": "status-list", "purpose": "revocation", "url": PREFIX + "/status/revocation.json",
-                "sha256": "%064x" % i, "valid_from": time_text, "valid_until": "2026-12-31T10:00:00Z",
-                "time": time_text, "actor": "Certifieringsorganet AB"}
-    return {"kind": "suspension" if i % CERT_SHARE == 2 else "reinstatement",
-            "cert_id": f"urn:uuid:{uuid.UUID(int=i - i % CERT_SHARE)}", "status_index": i // CERT_SHARE,
-            "reason_category": "under-investigation" if i % CERT_SHARE == 2 else "reinstated",
+    if i % 40 == 1:
+        return {"kind": "suspension", "cert_id": f"urn:uuid:{uuid.UUID(int=i - 1)}", "status_index": (i - 1) // CERT_SHARE,
+                "reason_category": "under-investigation", "time": time_text, "actor": "Certifieringsorganet AB"}
+    return {"kind": "status-list", "purpose": "revocation", "url": PREFIX + "/status/revocation.json",
+            "sha256": "%064x" % i, "valid_from": time_text, "valid_until": "2026-12-31T10:00:00Z",
             "time": time_text, "actor": "Certifieringsorganet AB"}
 
 

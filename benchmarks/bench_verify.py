@@ -40,7 +40,7 @@ def _issue(root: Path) -> tuple[Path, Path, Path]:
     from asfverify.certs.issue import build_status_list, issue_certificate, revoke_certificate
     from asfverify.ledger import open_ledger
 
-    ws = workspace.init(root / "ws", certifier="bench")
+    ws = workspace.init(root / "ws", certifier="bench", publish_prefix="https://bench.example/asf")
     criteria = [{"id": f"C{i}", "outcome": "pass", "required": True,
                  "requirements": [{"id": f"C{i}.x", "outcome": "pass"}]} for i in range(1, 7)]
     ledger = open_ledger(ws)

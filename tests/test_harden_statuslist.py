@@ -13,11 +13,11 @@ from asfverify.certs.issue import build_status_list, sign_credential, status_lis
 from asfverify.certs.statuslist import status_list_credential
 from asfverify.cli import cli
 from asfverify.keys import load_signer
-from test_certs_cli import _invoke, _record_run
+from test_certs_cli import CERTIFIER_FLAGS, _invoke, _record_run
 
 
 def _workspace(root: Path) -> Path:
-    assert _invoke("init", str(root)).exit_code == 0
+    assert _invoke("init", str(root), *CERTIFIER_FLAGS).exit_code == 0
     _record_run(root, "run0001certifiable")
     return root
 

@@ -35,6 +35,8 @@ ENTRIES, NODES, CHECKPOINTS = LEDGER.entries, LEDGER.nodes, LEDGER.checkpoints
 COSIGNED = "log_cosigned_checkpoints"
 # The full signed credential of every certificate in the register, published as certificates/<uuid>.json.
 CREDENTIALS = "register_credentials"
+# register.json/csv rows rendered once per certificate (derived from the register; status added at publish).
+ROWS = "register_rows"
 # The signed status lists last published, reused until their content changes or they near expiry.
 STATUS_LISTS = "register_status_lists"
 
@@ -121,3 +123,19 @@ def m002_register_tables(db: sqlite_utils.Database) -> None:
         )"""
     )
     _append_only(db, (COSIGNED, CREDENTIALS, STATUS_LISTS), "register")
+
+
+@migrations()
+def m003_register_rows(db: sqlite_utils.Database) -> None:
+    # A cache, not a record: rebuilt from the register entries whenever it is behind them.
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS {ROWS} (
+            register_index INTEGER PRIMARY KEY,
+            cert_id TEXT NOT NULL,
+            valid_until TEXT NOT NULL,
+            json_head TEXT NOT NULL,     -- '"organisation": …, "org_number": …' (JSON members before status)
+            json_tail TEXT NOT NULL,     -- the JSON members after status
+            csv_head TEXT NOT NULL,
+            csv_tail TEXT NOT NULL
+        )"""
+    )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 from ..errors import BadInput, NegativeOutcome, VerificationError
 from ..jcs import canonical
 from ..ledger.note import NoteError, parse_checkpoint, split_note
-from ..ledger.schema import STATUS_LISTS
+from ..ledger.schema import ROWS, STATUS_LISTS
 from .files import SiteFiles
 from .registry import open_logs, register_transaction
 from .statements import ledger_anchor_statement, status_list_statement
@@ -235,19 +235,60 @@ def _csv_cell(value: str) -> str:
     return text
 
 
-def _register_tables(view: RegisterView) -> tuple[str, str]:
-    """register.json and register.csv: one row per certificate (formatted by hand: 100,000 rows in ~0.1 s)."""
+def _cache_rows(register: "Ledger", prefix: str) -> None:
+    """Render the register.json/csv cells of certificates not cached yet (cost grows with what is new)."""
+    conn = register.db.conn
+    done = conn.execute(f"SELECT COALESCE(MAX(register_index), -1) FROM {ROWS}").fetchone()[0]
+    rows = conn.execute(
+        f"""SELECT idx, json_extract(entry, '$.cert_id'), json_extract(entry, '$.organisation.name'),
+                   json_extract(entry, '$.organisation.org_number'), json_extract(entry, '$.criteria_set'),
+                   json_extract(entry, '$.valid_from'), json_extract(entry, '$.valid_until')
+            FROM {register.tables.entries} WHERE kind = 'certificate' AND idx > ? ORDER BY idx""", (done,)).fetchall()
+    if not rows:
+        return
     dumps = json.dumps
-    json_rows, csv_rows = [], [",".join(_CSV_FIELDS)]
-    for c in view.certificates:
-        values = (c.org_name, c.org_number, c.status, c.valid_from, c.valid_until, c.criteria_set, c.cert_id, c.url)
-        json_rows.append("{" + ", ".join(f'"{k}": {dumps(v, ensure_ascii=False)}' for k, v in zip(_CSV_FIELDS, values))
-                         + "}")
-        csv_rows.append(",".join(_csv_cell(v) for v in values))
-    body = ",\n  ".join(json_rows)
-    as_json = (f'{{"issuer": {dumps(view.issuer.name, ensure_ascii=False)}, "certificates": [\n  {body}\n]}}\n'
-               if json_rows else f'{{"issuer": {dumps(view.issuer.name, ensure_ascii=False)}, "certificates": []}}\n')
-    return as_json, "\n".join(csv_rows) + "\n"
+    out = []
+    for idx, cert_id, name, number, criteria, valid_from, valid_until in rows:
+        url = f"{prefix}/certificates/{cert_id.removeprefix('urn:uuid:')}.json"
+        head = (name or "", number or "")
+        tail = (valid_from, valid_until, criteria or "", cert_id, url)
+        out.append((idx, cert_id, valid_until,
+                    ", ".join(f'"{k}": {dumps(v, ensure_ascii=False)}' for k, v in zip(_CSV_FIELDS[:2], head)),
+                    ", ".join(f'"{k}": {dumps(v, ensure_ascii=False)}' for k, v in zip(_CSV_FIELDS[3:], tail)),
+                    ",".join(_csv_cell(v) for v in head), ",".join(_csv_cell(v) for v in tail)))
+    with conn:
+        conn.executemany(f"INSERT OR REPLACE INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?)", out)
+
+
+def _register_tables(register: "Ledger", view: RegisterView) -> tuple[str, str]:
+    """register.json and register.csv: one row per certificate, from the cached cells plus today's status."""
+    _cache_rows(register, view.prefix)
+    revoked, suspended = set(), set()
+    for event in view.events:
+        if event.kind == "revocation":
+            revoked.add(event.cert_id)
+        elif event.kind == "suspension":
+            suspended.add(event.cert_id)
+        else:
+            suspended.discard(event.cert_id)
+    now = view.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # SQLite concatenates the rows (in C): 100,000 rows cost a few tens of milliseconds.
+    status = ("CASE WHEN cert_id IN (SELECT value FROM json_each(:revoked)) THEN 'revoked' "
+              "WHEN cert_id IN (SELECT value FROM json_each(:suspended)) THEN 'suspended' "
+              "WHEN valid_until < :now THEN 'expired' ELSE 'valid' END")
+    params = {"revoked": json.dumps(sorted(revoked)), "suspended": json.dumps(sorted(suspended)), "now": now,
+              "size": view.size}
+    rows = f"(SELECT * FROM {ROWS} WHERE register_index < :size ORDER BY register_index)"
+    conn = register.db.conn
+    body = conn.execute(f"""SELECT group_concat('{{' || json_head || ', "status": "' || {status} || '", ' || json_tail
+                            || '}}', ',' || char(10) || '  ') FROM {rows}""", params).fetchone()[0]
+    lines = conn.execute(f"SELECT group_concat(csv_head || ',' || {status} || ',' || csv_tail, char(10)) FROM {rows}",
+                         params).fetchone()[0]
+    name = json.dumps(view.issuer.name, ensure_ascii=False)
+    as_json = f'{{"issuer": {name}, "certificates": [\n  {body}\n]}}\n' if body else \
+        f'{{"issuer": {name}, "certificates": []}}\n'
+    header = ",".join(_CSV_FIELDS)
+    return as_json, f"{header}\n{lines}\n" if lines else f"{header}\n"
 
 
 # ---- the command --------------------------------------------------------------------------------------
@@ -329,7 +370,7 @@ def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = Non
     if policy_text is not None:
         files.write("witness-policy.txt", policy_text)
     _write_issuer(ws, files)
-    as_json, as_csv = _register_tables(view)
+    as_json, as_csv = _register_tables(register, view)
     files.write("register.json", as_json)
     files.write("register.csv", as_csv)
     for writer in page_writers():
