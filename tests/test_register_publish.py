@@ -275,3 +275,25 @@ def test_a_key_rotation_reaches_the_register_and_both_logs_verify(ws, tmp_path):
         path = tmp_path / "c.json"
         path.write_text(json.dumps(cert), encoding="utf-8")
         assert _invoke("verify", str(path), "--trust-workspace", ws=ws).exit_code == 0
+
+
+def test_register_csv_and_json_survive_hostile_names(ws, tmp_path):
+    import csv
+
+    from asfverify.publish.registry import open_logs
+
+    ledger, register = open_logs(workspace.find(ws))
+    nasty = '=HYPERLINK("http://x.example"),"Ek. för.", rad\nett'
+    with ledger.transaction():
+        with register.transaction(join=True) as rtx:
+            rtx.append({"kind": "certificate", "cert_id": "urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a",
+                        "organisation": {"name": nasty, "org_number": "769612-3459"}, "criteria_set": "asf-v1",
+                        "credential_sha256": "00" * 32, "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2027-01-01T00:00:00Z", "status_index": 7})
+    site = tmp_path / "site"
+    assert _invoke("publish", str(site), ws=ws).exit_code == 0
+    rows = list(csv.DictReader((site / "register.csv").open(encoding="utf-8", newline="")))
+    assert rows[-1]["organisation"] == "'" + nasty and rows[-1]["status"] == "valid"
+    assert rows[-1]["certificate_url"] == f"{PREFIX}/certificates/4f706184-f0c2-4cb5-99e8-70e6494cf51a.json"
+    listed = json.loads((site / "register.json").read_text(encoding="utf-8"))["certificates"]
+    assert listed[-1]["organisation"] == nasty and listed[-1]["org_number"] == "769612-3459"

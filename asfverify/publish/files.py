@@ -27,43 +27,55 @@ class SiteFiles:
     root: Path
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
+    _dirs: set[str] = field(default_factory=set, repr=False)
 
     def path(self, relpath: str) -> Path:
         return self.root.joinpath(*_check_relative(relpath))
 
+    def _os_path(self, relpath: str) -> str:
+        # Plain strings, not Path objects: a full publish writes hundreds of thousands of files.
+        _check_relative(relpath)
+        return os.path.join(str(self.root), *relpath.split("/"))
+
     def read(self, relpath: str) -> bytes | None:
         try:
-            return self.path(relpath).read_bytes()
+            with open(self._os_path(relpath), "rb") as fh:
+                return fh.read()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
 
     def exists(self, relpath: str) -> bool:
-        return self.path(relpath).is_file()
+        return os.path.isfile(self._os_path(relpath))
 
     def write(self, relpath: str, data: bytes | str, *, immutable: bool = False) -> bool:
         """Write data at relpath unless the file already holds it; True when the file changed.
 
-        immutable=True (full tiles, entry bundles, issued certificates): a present file is trusted to
-        be right without reading it back, which keeps an incremental publish cheap.
+        immutable=True (full tiles, entry bundles, issued certificates): a present file of the right
+        size is trusted to be right without reading it back, which keeps an incremental publish cheap
+        (a file cut short by a killed publish has the wrong size and is written again).
         """
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        target = self.path(relpath)
-        if immutable and target.is_file() and target.stat().st_size == len(payload):
-            self.unchanged += 1
-            return False
-        if not immutable and self.read(relpath) == payload:
-            self.unchanged += 1
-            return False
+        target = self._os_path(relpath)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+            size = os.stat(target).st_size
+        except (FileNotFoundError, NotADirectoryError):
+            size = None
+        if size == len(payload) and (immutable or self.read(relpath) == payload):
+            self.unchanged += 1
+            return False
+        folder = os.path.dirname(target)
+        tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            if folder not in self._dirs:
+                os.makedirs(folder, exist_ok=True)
+                self._dirs.add(folder)
             with open(tmp, "wb") as fh:
                 fh.write(payload)
             os.replace(tmp, target)  # readers see the old file or the new one, never half of one
         except OSError as exc:
             try:
-                tmp.unlink()
-            except (OSError, UnboundLocalError):
+                os.unlink(tmp)
+            except OSError:
                 pass
             raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
         self.written.append(relpath)

@@ -235,29 +235,42 @@ def _csv_cell(value: str) -> str:
     return text
 
 
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_csv(expr: str) -> str:
+    """SQL for one CSV cell: formula characters defused, quoted when it holds , " or a line break."""
+    text = (f"(CASE WHEN substr(coalesce({expr}, ''), 1, 1) IN ('=', '+', '-', '@') THEN '''' || {expr} "
+            f"ELSE coalesce({expr}, '') END)")
+    special = " OR ".join(f"instr({text}, {c})" for c in ("','", "'\"'", "char(10)", "char(13)"))
+    return f"(CASE WHEN {special} THEN '\"' || replace({text}, '\"', '\"\"') || '\"' ELSE {text} END)"
+
+
 def _cache_rows(register: "Ledger", prefix: str) -> None:
-    """Render the register.json/csv cells of certificates not cached yet (cost grows with what is new)."""
+    """Render the register.json/csv cells of certificates not cached yet, in SQLite (cost grows with what is new)."""
     conn = register.db.conn
     done = conn.execute(f"SELECT COALESCE(MAX(register_index), -1) FROM {ROWS}").fetchone()[0]
-    rows = conn.execute(
-        f"""SELECT idx, json_extract(entry, '$.cert_id'), json_extract(entry, '$.organisation.name'),
-                   json_extract(entry, '$.organisation.org_number'), json_extract(entry, '$.criteria_set'),
-                   json_extract(entry, '$.valid_from'), json_extract(entry, '$.valid_until')
-            FROM {register.tables.entries} WHERE kind = 'certificate' AND idx > ? ORDER BY idx""", (done,)).fetchall()
-    if not rows:
-        return
-    dumps = json.dumps
-    out = []
-    for idx, cert_id, name, number, criteria, valid_from, valid_until in rows:
-        url = f"{prefix}/certificates/{cert_id.removeprefix('urn:uuid:')}.json"
-        head = (name or "", number or "")
-        tail = (valid_from, valid_until, criteria or "", cert_id, url)
-        out.append((idx, cert_id, valid_until,
-                    ", ".join(f'"{k}": {dumps(v, ensure_ascii=False)}' for k, v in zip(_CSV_FIELDS[:2], head)),
-                    ", ".join(f'"{k}": {dumps(v, ensure_ascii=False)}' for k, v in zip(_CSV_FIELDS[3:], tail)),
-                    ",".join(_csv_cell(v) for v in head), ",".join(_csv_cell(v) for v in tail)))
+    cert_id = "json_extract(entry, '$.cert_id')"
+    fields = {"organisation": "json_extract(entry, '$.organisation.name')",
+              "org_number": "json_extract(entry, '$.organisation.org_number')",
+              "valid_from": "json_extract(entry, '$.valid_from')", "valid_until": "json_extract(entry, '$.valid_until')",
+              "criteria_set": "json_extract(entry, '$.criteria_set')", "certificate_id": cert_id,
+              "certificate_url": f"{_sql_text(prefix + '/certificates/')} || substr({cert_id}, 10) || '.json'"}
+
+    def members(names: list[str]) -> str:
+        return " || ', ' || ".join(f"'\"{n}\": ' || json_quote(coalesce({fields[n]}, ''))" for n in names)
+
+    def cells(names: list[str]) -> str:
+        return " || ',' || ".join(_sql_csv(fields[n]) for n in names)
+
+    head, tail = _CSV_FIELDS[:2], _CSV_FIELDS[3:]
     with conn:
-        conn.executemany(f"INSERT OR REPLACE INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?)", out)
+        conn.execute(
+            f"""INSERT OR REPLACE INTO {ROWS}
+                SELECT idx, {cert_id}, {fields['valid_until']}, {members(head)}, {members(tail)},
+                       {cells(head)}, {cells(tail)}
+                FROM {register.tables.entries} WHERE kind = 'certificate' AND idx > ? ORDER BY idx""", (done,))
 
 
 def _register_tables(register: "Ledger", view: RegisterView) -> tuple[str, str]:
