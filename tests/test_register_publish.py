@@ -297,3 +297,25 @@ def test_register_csv_and_json_survive_hostile_names(ws, tmp_path):
     assert rows[-1]["certificate_url"] == f"{PREFIX}/certificates/4f706184-f0c2-4cb5-99e8-70e6494cf51a.json"
     listed = json.loads((site / "register.json").read_text(encoding="utf-8"))["certificates"]
     assert listed[-1]["organisation"] == nasty and listed[-1]["org_number"] == "769612-3459"
+
+
+def test_appended_register_tables_equal_a_full_rebuild(ws, tmp_path):
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    first = _certify(ws, "run0001", tmp_path / "a.json")
+    assert _invoke("publish", str(site), ws=ws).exit_code == 0
+    _certify(ws, "run0002", tmp_path / "b.json")  # appended to the existing files
+    assert _invoke("publish", str(site), ws=ws).exit_code == 0
+    assert _invoke("publish", str(fresh), ws=ws).exit_code == 0
+    for name in ("register.json", "register.csv"):
+        assert (site / name).read_bytes() == (fresh / name).read_bytes(), name
+    assert len(json.loads((site / "register.json").read_text(encoding="utf-8"))["certificates"]) == 2
+    assert _invoke("suspend", first["id"], "--reason", "x", ws=ws).exit_code == 0  # a status change: rebuilt
+    assert _invoke("publish", str(site), ws=ws).exit_code == 0
+    rows = json.loads((site / "register.json").read_text(encoding="utf-8"))["certificates"]
+    assert [r["status"] for r in rows] == ["suspended", "valid"]
+    # A register.json edited on the site is not trusted for appending.
+    (site / "register.json").write_text('{"issuer": "x"}\n', encoding="utf-8")
+    _record_run(ws, "run0003certifiable")
+    _certify(ws, "run0003", tmp_path / "c.json")
+    assert _invoke("publish", str(site), ws=ws).exit_code == 0
+    assert len(json.loads((site / "register.json").read_text(encoding="utf-8"))["certificates"]) == 3
