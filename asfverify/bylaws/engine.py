@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX
-from .patterns import any_possible, search
+from .patterns import any_possible, match_at, search
 from .rules import Rule, RuleSet
 from .structure import Appointment, appointments, barriers, noun_negation, subject_of
 from .text import Sentence
@@ -150,12 +150,15 @@ def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence, form: str 
     return hits
 
 
-def _whole_indices(whole: _Words, clause: _Words, used: tuple[int, ...]) -> set[int]:
-    """The sentence-level indices of the match's own tokens."""
-    if clause is whole:
-        return set(used)
-    starts = {t.start: i for i, t in enumerate(whole.toks)}
-    return {starts[clause.toks[i].start] for i in used}
+def _spans(rule: Rule, whole: _Words) -> list[tuple[int, int]]:
+    """Token spans (start, end) of every match of the rule's unless_not_within patterns in the sentence."""
+    out = []
+    for seq in rule.compiled_unless_not_within:
+        for i in range(len(whole.toks)):
+            end = match_at(seq, whole.ids, i)
+            if end > 0:
+                out.append((i, end))
+    return out
 
 
 def _tok_span_text(sentence: Sentence, toks: list[Token], lo: int, hi: int) -> str:
@@ -217,12 +220,12 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, claus
                     return Hit(rule, sentence, "excepted", words,
                                f"set aside: the clause is about {word!r} ({kind}), not the organisation itself",
                                start, end, clause_text, subject)
-            mine = _whole_indices(whole, clause, used)
+            inside = _spans(rule, whole) if rule.compiled_unless_not_within else []
             for p, c in zip(rule.unless, rule.compiled_unless):
                 u = search(c, whole.ids, whole.present)
-                if u is not None and len(u) > 1 and set(u) <= mine:
-                    # A phrase the match itself is made of ("få arbete" inside the target group "svårt att
-                    # få arbete") is not an exception; a single word ("bör") still is.
+                if u is not None and any(lo <= min(u) and max(u) < hi for lo, hi in inside):
+                    # The exception's words are part of a phrase the rule reads otherwise ("få arbete"
+                    # inside the target group "svårt att få arbete"): not an exception.
                     continue
                 if u is not None:
                     said = " ".join(whole.toks[i].surface for i in u)

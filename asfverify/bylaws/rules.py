@@ -16,7 +16,7 @@ from .structure import Grammar
 EFFECTS = ("pass", "fail", "review", "doubt", "none")
 OUTCOMES = ("pass", "fail", "review")
 _RULE_KEYS = {"id", "requirement", "effect", "patterns", "also", "unless", "facts", "explanation", "gap",
-              "negatable", "manifest", "subject", "appointer", "appointed", "legal_forms", "except_legal_forms"}
+              "negatable", "manifest", "subject", "appointer", "appointed", "legal_forms", "except_legal_forms", "unless_not_within"}
 _FORM_KEYS = {"names", "self_words", "outcomes", "needs_also"}
 _REQ_KEYS = {"needs", "default", "default_why", "partial_why", "pass_why"}
 
@@ -60,6 +60,7 @@ class Rule:
     # Structure (asfverify/bylaws/structure.py): the subjects a match may have ("self": the organisation
     # itself); for an appointment rule, the appointer kinds and what is appointed; the legal-form
     # families the rule applies to (empty: all) or does not apply to.
+    compiled_unless_not_within: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
     subject: tuple[str, ...] = ()
     appointer: tuple[str, ...] = ()
     appointed: tuple[str, ...] = ("board",)
@@ -210,6 +211,7 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
             bool(raw.get("negatable", not names_negation)), bool(raw.get("manifest", False)),
             compiled, _triggers(compiled), tuple(tuple(sl.firsts for sl in c.slots) for c in compiled),
             compiled_also, compiled_unless,
+            compiled_unless_not_within=_compile_list(compiler, raw.get("unless_not_within", []), f"{where}.unless_not_within", rgap),
             subject=_strings(raw.get("subject", []), f"{where}.subject"),
             appointer=_strings(raw.get("appointer", []), f"{where}.appointer"),
             appointed=_strings(raw.get("appointed", ["board"]), f"{where}.appointed"),
