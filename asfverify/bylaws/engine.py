@@ -116,8 +116,21 @@ def _words(rs: RuleSet, toks: list[Token]) -> _Words:
     return _Words(toks, ids, frozenset().union(*ids) if ids else frozenset())
 
 
+def split_rules(rules: list[Rule], form: str = "") -> tuple[list[Rule], list[Rule]]:
+    """The rules that apply to a legal-form family, as (pattern rules, appointment rules)."""
+    mine = [r for r in rules if r.applies_to(form)]
+    return [r for r in mine if not r.appointer], [r for r in mine if r.appointer]
+
+
 def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence, form: str = "") -> list[Hit]:
     """Every hit of the given rules in one sentence (at most one per rule), for a legal-form family."""
+    pattern_rules, appointment_rules = split_rules(rules, form)
+    return scan_split(rs, pattern_rules, appointment_rules, sentence, form)
+
+
+def scan_split(rs: RuleSet, pattern_rules: list[Rule], appointment_rules: list[Rule], sentence: Sentence,
+               form: str = "") -> list[Hit]:
+    """scan_sentence with the rules already split by split_rules (once per document, not per sentence)."""
     toks = tokens(sentence.text, rs.spelling)
     if not toks:
         return []
@@ -127,20 +140,15 @@ def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence, form: str 
     hits: list[Hit] = []
     present = whole.present
     g = rs.grammar
-    appts: list[Appointment] | None = None
+    appts: list[Appointment]
     walls: dict[int, frozenset[int]] = {}
-    for rule in rules:
-        if not rule.applies_to(form):
-            continue
-        if rule.appointer:
-            if g is None or g.appoint.firsts.isdisjoint(present):
-                continue
-            if appts is None:
-                appts = appointments(g, toks, whole.ids, sentence.text, rs.negators, form)
+    if appointment_rules and g is not None and not g.appoint.firsts.isdisjoint(present):
+        appts = appointments(g, toks, whole.ids, sentence.text, rs.negators, form)
+        for rule in appointment_rules:
             hit = _appointment_hit(rule, sentence, toks, appts)
             if hit:
                 hits.append(hit)
-            continue
+    for rule in pattern_rules:
         # Cheap pre-checks: the sentence must hold a trigger word, and some pattern must be possible.
         if rule.triggers.isdisjoint(present) or not any_possible(rule.slot_sets, present):
             continue
@@ -148,6 +156,11 @@ def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence, form: str 
         if hit:
             hits.append(hit)
     return hits
+
+
+def _has_long_gap(rule: Rule) -> bool:
+    """Whether a pattern of the rule has a "..." gap (only those need the barrier tokens)."""
+    return any(slot.long for seq in rule.compiled for slot in seq.slots)
 
 
 def _spans(rule: Rule, whole: _Words) -> list[tuple[int, int]]:
@@ -191,7 +204,7 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, claus
     g = rs.grammar
     for ci, clause in enumerate(clauses):
         wall: frozenset[int] = frozenset()
-        if g is not None and rule.requirement in rs.barrier_requirements:
+        if g is not None and rule.requirement in rs.barrier_requirements and _has_long_gap(rule):
             if walls is not None and ci in walls:
                 wall = walls[ci]
             else:
