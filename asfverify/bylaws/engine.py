@@ -155,6 +155,10 @@ def scan_split(rs: RuleSet, pattern_rules: list[Rule], appointment_rules: list[R
         hit = _scan_rule(rs, rule, sentence, whole, clauses, walls)
         if hit:
             hits.append(hit)
+    if appointment_rules and len(hits) > 1:
+        # Hits in rule-file order, as the decision and the trace read them.
+        order = {r.id: i for i, r in enumerate(rs.rules)}
+        hits.sort(key=lambda h: order.get(h.rule.id, 0))
     return hits
 
 
