@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
+from .i18n import _, label, language
 from .outcomes import Decision, Outcome
 
 SYMBOL = {o.value: o.symbol for o in Outcome}
@@ -20,13 +21,13 @@ def missing_text(requirement: Mapping[str, Any]) -> str:
     """Why a requirement has no result, pointing at the fix (see runner.explain_missing)."""
     reason = requirement.get("missing")
     if reason == "no-verifier":
-        return "no verifier installed for this requirement (see 'asfverify plugins'; docs/plugins.md shows how to add one)"
+        return _("no verifier installed for this requirement (see 'asfverify plugins'; docs/plugins.md shows how to add one)")
     if reason == "no-document":
-        kinds = " or ".join(requirement.get("kinds") or [])
-        return f"no document of kind {kinds} in the package (add one to application.toml)"
+        kinds = _(" or ").join(requirement.get("kinds") or [])
+        return _("no document of kind {kinds} in the package (add one to application.toml)", kinds=kinds)
     if reason == "no-result":
-        return "its verifier ran but gave no result for it"
-    return "no verifier produced a result"
+        return _("its verifier ran but gave no result for it")
+    return _("no verifier produced a result")
 
 
 def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour: bool = False) -> str:
@@ -37,19 +38,21 @@ def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour:
     """
     from .console import hang
 
-    def word(outcome: str, pad: int) -> str:
-        text = SYMBOL.get(outcome, outcome)
-        padded = f"{text:<{pad}}"
+    pad = 8 if language() == "en" else 10  # UNDERKÄNT is nine letters
+
+    def word(outcome: str, _pad: int) -> str:
+        padded = f"{label(outcome):<{pad}}"
         return click_style(padded, outcome) if colour else padded
 
     app = report["application"]
     org = app["organisation"]
-    lines = [hang("", f"{org['name']} ({org['org_number']}) · reference date {app['reference_date']} · run {report['run_id']}", columns)]
+    lines = [hang("", _("{name} ({org_number}) · reference date {date} · run {run_id}", name=org["name"],
+                        org_number=org["org_number"], date=app["reference_date"], run_id=report["run_id"]), columns)]
     summaries = requirement_summaries(report["results"])
     for criterion in report["criteria"]:
-        info = "" if criterion.get("required", True) else "  (informative)"
+        info = "" if criterion.get("required", True) else "  " + _("(informative)")
         reqs = criterion["requirements"]
-        first = "; ".join(summaries.get(reqs[0]["id"], [])) or missing_text(reqs[0]) if len(reqs) == 1 else ", ".join(f"{r['id']} {r['outcome']}" for r in reqs)
+        first = "; ".join(summaries.get(reqs[0]["id"], [])) or missing_text(reqs[0]) if len(reqs) == 1 else ", ".join(f"{r['id']} {label(r['outcome'])}" for r in reqs)
         lines.append(hang(f"  {criterion['id']:<4} {word(criterion['outcome'], 8)}", first + info, columns))
         if len(reqs) > 1:
             for req in reqs:
@@ -57,11 +60,13 @@ def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour:
                 lines.append(hang(f"      {req['id']:<15} {word(req['outcome'], 8)}", text, columns))
     ledger = report.get("ledger")
     if ledger and "first" in ledger:
-        lines.append(f"  Ledger entries {ledger['first']}–{ledger['last']} recorded; checkpoint size {ledger['last'] + 1}.")
+        lines.append("  " + _("Ledger entries {first}–{last} recorded; checkpoint size {size}.",
+                                first=ledger["first"], last=ledger["last"], size=ledger["last"] + 1))
     elif ledger and "run" in ledger:
-        lines.append(f"  Ledger: run entry {ledger['run']}, decision entry {ledger['decision']}.")
-    decision = click_style(report["decision"], report["decision"], bold=True) if colour else report["decision"]
-    lines.append(f"Decision: {decision}")
+        lines.append("  " + _("Ledger: run entry {run}, decision entry {decision}.", run=ledger["run"], decision=ledger["decision"]))
+    decision = label(report["decision"])
+    decision = click_style(decision, report["decision"], bold=True) if colour else decision
+    lines.append(_("Decision: {decision}", decision=decision))
     return "\n".join(lines)
 
 
