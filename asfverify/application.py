@@ -23,6 +23,7 @@ DOCUMENT_KINDS = {
     "bylaws": "stadgar or bolagsordning",
     "policy": "a board's policy decision",
     "payroll": "employee list from the payroll system",
+    "subsidy-decisions": "list of Arbetsförmedlingen subsidy decisions (employee id + form), joined to the payroll",
     "collective-agreement": "membership certificate or hängavtal",
     "annual-report": "årsredovisning",
     "work-environment": "SAM documents (policy, risk assessment, action plan, follow-up)",

@@ -10,8 +10,9 @@ from typing import Callable, Iterator
 from .application import MANIFEST
 from .errors import AsfError, BadInput
 from .limits import Limits
+from .model import Run
 from .plugins import Host, load_host
-from .runner import RunReport, verify_package
+from .runner import verify_package
 from .workspace import Workspace
 
 
@@ -37,15 +38,17 @@ def expand_sources(args: list[str]) -> list[str]:
 @dataclass
 class Outcome:
     source: str
-    report: RunReport | None = None
+    report: Run | None = None
     error: str | None = None
 
 
-# Worker state: each worker process loads the plugins once.
+# What workers verify with: the caller's workspace, host and limits. Set in the parent just before
+# the pool forks, so every worker runs exactly the host it was given (extra plugins included).
 _worker: dict[str, object] = {}
 
 
 def _init_worker(ws_root: str | None, plugins_dir: str | None, limits: Limits) -> None:
+    """Without fork (Windows, spawn): a worker can only rebuild the host from the workspace's plugins."""
     from . import workspace
 
     _worker["ws"] = workspace.load(Path(ws_root)) if ws_root else None
@@ -53,7 +56,7 @@ def _init_worker(ws_root: str | None, plugins_dir: str | None, limits: Limits) -
     _worker["limits"] = limits
 
 
-def _guarded(source: str, verify: "Callable[[], RunReport]") -> Outcome:
+def _guarded(source: str, verify: Callable[[], Run]) -> Outcome:
     """One package's outcome; any failure, even a bug, becomes an error for that package alone."""
     try:
         return Outcome(source, report=verify())
@@ -94,7 +97,11 @@ def verify_many(
             yield _guarded(source, lambda: verify_package(source, ws=ws, host=host, limits=limits))
         return
     init_args = (str(ws.root) if ws else None, str(ws.plugins_dir) if ws and ws.plugins_dir else None, limits)
-    yield from _verify_in_pool(sources, jobs, init_args)
+    _worker.update(ws=ws, host=host, limits=limits)
+    try:
+        yield from _verify_in_pool(sources, jobs, init_args)
+    finally:
+        _worker.clear()
 
 
 def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple[str | None, str | None, Limits]) -> Iterator[Outcome]:
@@ -104,10 +111,14 @@ def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple[str | None, 
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    # fork: workers inherit the imported modules, so each starts in milliseconds.
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # fork: workers inherit the imported modules and the caller's host (see _worker), so each starts
+    # in milliseconds and runs exactly the plugins it was given.
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if forks else "spawn")
 
     def pool(workers: int) -> ProcessPoolExecutor:
+        if forks:
+            return ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=init_args)
 
     queue = list(reversed(sources))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import BadInput
+from .model import CriterionOutcome, RequirementOutcome
 from .outcomes import CRITERION_ORDER, Decision, Outcome
 
 
@@ -117,9 +118,16 @@ def criterion_outcome(requirement_outcomes: Iterable[str]) -> Outcome:
     return Outcome.MISSING
 
 
-def decide(criteria: Iterable[Mapping[str, Any]]) -> Decision:
-    """certifiable if every required criterion passes, rejected if one fails, else needs-review."""
-    required = [c["outcome"] for c in criteria if c.get("required", True)]
+def decide(criteria: Iterable[CriterionOutcome | Mapping[str, Any]]) -> Decision:
+    """certifiable if every required criterion passes, rejected if one fails, else needs-review.
+
+    Takes the run model's criteria (or their JSON form, {"outcome", "required"}).
+    """
+    required = [
+        c.outcome if isinstance(c, CriterionOutcome) else c["outcome"]
+        for c in criteria
+        if (c.required if isinstance(c, CriterionOutcome) else c.get("required", True))
+    ]
     if Outcome.FAIL in required:
         return Decision.REJECTED
     if required and all(o == Outcome.PASS for o in required):
@@ -128,32 +136,19 @@ def decide(criteria: Iterable[Mapping[str, Any]]) -> Decision:
 
 
 def aggregate(
-    criteria_set: CriteriaSet,
-    results: Iterable[Mapping[str, Any]],
-    reviews: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[list[dict[str, Any]], str]:
-    """Per-criterion outcomes (with requirements) and the decision, reviews replacing machine outcomes."""
+    criteria_set: CriteriaSet, results: Iterable[Mapping[str, Any]]
+) -> tuple[tuple[CriterionOutcome, ...], Decision]:
+    """The machine's per-criterion outcomes (with requirements) and decision; reviews come later
+    (model.apply_reviews)."""
     by_requirement: dict[str, list[str]] = {}
     for result in results:
         by_requirement.setdefault(result["requirement"], []).append(result["outcome"])
-    reviews = reviews or {}
-    out: list[dict[str, Any]] = []
+    out = []
     for criterion in criteria_set.criteria:
-        requirements = []
-        for requirement in criterion.requirements:
-            entry: dict[str, Any] = {"id": requirement.id, "outcome": requirement_outcome(by_requirement.get(requirement.id, []))}
-            review = reviews.get(requirement.id)
-            if review is not None:
-                entry["machine_outcome"] = entry["outcome"]
-                entry["outcome"] = review["outcome"]
-                entry["reviewed_by"] = review.get("reviewer", "")
-            requirements.append(entry)
-        out.append(
-            {
-                "id": criterion.id,
-                "outcome": criterion_outcome(r["outcome"] for r in requirements),
-                "required": criterion.required,
-                "requirements": requirements,
-            }
+        requirements = tuple(
+            RequirementOutcome(requirement.id, requirement_outcome(by_requirement.get(requirement.id, [])))
+            for requirement in criterion.requirements
         )
-    return out, decide(out)
+        out.append(CriterionOutcome(criterion.id, criterion_outcome(r.outcome for r in requirements),
+                                    requirements, criterion.required))
+    return tuple(out), decide(out)

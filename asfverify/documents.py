@@ -40,6 +40,8 @@ class DocumentFile:
     cache: TextCache | None = None
     _pages: list[str] | None = field(default=None, repr=False)
     _tables: list[tuple[int, list[list[str | None]]]] | None = field(default=None, repr=False)
+    _pages_error: str | None = field(default=None, repr=False)
+    _tables_error: str | None = field(default=None, repr=False)
 
     @cached_property
     def is_pdf(self) -> bool:
@@ -56,7 +58,14 @@ class DocumentFile:
     def pages(self) -> list[str]:
         """Text per page (1 string per page); raises DocumentError for unreadable documents."""
         if self._pages is None:
-            self._pages = self._load_pages()
+            if self._pages_error is not None:
+                # Once over a limit, always over it: the next verifier must not spend the limit again.
+                raise DocumentError(self._pages_error)
+            try:
+                self._pages = self._load_pages()
+            except DocumentError as exc:
+                self._pages_error = str(exc)
+                raise
         return list(self._pages)
 
     def _load_pages(self) -> list[str]:
@@ -94,7 +103,13 @@ class DocumentFile:
 
             if not self.is_pdf:
                 raise DocumentError(f"{self.path}: tables can only be read from a PDF")
-            self._tables = pdftext.page_tables(self.abs_path, self.limits)
+            if self._tables_error is not None:
+                raise DocumentError(self._tables_error)
+            try:
+                self._tables = pdftext.page_tables(self.abs_path, self.limits)
+            except DocumentError as exc:
+                self._tables_error = str(exc)
+                raise
         return list(self._tables)
 
     def tables(self) -> list[list[list[str | None]]]:

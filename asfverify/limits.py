@@ -14,6 +14,11 @@ class Limits:
     max_manifest_bytes: int = 1 * MiB
     max_pages: int = 500
     max_seconds_per_document: float = 60.0
+    # Address space a document's parser may use on top of the process's own (a child process's
+    # RLIMIT_AS; asfverify.bounded): a page that inflates to gigabytes ends as an error result.
+    max_memory_per_document: int = 768 * MiB
+    max_columns: int = 256  # payroll lists: cells per row (CSV and XLSX)
+    max_line_bytes: int = 1 * MiB  # payroll CSV: bytes in one line
     # Parallel batches only: a worker still busy after this long is ended (a parser hung inside a page).
     max_seconds_per_package: float = 600.0
     max_zip_members: int = 1000

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
+<<<<<<< HEAD
 from .i18n import _, label, language
+=======
+from .model import RequirementOutcome, Run
+>>>>>>> main
 from .outcomes import Decision, Outcome
 
 SYMBOL = {o.value: o.symbol for o in Outcome}
@@ -17,20 +21,25 @@ def requirement_summaries(results: Iterable[Mapping[str, Any]]) -> dict[str, lis
     return out
 
 
-def missing_text(requirement: Mapping[str, Any]) -> str:
+def missing_text(requirement: RequirementOutcome) -> str:
     """Why a requirement has no result, pointing at the fix (see runner.explain_missing)."""
-    reason = requirement.get("missing")
+    reason = requirement.missing
     if reason == "no-verifier":
         return _("no verifier installed for this requirement (see 'asfverify plugins'; docs/plugins.md shows how to add one)")
     if reason == "no-document":
+<<<<<<< HEAD
         kinds = _(" or ").join(requirement.get("kinds") or [])
         return _("no document of kind {kinds} in the package (add one to application.toml)", kinds=kinds)
+=======
+        kinds = " or ".join(requirement.kinds)
+        return f"no document of kind {kinds} in the package (add one to application.toml)"
+>>>>>>> main
     if reason == "no-result":
         return _("its verifier ran but gave no result for it")
     return _("no verifier produced a result")
 
 
-def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour: bool = False) -> str:
+def render_run(run: Run, *, columns: int | None = None, colour: bool = False) -> str:
     """One line per criterion (outcome and summary), its requirements beneath, the decision last.
 
     `columns` wraps each summary under its own first word (console.width()); `colour` colours the
@@ -38,6 +47,7 @@ def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour:
     """
     from .console import hang
 
+<<<<<<< HEAD
     pad = 8 if language() == "en" else 10  # UNDERKÄNT is nine letters
 
     def word(outcome: str, _pad: int) -> str:
@@ -67,6 +77,34 @@ def render_run(report: Mapping[str, Any], *, columns: int | None = None, colour:
     decision = label(report["decision"])
     decision = click_style(decision, report["decision"], bold=True) if colour else decision
     lines.append(_("Decision: {decision}", decision=decision))
+=======
+    def word(outcome: Outcome, pad: int) -> str:
+        padded = f"{outcome.symbol:<{pad}}"
+        return click_style(padded, outcome) if colour else padded
+
+    org = run.organisation
+    lines = [hang("", f"{org['name']} ({org['org_number']}) · reference date {run.reference_date} · run {run.run_id}", columns)]
+    summaries = requirement_summaries(run.results)
+    for criterion in run.criteria:
+        info = "" if criterion.required else "  (informative)"
+        reqs = criterion.requirements
+        if len(reqs) == 1:
+            first = "; ".join(summaries.get(reqs[0].id, [])) or missing_text(reqs[0])
+        else:
+            first = ", ".join(f"{r.id} {r.outcome}" for r in reqs)
+        lines.append(hang(f"  {criterion.id:<4} {word(criterion.outcome, 8)}", first + info, columns))
+        if len(reqs) > 1:
+            for req in reqs:
+                text = "; ".join(summaries.get(req.id, [])) or missing_text(req)
+                lines.append(hang(f"      {req.id:<15} {word(req.outcome, 8)}", text, columns))
+    if run.receipt is not None:  # a fresh run just recorded
+        receipt = run.receipt
+        lines.append(f"  Ledger entries {receipt.first}–{receipt.last} recorded; checkpoint size {receipt.last + 1}.")
+    elif run.run_index >= 0:  # a run read back from the ledger
+        lines.append(f"  Ledger: run entry {run.run_index}, decision entry {run.decision_index}.")
+    decision = click_style(run.decision, run.decision, bold=True) if colour else run.decision
+    lines.append(f"Decision: {decision}")
+>>>>>>> main
     return "\n".join(lines)
 
 
@@ -79,17 +117,17 @@ def click_style(text: str, outcome: str, *, bold: bool = False) -> str:
     return click.style(text, fg=COLOURS.get(outcome), bold=bold)
 
 
-def render_summary(reports: Sequence[Mapping[str, Any]], errors: Sequence[tuple[str, str]]) -> str:
+def render_summary(runs: Sequence[Run], errors: Sequence[tuple[str, str]]) -> str:
     """The batch summary: decisions, per-criterion outcome counts, and packages that could not be run."""
     decisions = {d.value: 0 for d in Decision}
     per_criterion: dict[str, dict[str, int]] = {}
-    for report in reports:
-        decisions[report["decision"]] = decisions.get(report["decision"], 0) + 1
-        for criterion in report["criteria"]:
-            counts = per_criterion.setdefault(criterion["id"], {o.value: 0 for o in Outcome if o is not Outcome.ERROR})
-            counts[criterion["outcome"]] = counts.get(criterion["outcome"], 0) + 1
+    for run in runs:
+        decisions[run.decision] += 1
+        for criterion in run.criteria:
+            counts = per_criterion.setdefault(criterion.id, {o.value: 0 for o in Outcome if o is not Outcome.ERROR})
+            counts[criterion.outcome] = counts.get(criterion.outcome, 0) + 1
     lines = [
-        f"Summary: {len(reports) + len(errors)} packages · certifiable {decisions['certifiable']} · "
+        f"Summary: {len(runs) + len(errors)} packages · certifiable {decisions['certifiable']} · "
         f"needs review {decisions['needs-review']} · rejected {decisions['rejected']} · errors {len(errors)}",
         "",
         f"  {'criterion':<10}{'pass':>6}{'fail':>6}{'review':>8}{'missing':>9}",

@@ -5,10 +5,23 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from . import bounded
 from .errors import DocumentError
 from .limits import Limits
 
 EXTRACTOR = "pdfium-1"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """True if a library's exception wraps a MemoryError (pdfminer re-raises it as its own)."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 20:
+        if isinstance(current, MemoryError):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 def _pdfium_error(path: Path, exc: Exception) -> DocumentError:
@@ -19,7 +32,12 @@ def _pdfium_error(path: Path, exc: Exception) -> DocumentError:
 
 
 def page_texts(path: Path, limits: Limits) -> list[str]:
-    """Text of every page (PDFium), bounded in page count and time."""
+    """Text of every page (PDFium), bounded in pages, time and memory (in a child process)."""
+    return bounded.call(lambda: _page_texts(path, limits), what=f"{path.name}: text extraction",
+                        seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document)
+
+
+def _page_texts(path: Path, limits: Limits) -> list[str]:
     import pypdfium2 as pdfium
 
     started = time.monotonic()
@@ -42,6 +60,8 @@ def page_texts(path: Path, limits: Limits) -> list[str]:
             except DocumentError:
                 raise
             except Exception as exc:
+                if _out_of_memory(exc):
+                    raise MemoryError from None
                 raise DocumentError(f"{path.name}: page {index + 1} cannot be read ({type(exc).__name__})") from None
             if time.monotonic() - started > limits.max_seconds_per_document:
                 raise DocumentError(f"{path.name}: text extraction took longer than {limits.max_seconds_per_document:g} s")
@@ -51,7 +71,12 @@ def page_texts(path: Path, limits: Limits) -> list[str]:
 
 
 def page_tables(path: Path, limits: Limits) -> list[tuple[int, list[list[str | None]]]]:
-    """(page number, table) for every table pdfplumber finds, bounded in pages and time."""
+    """(page number, table) for every table pdfplumber finds, bounded in pages, time and memory."""
+    return bounded.call(lambda: _page_tables(path, limits), what=f"{path.name}: table extraction",
+                        seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document)
+
+
+def _page_tables(path: Path, limits: Limits) -> list[tuple[int, list[list[str | None]]]]:
     import pdfplumber
 
     started = time.monotonic()
@@ -68,6 +93,8 @@ def page_tables(path: Path, limits: Limits) -> list[tuple[int, list[list[str | N
                 for table in page.extract_tables():
                     out.append((number, table))
             except Exception as exc:
+                if _out_of_memory(exc):
+                    raise MemoryError from None  # reported with the memory limit (asfverify.bounded)
                 raise DocumentError(f"{path.name}: tables on page {number} cannot be read ({type(exc).__name__})") from None
             finally:
                 page.close()

@@ -12,7 +12,7 @@ from .outcomes import Decision, Outcome
 
 if TYPE_CHECKING:
     from .criteria import CriteriaSet
-    from .runs import RunState
+    from .model import CriterionOutcome, RequirementOutcome, Review, Run
 
 OUTCOME_SV = {o.value: o.sv for o in Outcome}
 DECISION_SV = {d.value: d.sv for d in Decision}
@@ -184,24 +184,24 @@ def _result_html(result: Mapping[str, Any], documents_by_sha: Mapping[str, Mappi
     return "".join(parts)
 
 
-def _review_html(review: Mapping[str, Any], in_force: bool) -> str:
+def _review_html(review: Review, in_force: bool) -> str:
     state = bi("gällande", "in force") if in_force else bi("ersatt", "superseded")
     return (
         '<div class="review">'
-        f"<div><b>{bi('Granskning', 'review')}</b> {_badge(str(review.get('outcome')))} · {state}</div>"
-        f"<div>{bi('granskare', 'reviewer')}: <b>{esc(review.get('reviewer'))}</b> · "
-        f"{bi('tid', 'time')}: {esc(review.get('time'))} · {bi('loggpost', 'ledger entry')} {esc(review.get('index'))}</div>"
-        f"<div>{bi('anteckning', 'note')}: {esc(review.get('note'))}</div>"
+        f"<div><b>{bi('Granskning', 'review')}</b> {_badge(str(review.outcome))} · {state}</div>"
+        f"<div>{bi('granskare', 'reviewer')}: <b>{esc(review.reviewer)}</b> · "
+        f"{bi('tid', 'time')}: {esc(review.time)} · {bi('loggpost', 'ledger entry')} {esc(review.index)}</div>"
+        f"<div>{bi('anteckning', 'note')}: {esc(review.note)}</div>"
         "</div>"
     )
 
 
-def _requirement_html(requirement: Mapping[str, Any], state: "RunState", evidence_text: str,
+def _requirement_html(requirement: RequirementOutcome, state: Run, evidence_text: str,
                       documents_by_sha: Mapping[str, Mapping[str, Any]], leaf_hashes: Mapping[int, str]) -> str:
-    rid = str(requirement["id"])
-    heading = f"<h3>{esc(rid)} {_badge(str(requirement['outcome']))}"
-    if "machine_outcome" in requirement:
-        heading += (f" <span class=\"meta\">{bi('maskinens utfall', 'machine outcome')}: {esc(requirement['machine_outcome'])},"
+    rid = requirement.id
+    heading = f"<h3>{esc(rid)} {_badge(str(requirement.outcome))}"
+    if requirement.reviewed:
+        heading += (f" <span class=\"meta\">{bi('maskinens utfall', 'machine outcome')}: {esc(requirement.machine_outcome)},"
                     f" {bi('ersatt efter granskning', 'replaced by review')}</span>")
     parts = [f'<section class="requirement" id="req-{esc(rid)}">', heading + "</h3>"]
     if evidence_text:
@@ -211,13 +211,13 @@ def _requirement_html(requirement: Mapping[str, Any], state: "RunState", evidenc
         parts.append('<p class="none">Ingen verifierare gav något resultat, så kravet saknas. '
                      '<span class="en" lang="en">No verifier produced a result, so the requirement is missing.</span></p>')
     parts.extend(_result_html(r, documents_by_sha, leaf_hashes) for r in results)
-    reviews = [r for r in state.reviews if r.get("requirement") == rid]
+    reviews = state.reviews_of(rid)
     parts.extend(_review_html(r, in_force=(i == len(reviews) - 1)) for i, r in enumerate(reviews))
     parts.append("</section>")
     return "".join(parts)
 
 
-def _header_html(state: "RunState", generated: str) -> str:
+def _header_html(state: Run, generated: str) -> str:
     org = state.organisation
     decision = state.decision
     machine = ""
@@ -247,33 +247,32 @@ def _header_html(state: "RunState", generated: str) -> str:
     return "".join(parts)
 
 
-def _overview_html(criteria: Sequence[Mapping[str, Any]]) -> str:
+def _overview_html(criteria: Sequence[CriterionOutcome]) -> str:
     rows = []
     for c in criteria:
-        reqs = ", ".join(f'<a href="#req-{esc(r["id"])}">{esc(r["id"])}</a> {esc(OUTCOME_SV.get(r["outcome"], r["outcome"]))}'
-                         for r in c["requirements"])
-        info = "" if c.get("required", True) else ' <span class="en" lang="en">(informativt / informative)</span>'
-        rows.append((f'<b><a href="#crit-{esc(c["id"])}">{esc(c["id"])}</a></b>{info}', _badge(c["outcome"]), reqs))
+        reqs = ", ".join(f'<a href="#req-{esc(r.id)}">{esc(r.id)}</a> {esc(r.outcome.sv)}' for r in c.requirements)
+        info = "" if c.required else ' <span class="en" lang="en">(informativt / informative)</span>'
+        rows.append((f'<b><a href="#crit-{esc(c.id)}">{esc(c.id)}</a></b>{info}', _badge(c.outcome), reqs))
     headers = [bi("Kriterium", "criterion"), bi("Utfall", "outcome"), bi("Krav", "requirements")]
     return f"<h2>{bi('Översikt', 'overview')}</h2>" + _table(headers, rows)
 
 
-def _criteria_html(state: "RunState", criteria: Sequence[Mapping[str, Any]], criteria_set: "CriteriaSet | None",
+def _criteria_html(state: Run, criteria: Sequence[CriterionOutcome], criteria_set: CriteriaSet | None,
                    documents_by_sha: Mapping[str, Mapping[str, Any]], leaf_hashes: Mapping[int, str]) -> str:
     texts = {c.id: c for c in criteria_set.criteria} if criteria_set else {}
     requirement_texts = {q.id: q.evidence for c in texts.values() for q in c.requirements}
     parts = [f"<h2>{bi('Kriterier och belägg', 'criteria and evidence')}</h2>"]
     shown: set[str] = set()
     for c in criteria:
-        text = texts.get(c["id"])
-        info = "" if c.get("required", True) else (
+        text = texts.get(c.id)
+        info = "" if c.required else (
             ' <span class="en" lang="en">(informativt, påverkar inte beslutet / informative, does not change the decision)</span>')
-        parts.append(f'<section class="criterion" id="crit-{esc(c["id"])}"><h3>{esc(c["id"])} {_badge(c["outcome"])}{info}</h3>')
+        parts.append(f'<section class="criterion" id="crit-{esc(c.id)}"><h3>{esc(c.id)} {_badge(c.outcome)}{info}</h3>')
         if text is not None:
             parts.append(f'<p class="criterion-text">{esc(text.sv)}<br><span class="en" lang="en">{esc(text.en)}</span></p>')
-        for r in c["requirements"]:
-            shown.add(str(r["id"]))
-            parts.append(_requirement_html(r, state, requirement_texts.get(r["id"], ""), documents_by_sha, leaf_hashes))
+        for r in c.requirements:
+            shown.add(r.id)
+            parts.append(_requirement_html(r, state, requirement_texts.get(r.id, ""), documents_by_sha, leaf_hashes))
         parts.append("</section>")
     # Results for requirements outside the criteria set must still be visible: nothing is hidden.
     others = [r for r in state.results if r.get("requirement") not in shown]
@@ -288,14 +287,14 @@ def _documents_html(documents: Sequence[Mapping[str, Any]]) -> str:
     return f"<h2>{bi('Dokument', 'documents')}</h2>" + _table([bi("Fil", "file"), bi("Slag", "kind"), "SHA-256"], rows)
 
 
-def _reviews_html(reviews: Sequence[Mapping[str, Any]]) -> str:
+def _reviews_html(reviews: Sequence[Review]) -> str:
     heading = f"<h2>{bi('Granskningar', 'reviews')}</h2>"
     if not reviews:
         return heading + '<p class="none">Inga granskningar registrerade. <span class="en" lang="en">No reviews recorded.</span></p>'
     headers = [bi("Krav", "requirement"), bi("Utfall", "outcome"), bi("Granskare", "reviewer"), bi("Tid", "time"),
                bi("Anteckning", "note"), bi("Loggpost", "entry")]
-    rows = [(esc(r.get("requirement")), _badge(str(r.get("outcome"))), esc(r.get("reviewer")), esc(r.get("time")),
-             esc(r.get("note")), esc(r.get("index"))) for r in reviews]
+    rows = [(esc(r.requirement), _badge(str(r.outcome)), esc(r.reviewer), esc(r.time), esc(r.note), esc(r.index))
+            for r in reviews]
     return heading + _table(headers, rows)
 
 
@@ -310,9 +309,9 @@ def _checkpoint_facts(checkpoint: str) -> str:
     return ""
 
 
-def _ledger_html(state: "RunState", checkpoint: str) -> str:
+def _ledger_html(state: Run, checkpoint: str) -> str:
     result_indexes = sorted(r["index"] for r in state.results if isinstance(r.get("index"), int))
-    review_indexes = ", ".join(str(r.get("index")) for r in state.reviews)
+    review_indexes = ", ".join(str(r.index) for r in state.reviews)
     return "".join([
         f"<h2>{bi('Logg', 'ledger')}</h2>",
         _facts([
@@ -354,7 +353,7 @@ def certificates_of(ledger: Any, run_id: str) -> list[dict[str, Any]]:
 
 
 def render_report(
-    state: "RunState",
+    state: Run,
     checkpoint: str,
     *,
     criteria_set: "CriteriaSet | None" = None,

@@ -6,13 +6,15 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-from . import __version__, application, criteria, resultcheck
+from . import application, criteria, resultcheck
 from .errors import DocumentError
 from .limits import Limits
+from .model import CriterionOutcome, RequirementOutcome, Run
+from .outcomes import Outcome
 from .plugins import Host, RegisteredVerifier
 from .privacy import scrub_strict
 from .verifier import Result
@@ -92,53 +94,13 @@ def _screened(registered: RegisteredVerifier, produced: list[Any], declared: set
     return out
 
 
-@dataclass
-class RunReport:
-    """One package's verification, ready to be recorded and printed."""
-
-    run_id: str
-    application: dict[str, Any]
-    criteria_set: str
-    criteria: list[dict[str, Any]]
-    decision: str
-    results: list[dict[str, Any]]
-    plugins: list[dict[str, str]]
-    ledger: dict[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out = {
-            "run_id": self.run_id,
-            "decision": self.decision,
-            "application": self.application,
-            "criteria": self.criteria,
-            "results": self.results,
-        }
-        if self.ledger is not None:
-            out["ledger"] = self.ledger
-        return out
-
-    def ledger_entries(self) -> list[dict[str, Any]]:
-        """The run, each result and the decision, as ledger entries (digests and outcomes only)."""
-        app = self.application
-        entries: list[dict[str, Any]] = [
-            {
-                "kind": "run",
-                "run_id": self.run_id,
-                "organisation": app["organisation"],
-                "reference_date": app["reference_date"],
-                "criteria": self.criteria_set,
-                "documents": app["documents"],
-                "plugins": self.plugins,
-                "asfverify_version": __version__,
-            }
-        ]
-        for result in self.results:
-            entries.append({"kind": "result", "run_id": self.run_id, **result})
-        entries.append({"kind": "decision", "run_id": self.run_id, "decision": self.decision, "criteria": self.criteria})
-        return entries
+# The run a package's verification produces is the one run model (asfverify.model.Run).
+RunReport = Run
 
 
-def explain_missing(outcomes: list[dict[str, Any]], host: Host, app: application.Application) -> None:
+def explain_missing(
+    outcomes: Iterable[CriterionOutcome], host: Host, app: application.Application
+) -> tuple[CriterionOutcome, ...]:
     """Say why each missing requirement has no result, so the certifier knows what to do next.
 
     `missing` is "no-verifier" (install or write a plugin), "no-document" with the document `kinds`
@@ -150,18 +112,18 @@ def explain_missing(outcomes: list[dict[str, Any]], host: Host, app: application
         for requirement in registered.verifier.requirements:
             kinds = kinds_for.setdefault(requirement, [])
             kinds.extend(k for k in registered.verifier.document_kinds if k not in kinds)
-    for criterion in outcomes:
-        for requirement in criterion["requirements"]:
-            if requirement["outcome"] != "missing":
-                continue
-            kinds = kinds_for.get(requirement["id"])
-            if kinds is None:
-                requirement["missing"] = "no-verifier"
-            elif kinds and not app.documents_of(*kinds):
-                requirement["missing"] = "no-document"
-                requirement["kinds"] = list(kinds)
-            else:
-                requirement["missing"] = "no-result"
+
+    def explained(requirement: RequirementOutcome) -> RequirementOutcome:
+        if requirement.outcome != Outcome.MISSING:
+            return requirement
+        kinds = kinds_for.get(requirement.id)
+        if kinds is None:
+            return replace(requirement, missing="no-verifier")
+        if kinds and not app.documents_of(*kinds):
+            return replace(requirement, missing="no-document", kinds=tuple(kinds))
+        return replace(requirement, missing="no-result")
+
+    return tuple(replace(c, requirements=tuple(explained(r) for r in c.requirements)) for c in outcomes)
 
 
 def new_run_id() -> str:
@@ -174,7 +136,7 @@ def verify_package(
     ws: Workspace | None,
     host: Host,
     limits: Limits | None = None,
-) -> RunReport:
+) -> Run:
     """Load, validate and verify one package (PackageError for a bad one); nothing is recorded here."""
     from .textcache import TextCache
 
@@ -185,14 +147,16 @@ def verify_package(
         ctx = make_context(ws, criteria_set.policy, host)
         results = run_verifiers(app, host, ctx)
         outcomes, decision = criteria.aggregate(criteria_set, results)
-        explain_missing(outcomes, host, app)
         plugins = [{"name": info.name, "version": info.version} for _name, info in sorted(host.plugins.items())]
-        return RunReport(
+        described = app.describe()
+        return Run(
             run_id=new_run_id(),
-            application=app.describe(),
+            organisation=described["organisation"],
+            reference_date=described["reference_date"],
             criteria_set=criteria_set.id,
-            criteria=outcomes,
-            decision=decision,
-            results=results,
+            documents=described["documents"],
             plugins=plugins,
+            results=results,
+            machine_criteria=explain_missing(outcomes, host, app),
+            machine_decision=decision,
         )

@@ -2,83 +2,13 @@
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .criteria import criterion_outcome, decide
 from .errors import BadInput
+from .model import CriterionOutcome, Review, Run
 
-
-@dataclass
-class RunState:
-    run_id: str
-    organisation: dict[str, Any]
-    reference_date: str
-    criteria_set: str
-    documents: list[dict[str, Any]]
-    plugins: list[dict[str, Any]]
-    results: list[dict[str, Any]]
-    machine_criteria: list[dict[str, Any]]
-    machine_decision: str
-    reviews: list[dict[str, Any]] = field(default_factory=list)
-    run_index: int = -1
-    decision_index: int = -1
-    time: str = ""
-
-    @property
-    def criteria(self) -> list[dict[str, Any]]:
-        """Per-criterion outcomes with the latest review of each requirement applied."""
-        latest = {r["requirement"]: r for r in self.reviews}
-        out = copy.deepcopy(self.machine_criteria)
-        for criterion in out:
-            for requirement in criterion["requirements"]:
-                review = latest.get(requirement["id"])
-                if review is not None:
-                    requirement["machine_outcome"] = requirement["outcome"]
-                    requirement["outcome"] = review["outcome"]
-                    requirement["reviewed_by"] = review.get("reviewer", "")
-                    requirement["review_note"] = review.get("note", "")
-                    requirement["review_index"] = review.get("index")
-            criterion["outcome"] = criterion_outcome(r["outcome"] for r in criterion["requirements"])
-        return out
-
-    @property
-    def decision(self) -> str:
-        return decide(self.criteria)
-
-    def requirement_ids(self) -> list[str]:
-        return [r["id"] for c in self.machine_criteria for r in c["requirements"]]
-
-    def open_requirements(self) -> list[str]:
-        """Required requirements whose outcome (after reviews) is not pass."""
-        return [
-            f"{r['id']} ({r['outcome']})"
-            for c in self.criteria
-            if c.get("required", True)
-            for r in c["requirements"]
-            if r["outcome"] != "pass"
-        ]
-
-    def results_for(self, requirement: str) -> list[dict[str, Any]]:
-        return [r for r in self.results if r["requirement"] == requirement]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "decision": self.decision,
-            "machine_decision": self.machine_decision,
-            "application": {
-                "organisation": self.organisation,
-                "reference_date": self.reference_date,
-                "criteria": self.criteria_set,
-                "documents": self.documents,
-            },
-            "criteria": self.criteria,
-            "results": self.results,
-            "reviews": self.reviews,
-            "ledger": {"run": self.run_index, "decision": self.decision_index},
-        }
+# The old name of a recorded run; it is the one run model now.
+RunState = Run
 
 
 def resolve_run_id(ledger: Any, given: str) -> str:
@@ -97,12 +27,12 @@ def resolve_run_id(ledger: Any, given: str) -> str:
     return matches[0]
 
 
-def load_run(ledger: Any, run_id: str) -> RunState:
+def load_run(ledger: Any, run_id: str) -> Run:
     """Rebuild a run from its ledger entries; BadInput when it does not exist."""
     run_id = resolve_run_id(ledger, run_id)
     run = decision = None
     results: list[dict[str, Any]] = []
-    reviews: list[dict[str, Any]] = []
+    reviews: list[Review] = []
     for item in ledger.entries(run_id=run_id):
         entry = item.entry
         kind = entry.get("kind")
@@ -113,11 +43,11 @@ def load_run(ledger: Any, run_id: str) -> RunState:
         elif kind == "decision":
             decision = (item.index, entry)
         elif kind == "review":
-            reviews.append({k: entry.get(k) for k in ("requirement", "outcome", "note", "reviewer", "time")} | {"index": item.index})
+            reviews.append(Review.from_json(entry | {"index": item.index}))
     if run is None or decision is None:
         raise BadInput(f"run {run_id} is incomplete in the ledger")
     entry = run[1]
-    return RunState(
+    return Run(
         run_id=run_id,
         organisation=entry["organisation"],
         reference_date=entry["reference_date"],
@@ -125,7 +55,7 @@ def load_run(ledger: Any, run_id: str) -> RunState:
         documents=entry["documents"],
         plugins=entry.get("plugins", []),
         results=results,
-        machine_criteria=decision[1]["criteria"],
+        machine_criteria=tuple(CriterionOutcome.from_json(c) for c in decision[1]["criteria"]),
         machine_decision=decision[1]["decision"],
         reviews=reviews,
         run_index=run[0],
@@ -134,7 +64,7 @@ def load_run(ledger: Any, run_id: str) -> RunState:
     )
 
 
-def list_runs(ledger: Any, org_number: str | None = None) -> Iterable[RunState]:
+def list_runs(ledger: Any, org_number: str | None = None) -> Iterable[Run]:
     """Every recorded run (optionally of one organisation), oldest first."""
     for item in ledger.entries(kind="run", org_number=org_number):
         yield load_run(ledger, item.entry["run_id"])

@@ -288,16 +288,50 @@ def run_verifier(
     return results
 
 
-def run_host(package: Path, host: Any = None, *, plugins_dir: Path | None = None) -> Any:
-    """Run every installed verifier on a package as `asfverify run` does, without a ledger: a RunReport."""
+@dataclass(frozen=True)
+class HostRun:
+    """What `run_host` returns: the run in the JSON shapes `asfverify run --json` prints, for asserting.
+
+    `criteria`, `results` and `application` are plain dicts and lists; `decision` is the decision
+    string; `run` is the typed run (asfverify.model.Run) behind them.
+    """
+
+    run: Any
+
+    @property
+    def run_id(self) -> str:
+        return self.run.run_id
+
+    @property
+    def decision(self) -> str:
+        return self.run.decision
+
+    @property
+    def criteria(self) -> list[dict[str, Any]]:
+        return [c.to_json() for c in self.run.criteria]
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.run.results]
+
+    @property
+    def application(self) -> dict[str, Any]:
+        return self.run.application
+
+    def to_json(self) -> dict[str, Any]:
+        return self.run.run_json()
+
+
+def run_host(package: Path, host: Any = None, *, plugins_dir: Path | None = None) -> HostRun:
+    """Run every installed verifier on a package as `asfverify run` does, without a ledger."""
     from .runner import verify_package
 
     host = host if host is not None else load_test_host(plugins_dir=plugins_dir)
-    return verify_package(package, ws=None, host=host)
+    return HostRun(verify_package(package, ws=None, host=host))
 
 
 def _as_dicts(results: Any) -> list[dict[str, Any]]:
-    if hasattr(results, "results") and not isinstance(results, list):  # a RunReport
+    if hasattr(results, "results") and not isinstance(results, list):  # a HostRun or a Run
         results = results.results
     return [r.to_dict() if isinstance(r, Result) else dict(r) for r in results]
 

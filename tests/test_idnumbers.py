@@ -53,7 +53,7 @@ def test_typographic_forms_mean_the_ascii_form(text: str, dash: str, space: str)
     typographic = text.replace("-", f"{space}{dash}{space}")
     assert parse_personal_number(typographic) == reference(text)
     # Masking in free text agrees: a valid number (as the package sees it) never survives.
-    masked = mask_personal_numbers(f"Ordförande {typographic}, vald 2024.")
+    masked = mask_personal_numbers(f"Ordförande {typographic}, vald i maj.")
     if reference(text) is not None:
         assert MASK in masked and text[-4:] not in masked
 

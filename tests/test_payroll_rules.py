@@ -148,13 +148,17 @@ def test_unreadable_dates_are_review_naming_row_numbers_only(tmp_path: Path) -> 
             row("5", "2020-01-01", "31.12.2030", "LB"), row("6", "", subsidy="LB"), row("7", "2021-01-01", "2020-01-01")]
     result = run_payroll(write_csv(tmp_path / "l.csv", rows))
     assert result.outcome == "review"
-    assert "2 rows with unreadable hire date (row 3, row 5)" in result.summary
-    assert "1 row with unreadable end date (row 6)" in result.summary
+    # 01/02/2020 is 1 February or 2 January: named by row, with the forms that are read.
+    assert "1 row with an ambiguous hire date" in result.summary and "(row 3)" in result.summary
+    assert "1 row with unreadable hire date (row 5)" in result.summary
     assert "1 row with empty hire date (row 7)" in result.summary
     assert "1 row with end date before hire date (row 8)" in result.summary
+    assert "dates are read as YYYY-MM-DD, YYYYMMDD" in result.summary
     assert "01/02/2020" not in result.summary
-    assert result.metrics["rows_unreadable"] == 5
-    assert result.metrics["employees"] == 2  # rows 2 and 4 (ISO and YYYYMMDD)
+    assert result.metrics["rows_unreadable"] == 4
+    assert result.metrics["employees"] == 3  # rows 2, 4 and 6 (31.12.2030 is read, day first)
+    # The summary leads with what could not be read, not with a ratio over the readable rows.
+    assert result.summary.startswith("4 of 7 rows could not be read")
 
 
 def test_many_unreadable_rows_are_summarised(tmp_path: Path) -> None:
@@ -198,7 +202,8 @@ def test_fte_ratio_is_exact(tmp_path: Path) -> None:
 
 
 def test_unreadable_rate_leaves_fte_out_but_counts_the_person(tmp_path: Path) -> None:
-    rows = [row("1", "2020-01-01", subsidy="LB", rate="heltid"), row("2", "2020-01-01", subsidy="LB")]
+    rows = [row("1", "2020-01-01", subsidy="LB", rate="heltid"), row("2", "2020-01-01", subsidy="LB"),
+            row("3", "2020-01-01", subsidy="")]
     result = run_payroll(write_csv(tmp_path / "l.csv", rows))
     assert result.outcome == "pass"
     assert result.metrics["rate_unreadable_rows"] == 1
@@ -277,11 +282,15 @@ def test_matches_a_plain_model(tmp_path: Path, rows: list[tuple[str, dt.date, dt
     result = run_payroll(path)
     assert (result.metrics["employees"], result.metrics["eligible"]) == (len(covering), eligible)
     n = len(covering)
-    assert result.outcome == ("pass" if n and eligible * 100 >= 51 * n else "fail")
+    if n >= 2 and eligible == n:
+        assert result.outcome == "review"  # everyone subsidised: a list of decisions, not of the staff?
+    else:
+        assert result.outcome == ("pass" if n and eligible * 100 >= 51 * n else "fail")
 
 
 def test_totals_row_below_the_list_is_not_a_person(tmp_path: Path) -> None:
-    rows = [row("1", "2020-01-01", subsidy="LB"), row("2", "2020-01-01", subsidy="LB"), ["Summa", "2", "", "", "200"],
+    rows = [row("1", "2020-01-01", subsidy="LB"), row("2", "2020-01-01", subsidy="LB"), row("3", "2020-01-01", subsidy=""),
+            ["Summa", "2", "", "", "200"],
             ["Totalt antal anställda: 2", "", "", "", ""]]
     result = run_payroll(write_csv(tmp_path / "l.csv", rows))
     assert result.outcome == "pass"

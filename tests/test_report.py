@@ -182,9 +182,9 @@ def test_report_shows_every_criterion_requirement_and_document(sample_run, sampl
     page = sample_html.read_text(encoding="utf-8")
     state = _state(ws, run_id)
     for criterion in state.criteria:
-        assert f'id="crit-{criterion["id"]}"' in page
-        for requirement in criterion["requirements"]:
-            assert f'id="req-{requirement["id"]}"' in page
+        assert f'id="crit-{criterion.id}"' in page
+        for requirement in criterion.requirements:
+            assert f'id="req-{requirement.id}"' in page
     for doc in state.documents:
         assert doc["sha256"] in page
     assert "Målsättningen är att inkludera" in page  # the criterion's Swedish text
@@ -198,9 +198,9 @@ def test_report_shows_reviews_and_which_one_is_in_force(sample_run, sample_html:
     state = _state(ws, run_id)
     assert len(state.reviews) == 2
     for review in state.reviews:
-        assert html.escape(review["note"]) in page
-        assert html.escape(review["reviewer"]) in page
-        assert review["time"] in page
+        assert html.escape(review.note) in page
+        assert html.escape(review.reviewer) in page
+        assert review.time in page
     assert "Anna Andersson" in page and "Bo &lt;Berg&gt;" in page
     assert "superseded" in page and "in force" in page
     # The later --pass review replaces the machine outcome of C6.sam.
@@ -462,7 +462,7 @@ def test_rendered_page_shows_every_excerpt_review_and_checkpoint(chromium: str, 
         for ev in result.get("evidence", []):
             assert _norm(ev["excerpt"]) in text, ev["excerpt"]
     for review in state.reviews:
-        assert _norm(review["note"]) in text and _norm(review["reviewer"]) in text
+        assert _norm(review.note) in text and _norm(review.reviewer) in text
     assert _norm(open_ledger(workspace_mod.load(ws)).checkpoint()) in text
     assert "script" not in rendered.tags
     marks = sum(len(ev.get("matched", [])) > 0 for r in state.results for ev in r.get("evidence", []))

@@ -21,10 +21,8 @@ from asfverify.cli import cli
 from asfverify.ledger.note import split_note
 from asfverify.witness.cosignature import parse_cosigner_vkey
 from asfverify.witness.protocol import format_add_checkpoint
-from asfverify.witness.server import WitnessServer
-from asfverify.witness.state import Witness
 
-from witnesslog import MemoryLog
+from witnesslog import MemoryLog, Running
 
 
 def _init(tmp_path: Path, log: MemoryLog, name: str = "witness.example/w1") -> tuple[Path, str]:
@@ -36,43 +34,6 @@ def _init(tmp_path: Path, log: MemoryLog, name: str = "witness.example/w1") -> t
     result = runner.invoke(cli, ["witness", "add-log", str(folder), log.vkey])
     assert result.exit_code == 0, result.output
     return folder, vkey
-
-
-class Running:
-    """A WitnessServer on an ephemeral port, served from a thread for one test."""
-
-    def __init__(self, folder: Path, **options):
-        self.witness = Witness(folder)
-        self.server = WitnessServer(self.witness, "127.0.0.1", 0, **options)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    @property
-    def port(self) -> int:
-        return self.server.server_address[1]
-
-    def post(self, body: bytes, path: str = "/add-checkpoint", headers: dict | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("POST", path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.getheader("Content-Type"), response.read()
-        finally:
-            conn.close()
-
-    def get(self, path: str):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.witness.close()
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ transparency-dev vectors; here it only feeds the witness real checkpoints.
 
 from __future__ import annotations
 
+import http.client
 import threading
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import serialization
@@ -14,6 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from asfverify.ledger.merkle import consistency_path, leaf_hash, root_of
 from asfverify.ledger.note import format_checkpoint, format_vkey, sign_note, verifier_for
+from asfverify.witness.server import WitnessServer
+from asfverify.witness.state import Witness
 
 
 @dataclass
@@ -56,3 +60,44 @@ class MemoryLog:
         if old > new or new > len(self.leaves):
             raise ValueError(f"no proof from {old} to {new}")
         return consistency_path(old, new, lambda a, b: root_of(leaves[a:b]))
+
+
+class Running:
+    """A WitnessServer on an ephemeral port, served from a thread for one test."""
+
+    def __init__(self, folder: Path, **options):
+        self.witness = Witness(folder)
+        self.server = WitnessServer(self.witness, "127.0.0.1", 0, **options)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    def post(self, body: bytes, path: str = "/add-checkpoint", headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("POST", path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.getheader("Content-Type"), response.read()
+        finally:
+            conn.close()
+
+    def get(self, path: str):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.witness.close()
+
+    @property
+    def url(self) -> str:
+        return self.server.url

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import FormatError
 from ..jcs import canonical
+from ..model import RequirementOutcome, Run
 from .statuslist import V2_CONTEXT, status_entry
 
 CERT_TYPE = "AsfCertificate"
@@ -60,11 +63,23 @@ def issuer_value(did: str, name: str | None) -> str | dict[str, str]:
     return {"id": did, "name": name} if name else did
 
 
-def _get(run: Any, name: str, default: Any = None) -> Any:
-    # A RunState object (core) or a plain dict of the same shape (tests, older callers).
-    if isinstance(run, dict):
-        return run.get(name, default)
-    return getattr(run, name, default)
+def _typed(run: Run | Mapping[str, Any]) -> Run:
+    """The run as the run model; a plain dict of `status --json`'s shape still works, deprecated."""
+    if isinstance(run, Run):
+        return run
+    warnings.warn("build_credential() takes an asfverify.model.Run; a dict is deprecated",
+                  DeprecationWarning, stacklevel=3)
+    return Run(
+        run_id=str(run.get("run_id")),
+        organisation=run.get("organisation") or {},
+        reference_date=str(run.get("reference_date")),
+        criteria_set=run.get("criteria_set") or "asf-v1",
+        documents=run.get("documents") or [],
+        plugins=run.get("plugins") or [],
+        results=[r for r in run.get("results") or [] if isinstance(r, Mapping)],
+        machine_criteria=run.get("criteria") or [],
+        machine_decision=run.get("machine_decision") or run.get("decision"),
+    )
 
 
 def criterion_iri(criteria_set: str, code: str) -> str:
@@ -81,32 +96,31 @@ def criterion_code(item: dict[str, Any]) -> str:
     return ident.rsplit("#", 1)[-1] if ident.startswith(CRITERIA_BASE) else ident
 
 
-def _requirement(requirement: dict[str, Any], criteria_set: str) -> dict[str, Any]:
+def _requirement(requirement: RequirementOutcome, criteria_set: str) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "id": criterion_iri(criteria_set, requirement["id"]),
+        "id": criterion_iri(criteria_set, requirement.id),
         "type": "AsfRequirement",
-        "code": requirement["id"],
-        "outcome": requirement["outcome"],
+        "code": requirement.id,
+        "outcome": requirement.outcome,
     }
     # A certifier's recorded review decided it (no names, no notes here): the buyer sees which
     # outcomes a human judged rather than the verifiers.
-    reviewed = "machine_outcome" in requirement
-    item["decidedBy"] = "review" if reviewed else "automated"
-    if reviewed:
+    item["decidedBy"] = "review" if requirement.reviewed else "automated"
+    if requirement.reviewed:
         item["reviewed"] = True
     return item
 
 
-def _criteria(run: Any, criteria_set: str) -> list[dict[str, Any]]:
+def _criteria(run: Run, criteria_set: str) -> list[dict[str, Any]]:
     out = []
-    for criterion in _get(run, "criteria", []) or []:
+    for criterion in run.criteria:
         item = {
-            "id": criterion_iri(criteria_set, criterion["id"]),
+            "id": criterion_iri(criteria_set, criterion.id),
             "type": "AsfCriterion",
-            "code": criterion["id"],
-            "outcome": criterion["outcome"],
-            "required": bool(criterion.get("required", True)),
-            "requirements": [_requirement(r, criteria_set) for r in criterion.get("requirements", [])],
+            "code": criterion.id,
+            "outcome": criterion.outcome,
+            "required": criterion.required,
+            "requirements": [_requirement(r, criteria_set) for r in criterion.requirements],
         }
         out.append(item)
     return out
@@ -116,7 +130,7 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-def _lou_facts(run: Any, criteria: list[dict[str, Any]]) -> dict[str, Any]:
+def _lou_facts(run: Run, criteria: list[dict[str, Any]]) -> dict[str, Any]:
     """LOU 4 kap. 18 § facts a buyer maps to the reserved-contract rule (integers only, no floats).
 
     purposeMet follows C1 (the bylaws' integration purpose); the counts come from the payroll
@@ -124,12 +138,12 @@ def _lou_facts(run: Any, criteria: list[dict[str, Any]]) -> dict[str, Any]:
     buyer can compare the share with the 30 % of andelskravet.
     """
     facts: dict[str, Any] = {"type": "Lou4Kap18Facts", "lawReference": LOU_REFERENCE,
-                             "referenceDate": str(_get(run, "reference_date"))}
+                             "referenceDate": run.reference_date}
     purpose = next((c for c in criteria if c["code"] == "C1"), None)
     if purpose is not None:
         facts["purpose"] = "social-and-vocational-integration"
         facts["purposeMet"] = purpose["outcome"] == "pass"
-    payroll = [r for r in _get(run, "results", []) or [] if isinstance(r, dict) and r.get("requirement") == "C2.ratio"]
+    payroll = [r for r in run.results if r.get("requirement") == "C2.ratio"]
     metrics = payroll[-1].get("metrics") if payroll else None
     if isinstance(metrics, dict):
         # The judge's LOU-specific counts win when a newer payroll verifier records them.
@@ -142,14 +156,14 @@ def _lou_facts(run: Any, criteria: list[dict[str, Any]]) -> dict[str, Any]:
     return facts
 
 
-def _documents(run: Any) -> list[dict[str, str]]:
+def _documents(run: Run) -> list[dict[str, str]]:
     # Kinds and digests only: never paths' contents, never personal data.
-    docs = [{"type": "EvidenceDocument", "kind": d["kind"], "sha256": d["sha256"]} for d in _get(run, "documents", []) or []]
+    docs = [{"type": "EvidenceDocument", "kind": d["kind"], "sha256": d["sha256"]} for d in run.documents]
     return sorted(docs, key=lambda d: (d["kind"], d["sha256"]))
 
 
 def build_credential(
-    run: Any,
+    run: Run | Mapping[str, Any],
     *,
     cert_id: str,
     issuer: str | dict[str, str],
@@ -159,7 +173,8 @@ def build_credential(
     status_list_url: str,
 ) -> dict[str, Any]:
     """The unsigned certificate credential (no proof, no ledgerProof) for a certifiable run."""
-    organisation = dict(_get(run, "organisation", {}) or {})
+    run = _typed(run)
+    organisation = dict(run.organisation)
     subject: dict[str, Any] = {
         "type": SUBJECT_TYPE,
         "name": organisation.get("name"),
@@ -167,14 +182,14 @@ def build_credential(
     }
     if organisation.get("legal_form"):
         subject["legalForm"] = organisation["legal_form"]
-    criteria_set = _get(run, "criteria_set") or "asf-v1"
+    criteria_set = run.criteria_set or "asf-v1"
     criteria = _criteria(run, criteria_set)
     subject.update(
         {
             "criteriaSet": criteria_set,
-            "referenceDate": str(_get(run, "reference_date")),
-            "decision": _get(run, "decision"),
-            "runId": _get(run, "run_id"),
+            "referenceDate": run.reference_date,
+            "decision": run.decision,
+            "runId": run.run_id,
             "criteria": criteria,
             "documents": _documents(run),
             "louFacts": _lou_facts(run, criteria),

@@ -80,6 +80,7 @@ class _State:
     # The witness policy the trust list names for this certifier: what the witness step applies when
     # the buyer gave no --policy of their own (DESIGN §12/§13).
     listed_policy: str | None = None
+    policy: Any = None  # the buyer's --policy (a witness.policy.Policy), or None
 
 
 def _expect(condition: bool, reason: str) -> None:
@@ -304,6 +305,20 @@ def _revocation(state: _State) -> str:
     return f"not revoked (status list of {listing['validFrom']}, index {index_text})"
 
 
+def _witness_quorum(state: _State) -> str:
+    from ..witness.certstep import QuorumFailed, check_quorum, listed_policy
+
+    text = state.cert["ledgerProof"].get("tlogProof")
+    _expect(isinstance(text, str), "ledgerProof has no tlogProof text")
+    keys = [state.issuer_key] if state.issuer_key else []
+    keys += [k.public_key for k in state.trusted if k.public_key not in keys]
+    try:
+        policy = state.policy if state.policy is not None else listed_policy(state.listed_policy or "")
+        return check_quorum(text, policy, keys, source="" if state.policy is not None else "the trust list's policy: ")
+    except QuorumFailed as exc:
+        raise StepFailed(str(exc)) from None
+
+
 STEPS: list[tuple[str, Callable[[_State], str], bool]] = [
     # (name, check, needs the parse step to have passed)
     ("parse", _parse, False),
@@ -314,6 +329,7 @@ STEPS: list[tuple[str, Callable[[_State], str], bool]] = [
     ("ledger inclusion", _inclusion, True),
     ("checkpoint signature", _checkpoint, True),
     ("revocation", _revocation, True),
+    ("witness quorum", _witness_quorum, True),
 ]
 
 
@@ -326,9 +342,15 @@ def verify_certificate(
     status_list: dict[str, Any] | None = None,
     parse_error: str | None = None,
     status_error: str | None = None,
+    policy: Any = None,
 ) -> Report:
-    """Run every step; a failed parse stops the rest. Never raises for a bad certificate."""
-    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list, trust_list=trust_list)
+    """Run every step; a failed parse stops the rest. Never raises for a bad certificate.
+
+    policy: the buyer's tlog-policy (asfverify.witness.policy.Policy) for the witness step; without
+    it the trust list's policy for this certifier applies, and without either the step is skipped.
+    """
+    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list, trust_list=trust_list,
+                   policy=policy)
     report = Report()
     if isinstance(cert, dict):
         report.certificate = cert.get("id") if isinstance(cert.get("id"), str) else None
@@ -345,6 +367,13 @@ def verify_certificate(
             continue
         if name == "revocation" and status_list is None:
             report.steps.append(Step(number, name, "SKIP", "not checked; pass --status FILE with a current status list"))
+            continue
+        if name == "witness quorum" and policy is None and not state.listed_policy:
+            from ..witness.certstep import skipped_detail
+
+            proof = cert.get("ledgerProof") if isinstance(cert, dict) else None
+            text = proof.get("tlogProof") if isinstance(proof, dict) else None
+            report.steps.append(Step(number, name, "SKIP", skipped_detail(text if isinstance(text, str) else "")))
             continue
         try:
             detail = check(state)

@@ -216,12 +216,14 @@ def _workspace_keys():
               help="Remember the highest trust-list sequence seen here; an older list then fails (rollback).")
 @click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
+@click.option("--policy", "policy_path", metavar="FILE",
+              help="A C2SP tlog-policy (witness-policy.txt): require its witness quorum on the embedded checkpoint.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
 def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_path: str | None,
            trust_list_key: str | None, state_path: str | None, status_path: str | None, at: str | None,
-           as_json: bool) -> None:
+           policy_path: str | None, as_json: bool) -> None:
     """Verify certificate CERT (a file, or - for standard input) offline: proof, trusted issuer, validity,
-    ledger inclusion, revocation.
+    ledger inclusion, revocation, witnesses.
 
     CERT is the certificate JSON or the PDF certificate (its embedded certifikat.json is verified).
 
@@ -251,8 +253,13 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
             status_list, status_problem = load_document(_read(status_path, "--status"))
         except ValueError as exc:
             raise BadInput(f"--status {status_path}: {exc}") from None
+    policy = None
+    if policy_path:
+        from ..witness.policy import load_policy
+
+        policy = load_policy(policy_path)
     report = verify_certificate(document, keys, trust_list=listing, at=moment, status_list=status_list,
-                                parse_error=problem, status_error=status_problem)
+                                parse_error=problem, status_error=status_problem, policy=policy)
     if listing is not None and state_path and report.trust_list_verified:
         from ..trustlist.check import remember
 

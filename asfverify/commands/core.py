@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from .. import console
 from ..cli import workspace_from
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision
+
+if TYPE_CHECKING:
+    from ..model import Run
 
 
 @click.command()
@@ -53,9 +57,11 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     Exit status: 0 when every package is certifiable, 1 when any is not, 2 when a
     package is invalid (a single invalid package records nothing).
     """
+    from .. import __version__
     from ..batch import default_jobs, expand_sources, verify_many
     from ..ledger import open_ledger
     from ..limits import Limits
+    from ..model import Receipt
     from ..output import render_run, render_summary
     from ..plugins import load_host
 
@@ -74,7 +80,7 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     ledger = None  # opened on the first recorded run: a rejected package writes nothing
     single = len(sources) == 1
 
-    reports: list[dict] = []
+    reports: list[Run] = []
     errors: list[tuple[str, str]] = []
     show_progress = not single and sys.stderr.isatty()
     bar = click.progressbar(length=len(sources), label="Verifying", file=sys.stderr) if show_progress else None
@@ -88,9 +94,8 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
                 if ledger is None:
                     ledger = open_ledger(ws)
                     ledger._signer = signer
-                receipt = ledger.append(outcome.report.ledger_entries())
-                outcome.report.ledger = {"first": receipt.first, "last": receipt.last, "checkpoint": receipt.checkpoint}
-                reports.append(outcome.report.to_json())
+                receipt = ledger.append(outcome.report.ledger_entries(__version__))
+                reports.append(outcome.report.recorded(Receipt(receipt.first, receipt.last, receipt.checkpoint)))
                 if not as_json and not show_progress:
                     click.echo(render_run(reports[-1], columns=console.width(), colour=console.colour_enabled()))
                     if not single:
@@ -102,13 +107,13 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
             bar.render_finish()
 
     if as_json:
-        items: list[dict] = list(reports) + [{"source": s, "error": e} for s, e in errors]
+        items: list[dict] = [r.run_json() for r in reports] + [{"source": s, "error": e} for s, e in errors]
         click.echo(json.dumps(items[0] if single else items, ensure_ascii=False, indent=2))
     elif not single:
         click.echo(render_summary(reports, errors))
     if errors:
         raise BadInput()  # each package's error is in the summary above
-    if any(r["decision"] != Decision.CERTIFIABLE for r in reports):
+    if any(r.decision != Decision.CERTIFIABLE for r in reports):
         raise NegativeOutcome()  # the decision is the output's last line
 
 

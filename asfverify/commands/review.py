@@ -73,15 +73,14 @@ def status(ctx: click.Context, run_id: str, as_json: bool) -> None:
     from ..runs import load_run
 
     state = load_run(_ledger(ctx), run_id)
-    data = state.to_json()
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(state.status_json(), ensure_ascii=False, indent=2))
     else:
         from .. import console
 
-        click.echo(render_run(data, columns=console.width(), colour=console.colour_enabled()))
+        click.echo(render_run(state, columns=console.width(), colour=console.colour_enabled()))
         for r in state.reviews:
-            click.echo(f"  review: {r['requirement']} {r['outcome']} by {r['reviewer']} ({r['time']}): {r['note']}")
+            click.echo(f"  review: {r.requirement} {r.outcome} by {r.reviewer} ({r.time}): {r.note}")
         open_items = state.open_requirements()
         if open_items:
             click.echo(f"  open: {', '.join(open_items)}")
@@ -142,12 +141,14 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
     if requirement not in state.requirement_ids():
         raise BadInput(f"run {state.run_id} has no requirement {requirement!r} (it has {', '.join(state.requirement_ids())})")
     results = state.results_for(requirement)
-    final = next(r for c in state.criteria for r in c["requirements"] if r["id"] == requirement)
-    reviews = [r for r in state.reviews if r["requirement"] == requirement]
+    final = state.requirement(requirement)
+    reviews = state.reviews_of(requirement)
     if as_json:
-        click.echo(json.dumps({"run_id": state.run_id, "requirement": requirement, "outcome": final, "results": results, "reviews": reviews}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"run_id": state.run_id, "requirement": requirement, "outcome": final.to_json(),
+                               "results": [dict(r) for r in results], "reviews": [r.to_json() for r in reviews]},
+                              ensure_ascii=False, indent=2))
         return
-    click.echo(f"{requirement} in run {state.run_id} ({state.organisation.get('name')}): {final['outcome']}")
+    click.echo(f"{requirement} in run {state.run_id} ({state.organisation.get('name')}): {final.outcome}")
     if not results:
         from ..output import missing_text
 
@@ -178,6 +179,6 @@ def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) ->
                 click.echo(f"          clause: “{step['clause']}”{subject}")
     click.echo(f"\n  Why: {RULES_TEXT}")
     for r in reviews:
-        click.echo(f"  Review by {r['reviewer']} ({r['time']}): {r['outcome']} — {r['note']}")
-    if "machine_outcome" in final:
-        click.echo(f"  The latest review replaces the machine outcome {final['machine_outcome']} with {final['outcome']}.")
+        click.echo(f"  Review by {r.reviewer} ({r.time}): {r.outcome} — {r.note}")
+    if final.reviewed:
+        click.echo(f"  The latest review replaces the machine outcome {final.machine_outcome} with {final.outcome}.")

@@ -31,6 +31,8 @@ ACCEPTED: dict[str, tuple[str, ...]] = {
         "stödform", "stödform vid anställning", "lönestöd", "anställningsstöd", "subsidy",
         "lönestöd vid anställning", "anställningsstöd vid anställning", "stödform vid anställningen",
         "lönestödsform", "typ av lönestöd", "stöd", "subsidy at hiring", "wage subsidy",
+        # A column headed with a subsidy's own name; "Ja"/"Nej" in it is read as an eligibility flag.
+        "lönebidrag", "nystartsjobb", "introduktionsjobb", "skyddat arbete", "lönestöd ja/nej",
     ),
     "eligible": (
         "berättigad lönestöd", "lönestödsberättigad", "eligible",
@@ -156,22 +158,41 @@ def match_header(cells: Sequence[object], mapping: Mapping[str, object] | None =
     return found
 
 
-def is_complete(found: ColumnMap) -> bool:
-    """True when the map has every needed field."""
-    return all(f in found.index for f in REQUIRED) and any(f in found.index for f in ONE_OF)
+def is_complete(found: ColumnMap, need_subsidy: bool = True) -> bool:
+    """True when the map has every needed field (the subsidy or eligibility column only if need_subsidy)."""
+    return all(f in found.index for f in REQUIRED) and (not need_subsidy or any(f in found.index for f in ONE_OF))
 
 
-def complete_for(found: ColumnMap, mapping: Mapping[str, object] | None) -> bool:
+def complete_for(found: ColumnMap, mapping: Mapping[str, object] | None, need_subsidy: bool = True) -> bool:
     """is_complete() and every column the manifest names was found."""
-    return is_complete(found) and all(f in found.index for f in _validate_mapping(mapping))
+    return is_complete(found, need_subsidy) and all(f in found.index for f in _validate_mapping(mapping))
+
+
+# Headers of a list of Arbetsförmedlingen decisions rather than of employments: such a list holds only
+# the subsidised people, so it cannot show the whole staff (the denominator of C2).
+DECISION_HEADERS = frozenset(squash(h) for h in (
+    "beslutsdatum", "beslut", "beslutsnummer", "beslutsnr", "ärendenummer", "ärendenr", "diarienummer",
+    "beslut from", "beslut fr.o.m.", "beslut tom", "beslut t.o.m.", "beslutsperiod", "stödperiod",
+    "stöd from", "stöd fr.o.m.", "stöd tom", "stöd t.o.m.", "stödbelopp", "bidragsnivå", "handläggare",
+    "decision date", "decision",
+))
+
+
+def decision_headers(cells: Sequence[object]) -> tuple[str, ...]:
+    """The cells of a header row that belong to a decisions list ("Beslutsdatum", "Stödperiod")."""
+    return tuple(clean_cell(c) for c in cells if squash(_strip_unit(clean_cell(c))) in DECISION_HEADERS)
+
+
+MAPPING_HINT = ("other headers can be mapped in application.toml's [[documents]] entry with "
+                "`columns = { employee = \"…\", hire_date = \"…\", subsidy = \"…\" }`")
 
 
 def missing_columns_error(found: ColumnMap | None, cells: Sequence[object] | None,
-                          mapping: Mapping[str, object] | None, where: str) -> DocumentError:
-    """The error for a list without the needed columns: what was expected and what was found."""
+                          mapping: Mapping[str, object] | None, where: str, need_subsidy: bool = True) -> DocumentError:
+    """The error for a list without the needed columns: what was expected, what was found, how to map."""
     manual = _validate_mapping(mapping)
     have = found.index if found is not None else {}
-    groups = [(f,) for f in REQUIRED] + [ONE_OF] + [(f,) for f in manual if f not in REQUIRED + ONE_OF]
+    groups = [(f,) for f in REQUIRED] + ([ONE_OF] if need_subsidy else []) + [(f,) for f in manual if f not in REQUIRED + ONE_OF]
     parts = []
     for group in groups:
         if any(f in have for f in group) and not any(f in manual and f not in have for f in group):
@@ -187,10 +208,10 @@ def missing_columns_error(found: ColumnMap | None, cells: Sequence[object] | Non
     if found is not None and cells is not None:
         # A recognised header row: its other cells are header names, safe to show.
         seen = ", ".join(repr(clean_cell(c)) for c in cells if clean_cell(c)) or "none"
-        return DocumentError(f"{where}: missing column {expected}; headers found: {seen}")
+        return DocumentError(f"{where}: missing column {expected}; headers found: {seen}; {MAPPING_HINT}")
     # No recognised header at all: the first row may be data (names, personnummer), so it is not echoed.
     width = len(cells) if cells is not None else 0
     return DocumentError(
         f"{where}: no header row with the needed columns (the first row has {width} column(s), "
-        f"none of them a known header); expected {expected}"
+        f"none of them a known header); expected {expected}; {MAPPING_HINT}"
     )

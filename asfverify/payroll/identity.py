@@ -48,6 +48,10 @@ class EmployeeKeyer:
             text = text[2:-1]  # ="0101011234": how a spreadsheet export keeps leading zeros
         if not text:
             return EMPTY_ID
+        if self._pnr_column and len(text) == 9 and text.isdigit():
+            # A personnummer of someone born 2000–2009 typed into a numeric spreadsheet cell loses its
+            # leading zero (0101011234 -> 101011234); nine digits can only be that, so it is restored.
+            text = "0" + text
         match = PNR_SHAPE.match(text)
         if match is not None:
             normal = normalise_match(match, self._today)

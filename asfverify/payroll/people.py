@@ -46,6 +46,12 @@ class PersonTable:
                 return True
             slot = (slot + 1) & mask  # linear probing; keys are already well-mixed hashes
 
+    def items(self) -> Iterator[tuple[int, int]]:
+        """Every (key, value) pair (order unspecified)."""
+        for key, value in zip(self._keys, self._values):
+            if key != _EMPTY:
+                yield key, value
+
     def values(self) -> Iterator[int]:
         """Every stored value (order unspecified)."""
         for key, value in zip(self._keys, self._values):

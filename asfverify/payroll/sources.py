@@ -1,6 +1,7 @@
 """Payroll lists as a stream of rows, whatever the format: CSV (sniffed), XLSX, or PDF tables.
 
-Rows are (row number, cells) with the header row among them; nothing is held beyond one row, except
+Rows are (row number, cells) with the header row among them; nothing is held beyond one row (an XLSX
+sheet excepted: it is read whole in a bounded child process), except
 the first 64 KiB of a CSV that is read twice to sniff its encoding and delimiter.
 """
 
@@ -9,13 +10,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import time
 import warnings
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Iterator, Sequence
 
+from .. import bounded
 from ..errors import DocumentError
+from ..limits import Limits
 from .headers import HEADER_SEARCH_ROWS, complete_for, match_header
 
 HEAD_BYTES = 64 * 1024
@@ -36,7 +40,7 @@ class NeedsHuman(Exception):
 class Source:
     """One document opened as rows."""
 
-    format: str  # "csv" | "xlsx" | "pdf"
+    format: str  # "csv" | "xlsx" | "pdf" | "paxml"
     detail: str  # e.g. "';', UTF-8 with BOM"
     rows: Callable[[], Iterator[Row]]
     page: int | None = None  # PDF: the page where the list's header is
@@ -53,6 +57,12 @@ def open_source(document: Any, mapping: Any = None) -> Source:
         return _pdf_source(document, mapping)
     if head.startswith(b"PK\x03\x04"):
         return _xlsx_source(document, mapping)
+    from . import paxml
+
+    if paxml.looks_like_paxml(head):
+        return Source("paxml", "PAXml personnel records", lambda: paxml.rows(document))
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise DocumentError(f"{name} is an XML or HTML file, not a CSV; expected a CSV, XLSX, PDF or PAXml list")
     return _csv_source(document, head, mapping)
 
 
@@ -110,11 +120,14 @@ def _check_cp1252(head: bytes, name: str) -> None:
 
 
 class _NoNulReader(io.RawIOBase):
-    """A binary stream that refuses NUL bytes: Python's csv module (3.11+) would read them as text."""
+    """A binary stream that refuses NUL bytes (Python's csv module (3.11+) would read them as text)
+    and lines longer than max_line_bytes (one 49 MB line made csv build millions of cells)."""
 
-    def __init__(self, raw: Any, name: str) -> None:
+    def __init__(self, raw: Any, name: str, max_line: int) -> None:
         self._raw = raw
         self._name = name
+        self._max_line = max_line
+        self._line = 0  # bytes since the last line break
 
     def readable(self) -> bool:
         return True
@@ -123,20 +136,43 @@ class _NoNulReader(io.RawIOBase):
         data = self._raw.read(len(buffer))
         if b"\x00" in data:
             raise DocumentError(f"{self._name} has NUL bytes (binary content); it is not a readable CSV")
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        self._line = len(data) - cut - 1 if cut >= 0 else self._line + len(data)
+        if self._line > self._max_line or (cut >= 0 and _longest_line(data) > self._max_line):
+            raise DocumentError(f"{self._name} has a line longer than the limit of {self._max_line} bytes (max_line_bytes)")
         buffer[: len(data)] = data
         return len(data)
 
 
+def _longest_line(data: bytes) -> int:
+    # Only reached when a block holds a line break; lines inside one block are rarely near the limit.
+    return max(len(line) for line in data.replace(b"\r", b"\n").split(b"\n"))
+
+
+def _limits(document: Any) -> Limits:
+    limits = getattr(document, "limits", None)
+    return limits if isinstance(limits, Limits) else Limits()
+
+
 def _read_csv(document: Any, encoding: str, delimiter: str, skip: int) -> Iterator[Row]:
     name = document.path
+    limits = _limits(document)
+    started = time.monotonic()
     with document.open() as raw:
-        stream = raw if encoding == "utf-16" else io.BufferedReader(_NoNulReader(raw, name), 1 << 16)
+        if encoding == "utf-16":
+            stream = raw  # two bytes a character: the column and time limits below still hold
+        else:
+            stream = io.BufferedReader(_NoNulReader(raw, name, limits.max_line_bytes), 1 << 16)
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         reader = csv.reader(text, delimiter=delimiter)
         number = 0
         try:
             for cells in reader:
                 number += 1
+                if len(cells) > limits.max_columns:
+                    raise DocumentError(f"{name}: line {reader.line_num} has {len(cells)} columns, more than the limit of {limits.max_columns} (max_columns)")
+                if not number & 0x3FFF and time.monotonic() - started > limits.max_seconds_per_document:
+                    raise DocumentError(f"{name}: reading took longer than the limit of {limits.max_seconds_per_document:g} s (max_seconds_per_document)")
                 if number <= skip:
                     continue
                 yield number, cells
@@ -179,6 +215,17 @@ def _sheet_has_header(worksheet: Any, mapping: Any) -> bool:
 
 
 def _xlsx_source(document: Any, mapping: Any) -> Source:
+    # The whole workbook is read in a bounded child process (asfverify.bounded): a sheet can inflate
+    # (XML in a zip) and read-only openpyxl pads sparse wide rows to 16,384 cells.
+    limits = _limits(document)
+    title, rows = bounded.call(
+        lambda: _read_xlsx(document, mapping, limits), what=f"{document.path}: reading the workbook",
+        seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document,
+    )
+    return Source("xlsx", f"sheet {title!r}", lambda: iter(rows))
+
+
+def _read_xlsx(document: Any, mapping: Any, limits: Limits) -> tuple[str, list[Row]]:
     name = document.path
     wanted = (getattr(document, "options", None) or {}).get("sheet")
     try:
@@ -191,31 +238,34 @@ def _xlsx_source(document: Any, mapping: Any) -> Source:
         raise DocumentError(f"{name} is not a readable XLSX workbook ({type(exc).__name__})") from None
     except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
         raise DocumentError(f"{name} is not a readable XLSX workbook ({type(exc).__name__})") from None
-    if wanted is not None:
-        if wanted not in workbook.sheetnames:
-            names = ", ".join(repr(s) for s in workbook.sheetnames)
-            workbook.close()
-            raise DocumentError(f"{name} has no sheet {wanted!r} (sheets: {names})")
-        worksheet = workbook[wanted]
-    else:
-        # The first sheet, unless it is a cover sheet and a later one holds the list.
-        worksheet = next((ws for ws in workbook.worksheets if _sheet_has_header(ws, mapping)), workbook.worksheets[0])
-    title = worksheet.title
-
-    def rows() -> Iterator[Row]:
+    try:
+        if wanted is not None:
+            if wanted not in workbook.sheetnames:
+                names = ", ".join(repr(s) for s in workbook.sheetnames)
+                raise DocumentError(f"{name} has no sheet {wanted!r} (sheets: {names})")
+            worksheet = workbook[wanted]
+        else:
+            # The first sheet, unless it is a cover sheet and a later one holds the list.
+            worksheet = next((ws for ws in workbook.worksheets if _sheet_has_header(ws, mapping)), workbook.worksheets[0])
+        title = worksheet.title
+        started = time.monotonic()
+        rows: list[Row] = []
         try:
             worksheet.reset_dimensions()  # a wrong stored dimension must not cut the list short
             for number, cells in enumerate(worksheet.iter_rows(), start=1):
-                yield number, [_xlsx_value(c) for c in cells]
+                if len(cells) > limits.max_columns:
+                    raise DocumentError(f"{name}: row {number} of sheet {title!r} reaches column {len(cells)}, "
+                                        f"beyond the limit of {limits.max_columns} (max_columns)")
+                if not number & 0x3FF and time.monotonic() - started > limits.max_seconds_per_document:
+                    raise DocumentError(f"{name}: reading took longer than the limit of {limits.max_seconds_per_document:g} s (max_seconds_per_document)")
+                rows.append((number, [_xlsx_value(c) for c in cells]))
         except DocumentError:
             raise
         except Exception as exc:
             raise DocumentError(f"{name}: the sheet {title!r} could not be read ({type(exc).__name__})") from None
-        finally:
-            workbook.close()
-
-    source = Source("xlsx", f"sheet {title!r}", rows)
-    return source
+        return title, rows
+    finally:
+        workbook.close()
 
 
 def _xlsx_value(cell: Any) -> Any:

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..errors import DocumentError
-from .headers import HEADER_SEARCH_ROWS, ColumnMap, complete_for, match_header, missing_columns_error
+from .headers import (HEADER_SEARCH_ROWS, ColumnMap, complete_for, decision_headers, match_header,
+                      missing_columns_error)
 from .identity import REASONS, EmployeeKeyer
 from .people import PersonTable
-from .subsidy import ELIGIBLE, UNKNOWN, SubsidyMatcher, nameable
+from .subsidy import ELIGIBLE, NOT_ELIGIBLE, UNKNOWN, SubsidyMatcher, nameable
 from .text import fold
-from .values import RATE_FULL, parse_date, parse_flag, parse_rate
+from .values import RATE_FULL, AmbiguousDate, parse_date, parse_flag, parse_rate
 
 NOT, UNSURE, YES = 0, 1, 2  # eligibility of the period covering the reference date
+AMBIGUOUS_HIRE = "an ambiguous hire date (NN/NN/YYYY: day and month could be either way round)"
+AMBIGUOUS_END = "an ambiguous end date (NN/NN/YYYY: day and month could be either way round)"
 _RATE_BITS = 21
 _RATE_MASK = (1 << _RATE_BITS) - 1
 _STATUS_SHIFT = _RATE_BITS
@@ -74,6 +77,7 @@ class DocumentTally:
     blank_rows: int = 0
     repeated_headers: int = 0
     header_row: int | str = 0
+    decision_headers: tuple[str, ...] = ()  # headers that belong to a list of subsidy decisions ("Beslutsdatum")
 
 
 @dataclass
@@ -96,6 +100,7 @@ class Tally:
     max_rate: int = 0  # a list whose rates are all ≤ 1 writes fractions (0,75), not percent
     personal_numbers: int = 0
     documents: list[DocumentTally] = field(default_factory=list)
+    need_subsidy: bool = True  # False when a separate subsidy-decisions list gives eligibility
 
     def add_document(self, path: str, rows: Iterable[tuple[int | str, Sequence[Any]]],
                      mapping: Mapping[str, Any] | None = None, prefix: str = "") -> DocumentTally:
@@ -124,8 +129,9 @@ class Tally:
                 continue
             seen += 1
             found = match_header(cells, mapping)
-            if found is not None and complete_for(found, mapping):
+            if found is not None and complete_for(found, mapping, self.need_subsidy):
                 doc.header_row = number
+                doc.decision_headers = decision_headers(cells)
                 return found
             if first is None:
                 first = (found, cells)
@@ -134,9 +140,9 @@ class Tally:
             if seen >= HEADER_SEARCH_ROWS:
                 break
         if best is not None:
-            raise missing_columns_error(best[0], best[1], mapping, path)
+            raise missing_columns_error(best[0], best[1], mapping, path, self.need_subsidy)
         if first is not None:
-            raise missing_columns_error(None, first[1], mapping, path)
+            raise missing_columns_error(None, first[1], mapping, path, self.need_subsidy)
         raise DocumentError(f"{path} has no rows")
 
     def _count_rows(self, iterator: Any, columns: ColumnMap, doc: DocumentTally, label: Callable[[Any], str]) -> None:
@@ -166,7 +172,11 @@ class Tally:
             hire_cell = cells[hi] if hi < width else None
             hire = _iso(hire_cell)
             if hire is None:
-                hire = parse_date(hire_cell)
+                try:
+                    hire = parse_date(hire_cell)
+                except AmbiguousDate:
+                    unreadable.add(AMBIGUOUS_HIRE, label(number))
+                    continue
             if hire is None or token in REASONS:
                 if _not_a_person(cells, employee):
                     doc.rows -= 1
@@ -178,7 +188,11 @@ class Tally:
                 continue
             end = None
             if di >= 0 and di < width and _filled(cells[di]):
-                end = _iso(cells[di]) or parse_date(cells[di])
+                try:
+                    end = _iso(cells[di]) or parse_date(cells[di])
+                except AmbiguousDate:
+                    unreadable.add(AMBIGUOUS_END, label(number))
+                    continue
                 if end is None:
                     unreadable.add("unreadable end date", label(number))
                     continue
@@ -200,7 +214,13 @@ class Tally:
                     status = UNSURE
                     self._unknown(cells[fi])
             if si >= 0 and status != YES:
-                verdict, _form = classify(cells[si] if si < width else None)
+                value = cells[si] if si < width else None
+                verdict, _form = classify(value)
+                if verdict == UNKNOWN:
+                    # "Ja"/"Nej" under a subsidy-named header ("Lönestöd", "Nystartsjobb") is a flag.
+                    flag = parse_flag(value)
+                    if flag is not None:
+                        verdict = ELIGIBLE if flag else NOT_ELIGIBLE
                 if verdict == ELIGIBLE:
                     status = YES
                 elif verdict == UNKNOWN:
@@ -235,6 +255,24 @@ class Tally:
         else:
             self.unknown_unnamed += 1
 
+    def join(self, decisions: "Decisions") -> "Join":
+        """Mark as eligible the people a subsidy-decisions list names with an eligible form (by employee id)."""
+        matched = unsure = 0
+        seen: set[int] = set()
+        for key, value in list(self.people.items()):
+            status = decisions.status.get(key)
+            if status is None:
+                continue
+            seen.add(key)
+            matched += 1
+            old = (value >> _STATUS_SHIFT) & 3
+            if status > old:
+                new = (value & ~(3 << _STATUS_SHIFT)) | (status << _STATUS_SHIFT)
+                self.people.put(key, new, lambda _old, v: v)
+            if status == UNSURE:
+                unsure += 1
+        return Join(matched, len(self.people) - matched, len(decisions.status) - len(seen), unsure)
+
     def totals(self) -> "Totals":
         """Employees, eligible, unsure and FTE sums over everyone employed on the reference date."""
         employees = eligible = unsure = 0
@@ -250,6 +288,69 @@ class Tally:
             elif status == UNSURE:
                 unsure += 1
         return Totals(employees, eligible, unsure, rate_all, rate_eligible)
+
+
+@dataclass
+class Decisions:
+    """A subsidy-decisions list read into person key -> eligibility status (YES or UNSURE)."""
+
+    status: dict[int, int] = field(default_factory=dict)
+    rows: int = 0
+    unreadable: Problems = field(default_factory=Problems)
+    columns: ColumnMap | None = None
+
+    def add(self, path: str, rows: Iterable[tuple[int | str, Sequence[Any]]], mapping: Mapping[str, Any] | None,
+            matcher: SubsidyMatcher, pseudonymise: Callable[[str], str], prefix: str = "") -> None:
+        """Read employee id and subsidy form (or eligibility flag) from each row."""
+        iterator = iter(rows)
+        columns: ColumnMap | None = None
+        first: Sequence[Any] | None = None
+        for _n, cells in iterator:
+            if not any(_filled(c) for c in cells):
+                continue
+            first = first if first is not None else cells
+            found = match_header(cells, mapping)
+            if found is not None and "employee" in found.index and ("subsidy" in found.index or "eligible" in found.index):
+                columns = found
+                break
+        if columns is None:
+            raise DocumentError(
+                f"{path}: no header row with an employee column and a subsidy (stödform) or eligibility column; "
+                f"map other headers with `columns = {{ employee = \"…\", subsidy = \"…\" }}` in application.toml")
+        self.columns = columns
+        keyer = EmployeeKeyer(pseudonymise, columns.personal_number_column)
+        ei = columns.index["employee"]
+        si, fi = columns.index.get("subsidy", -1), columns.index.get("eligible", -1)
+        for number, cells in iterator:
+            if not any(_filled(c) for c in cells):
+                continue
+            self.rows += 1
+            where = f"{prefix}{number}" if isinstance(number, str) else f"{prefix}row {number}"
+            token = keyer.identify(cells[ei] if ei < len(cells) else None)
+            if token in REASONS:
+                self.unreadable.add(token, where)
+                continue
+            status = NOT
+            if fi >= 0:
+                flag = parse_flag(cells[fi] if fi < len(cells) else None)
+                status = YES if flag else (UNSURE if flag is None else NOT)
+            if si >= 0 and status != YES:
+                verdict, _form = matcher.classify(cells[si] if si < len(cells) else None)
+                status = YES if verdict == ELIGIBLE else (UNSURE if verdict == UNKNOWN else status)
+            if status == NOT:
+                continue
+            key = keyer.key_of(token)
+            self.status[key] = max(status, self.status.get(key, NOT))
+
+
+@dataclass(frozen=True)
+class Join:
+    """How the employee list and the subsidy-decisions list met (counts only)."""
+
+    matched: int  # people employed on the reference date with a decision
+    employees_without_decision: int
+    decisions_without_employee: int  # decisions for nobody employed on the reference date
+    unsure: int
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -14,8 +15,27 @@ YES = frozenset({"ja", "j", "yes", "y", "1", "x", "true", "sant", "✓", "✔"})
 NO = frozenset({"nej", "n", "no", "0", "", "false", "falskt", "-", "–"})
 
 
+class AmbiguousDate(ValueError):
+    """A date such as 01/03/2024 that is 1 March in Sweden and 3 January in the US: a human decides."""
+
+
+# What a reader of the list may write instead (named in the message for an unreadable or ambiguous date).
+ACCEPTED_DATE_FORMS = "YYYY-MM-DD, YYYYMMDD, YYYY-M-D, YYYY/MM/DD, D.M.YYYY (day first) or a spreadsheet date"
+
+_YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DAY_DOT = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\S+?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+
+
 def parse_date(value: object) -> dt.date | None:
-    """A date from ISO 'YYYY-MM-DD', 'YYYYMMDD' or a spreadsheet date cell; None if not one of those."""
+    """A date from a cell, or None if it is not one; raises AmbiguousDate for day/month order unknown.
+
+    Read: ISO 'YYYY-MM-DD' and 'YYYYMMDD'; year first with one-digit parts or slashes ('2024-3-1',
+    '2024/03/01'); day first with dots, as Swedish writes it ('01.03.2024', '1.3.2024'); a spreadsheet
+    date cell or its text with a time ('2024-03-01 00:00:00'). 'DD/MM/YYYY' is read only when the
+    order is certain (a part above 12, or both parts equal); '01/03/2024' raises AmbiguousDate.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -25,16 +45,35 @@ def parse_date(value: object) -> dt.date | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if len(text) > 10 and text[10] in "T " and text[4:5] == "-" and text[11:13].isdigit():
-        text = text[:10]  # '2016-09-14 00:00:00' from a spreadsheet export
+    timed = _TIME.match(text)
+    if timed:
+        text = timed.group(1)  # '2016-09-14 00:00:00' from a spreadsheet export
     else:
         text = "".join(text.split())  # a PDF cell may wrap inside the date
+    if not text.isascii() or len(text) > 10:
+        return None
     try:
         if len(text) == 10 and text[4] == "-" and text[7] == "-":
             return dt.date.fromisoformat(text)
-        if len(text) == 8 and text.isdigit() and text.isascii():
+        if len(text) == 8 and text.isdigit():
             return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
+        m = _YEAR_FIRST.match(text)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _DAY_DOT.match(text)
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = _SLASHED.match(text)
+        if m:
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if a == b or (a > 12 >= b):
+                return dt.date(year, b, a)
+            if b > 12 >= a:
+                return dt.date(year, a, b)
+            raise AmbiguousDate(text)
+    except (ValueError, TypeError) as exc:
+        if isinstance(exc, AmbiguousDate):
+            raise
         return None
     return None
 

@@ -12,12 +12,15 @@ from typing import Any, Iterable
 from ..errors import DocumentError
 from ..payroll.sources import NeedsHuman, open_source
 from ..payroll.subsidy import SubsidyMatcher
-from ..payroll.tally import DocumentTally, Tally, Totals
+from ..payroll.tally import Decisions, DocumentTally, Join, Tally, Totals
+from ..payroll.values import ACCEPTED_DATE_FORMS
 from ..payroll.text import fold
 from ..payroll.values import RATE_SCALE, decimal_text
 from ..verifier import Application, BaseVerifier, Context, Evidence, Result
 
 REQUIREMENT = "C2.ratio"
+DECISIONS_KIND = "subsidy-decisions"  # a list of subsidy decisions (employee id + form), joined to the payroll
+WORK_TRAINING_KIND = "work-training"  # the work-training participant list counts for LOU 4 kap. 18 §
 DEFAULT_THRESHOLD = 51
 DEFAULT_LOU_SHARE = 30
 
@@ -28,7 +31,7 @@ class PayrollVerifier(BaseVerifier):
     name = "payroll"
     version = "1.0"
     requirements = (REQUIREMENT,)
-    document_kinds = ("payroll",)
+    document_kinds = ("payroll", DECISIONS_KIND)
 
     def verify(self, application: Application, context: Context) -> Iterable[Result]:
         documents = application.documents_of("payroll")
@@ -44,11 +47,36 @@ class PayrollVerifier(BaseVerifier):
             return [Result(REQUIREMENT, "error", f"The criteria set's payroll policy is unusable: {exc}.")]
         tally = Tally(reference_date=reference, matcher=matcher, pseudonymise=context.pseudonymise)
         evidence: list[Evidence] = []
+        decision_docs = application.documents_of(DECISIONS_KIND)
+        decisions: Decisions | None = None
+        if decision_docs:
+            tally.need_subsidy = False
+            decisions = Decisions()
+            for document in decision_docs:
+                mapping = (getattr(document, "options", None) or {}).get("columns")
+                try:
+                    source = open_source(document, None)
+                    decisions.add(document.path, source.rows(), mapping, matcher, context.pseudonymise,
+                                  f"{document.path} " if len(decision_docs) > 1 else "")
+                except NeedsHuman as exc:
+                    return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
+                except DocumentError as exc:
+                    return [_error(document, _sentence(str(exc)))]
+                except Exception as exc:  # noqa: BLE001
+                    return [_error(document, f"{document.path} could not be read ({type(exc).__name__}).")]
+                evidence.append(Evidence(document=document.sha256, excerpt=(
+                    f"{decisions.rows} decision rows, columns: {decisions.columns.describe() if decisions.columns else ''} "
+                    f"({source.format.upper()}, {source.detail})")))
         several = len(documents) > 1
         for document in documents:
             mapping = (getattr(document, "options", None) or {}).get("columns")
             try:
                 source = open_source(document, mapping)
+                if source.format == "paxml" and tally.need_subsidy:
+                    return [_error(document, (
+                        f"{document.path} is a PAXml personnel file, not a CSV: it lists the staff but PAXml has no "
+                        f"wage-subsidy field, so C2 also needs the subsidy decisions as a `{DECISIONS_KIND}` document "
+                        f"(employee id and stödform), which is joined to it by anstid."))]
                 done = tally.add_document(document.path, source.rows(), mapping, f"{document.path} " if several else "")
             except NeedsHuman as exc:
                 return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
@@ -62,10 +90,13 @@ class PayrollVerifier(BaseVerifier):
                 page=(source.page or _header_page(document, done)) if source.format == "pdf" else None,
                 excerpt=f"{done.rows} rows, columns: {done.columns.describe()} ({source.format.upper()}, {source.detail})",
             ))
-        return [_result(tally, tally.totals(), threshold, lou_share, evidence)]
+        join = tally.join(decisions) if decisions is not None else None
+        participants = _work_training_participants(application)
+        return [_result(tally, tally.totals(), threshold, lou_share, evidence, join, decisions, participants)]
 
 
-def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fraction, evidence: list[Evidence]) -> Result:
+def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fraction, evidence: list[Evidence],
+            join: Join | None = None, decisions: Decisions | None = None, participants: int | None = None) -> Result:
     day = tally.reference_date.isoformat()
     n, e = totals.employees, totals.eligible
     rows = sum(d.rows for d in tally.documents)
@@ -86,11 +117,21 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
         "personal_numbers_validated": tally.personal_numbers,
     }
     lou_key = f"lou_{decimal_text(lou_share).replace('.', '_')}_percent_met"
+    # LOU 4 kap. 18 §: the share of everyone the organisation employs in any form (employees and
+    # work-training participants) who belong to the target group (docs/payroll.md). Integers only.
+    in_training = participants or 0
+    lou_people, lou_target = n + in_training, e + in_training
+    metrics["lou_people"] = lou_people
+    metrics["lou_target_group"] = lou_target
+    metrics["lou_work_training_participants"] = in_training
+    metrics["lou_percent"] = lou_target * 100 // lou_people if lou_people else 0
     if n:
         metrics["percent"] = str(e * 100 // n)
-        metrics[lou_key] = "yes" if e * 100 >= lou_share * n else "no"
-    else:
-        metrics[lou_key] = "no"
+    metrics[lou_key] = "yes" if lou_people and lou_target * 100 >= lou_share * lou_people else "no"
+    if join is not None:
+        metrics["join_matched"] = join.matched
+        metrics["join_employees_without_decision"] = join.employees_without_decision
+        metrics["join_decisions_without_employee"] = join.decisions_without_employee
     if tally.rate_column:
         if tally.rate_unreadable:
             metrics["rate_unreadable_rows"] = tally.rate_unreadable
@@ -116,12 +157,32 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
     })
 
     problems = _problems(tally)
+    if decisions is not None:
+        problems += _problems_of(decisions.unreadable, "the subsidy-decisions list: ")
+        if join is not None and join.unsure:
+            problems.append(f"{join.unsure} decision(s) with an unknown subsidy form")
+    decision_like = [h for d in tally.documents for h in d.decision_headers]
+    if decision_like:
+        problems.append(
+            f"the employee list reads as a list of subsidy decisions (headers {', '.join(repr(h) for h in decision_like[:3])}): "
+            f"such a list holds only the subsidised people, so it does not show the whole staff on {day}; submit the "
+            f"complete employee list as `payroll` and the decisions as `{DECISIONS_KIND}`")
+    elif n >= 2 and e == n and join is None:
+        problems.append(
+            f"every one of the {n} people on the list is subsidised, which is what a list of subsidy decisions looks "
+            f"like: check that it is the complete staff on {day} (or submit the decisions as `{DECISIONS_KIND}` "
+            f"beside the full employee list)")
     for text in problems:
         trace.append({"rule": "needs a human", "matched": True, "page": None, "excerpt": text, "effect": "review"})
 
     meets = n > 0 and e * 100 >= threshold * n
     required = f"{decimal_text(threshold)} % required"
-    if n:
+    bad = tally.unreadable.total
+    if bad:
+        # The ratio over the readable rows only is not the organisation's ratio: say that first.
+        base = (f"{bad} of {rows} rows could not be read, so the share of eligible employees on {day} is unknown "
+                f"({required}); the readable rows alone give {e} of {n}")
+    elif n:
         base = (f"{e} of {n} employees on {day} ({e * 100 // n} %) were eligible for lönestöd at hiring; {required}")
     else:
         base = (f"No employee in the payroll list was employed on {day} ({rows} rows read), "
@@ -142,15 +203,38 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
     else:
         outcome = "pass" if meets else "fail"
         summary = f"{base}."
+    if join is not None:
+        summary = summary[:-1] + (f"; joined to the subsidy-decisions list by employee id: {join.matched} matched, "
+                                  f"{join.employees_without_decision} employee(s) without a decision, "
+                                  f"{join.decisions_without_employee} decision(s) for nobody employed on {day}.")
     return Result(REQUIREMENT, outcome, summary, evidence=evidence, metrics=metrics, trace=trace)
 
 
-def _problems(tally: Tally) -> list[str]:
+def _problems_of(unreadable: Any, prefix: str = "") -> list[str]:
     out = []
-    for reason, count in tally.unreadable.counts.items():
-        named = ", ".join(tally.unreadable.rows[reason])
-        more = f" and {count - len(tally.unreadable.rows[reason])} more" if count > len(tally.unreadable.rows[reason]) else ""
-        out.append(f"{count} row{'s' if count != 1 else ''} with {reason} ({named}{more})")
+    for reason, count in unreadable.counts.items():
+        named = ", ".join(unreadable.rows[reason])
+        more = f" and {count - len(unreadable.rows[reason])} more" if count > len(unreadable.rows[reason]) else ""
+        out.append(f"{prefix}{count} row{'s' if count != 1 else ''} with {reason} ({named}{more})")
+    if any("date" in reason for reason in unreadable.counts):
+        out.append(f"dates are read as {ACCEPTED_DATE_FORMS}")
+    return out
+
+
+def _work_training_participants(application: Application) -> int | None:
+    """Distinct participants in a work-training participant list (CSV), for LOU 4 kap. 18 §; None without one."""
+    from ..payroll.training import count_participants
+
+    total = None
+    for document in application.documents_of(WORK_TRAINING_KIND):
+        found = count_participants(document)
+        if found is not None:
+            total = (total or 0) + found
+    return total
+
+
+def _problems(tally: Tally) -> list[str]:
+    out = _problems_of(tally.unreadable)
     if tally.unknown_rows:
         shown = sorted(tally.unknown_values.items(), key=lambda kv: (-kv[1], kv[0]))
         # Many distinct unknown values suggest the wrong column (names?): quote none of them then.
