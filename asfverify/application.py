@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import stat
-import tempfile
 import tomllib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
+from . import confine
 from .documents import DocumentFile, sha256_file
 from .errors import PackageError
 from .limits import Limits
@@ -129,12 +130,13 @@ def _unpack_zip(zip_path: Path, limits: Limits) -> tuple[Path, Path]:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise PackageError(f"{zip_path}: not a readable zip file ({exc})") from None
-    tempdir = Path(tempfile.mkdtemp(prefix="asfverify-pkg-"))
+    tempdir = confine.unpack_folder()
     try:
         with archive:
             members = archive.infolist()
             if len(members) > limits.max_zip_members:
                 raise PackageError(f"{zip_path}: {len(members)} members, more than the limit of {limits.max_zip_members}")
+            confine.check_members(zip_path.name, members)
             total = 0
             for info in members:
                 name = info.filename
@@ -157,12 +159,16 @@ def _unpack_zip(zip_path: Path, limits: Limits) -> tuple[Path, Path]:
                 target = tempdir.joinpath(*pure.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 written = 0
-                with archive.open(info) as src, target.open("wb") as dst:
-                    while block := src.read(1 << 20):
-                        written += len(block)
-                        if written > limits.max_document_bytes:  # the header's size may lie
-                            raise PackageError(f"{where} is over the limit of {limits.max_document_bytes} bytes")
-                        dst.write(block)
+                try:
+                    with archive.open(info) as src, target.open("xb") as dst:
+                        while block := src.read(1 << 20):
+                            written += len(block)
+                            if written > limits.max_document_bytes:  # the header's size may lie
+                                raise PackageError(f"{where} is over the limit of {limits.max_document_bytes} bytes")
+                            dst.write(block)
+                except (NotImplementedError, RuntimeError, EOFError, zlib.error, OSError) as exc:
+                    # Unsupported or encrypted data the header did not admit to, a clash with a folder, a cut-off member.
+                    raise PackageError(f"{where} cannot be unpacked ({type(exc).__name__})") from None
     except zipfile.BadZipFile as exc:
         shutil.rmtree(tempdir, ignore_errors=True)
         raise PackageError(f"{zip_path}: corrupt zip file ({exc})") from None
@@ -216,6 +222,8 @@ def _load_folder(
     label = f"{Path(source).name}/{MANIFEST}"
     if not manifest_path.is_file():
         raise PackageError(f"{source}: no {MANIFEST}")
+    _inside(root, MANIFEST, label)  # application.toml itself may be a symlink out of the package
+    confine.check_single_link(manifest_path, label)
     if manifest_path.stat().st_size > limits.max_manifest_bytes:
         raise PackageError(f"{label}: larger than {limits.max_manifest_bytes} bytes")
     try:
@@ -224,6 +232,8 @@ def _load_folder(
         raise PackageError(f"{label}: not UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise PackageError(f"{label}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise PackageError(f"{label}: invalid TOML: arrays or tables nested too deeply") from None
     _unknown(raw, _TOP_KEYS, label)
 
     org = raw.get("organisation")
@@ -233,6 +243,7 @@ def _load_folder(
     name = org.get("name")
     if not isinstance(name, str) or not name.strip():
         raise PackageError(f"{label} [organisation]: missing name")
+    confine.check_visible(name, f"{label} [organisation]", "name")
     if "org_number" not in org:
         raise PackageError(f"{label} [organisation]: missing org_number")
     org_number = normalise_org_number(org["org_number"], f"{label} [organisation] org_number")
@@ -255,7 +266,7 @@ def _load_folder(
     if not isinstance(documents_raw, list):
         raise PackageError(f"{label}: documents must be [[documents]] tables")
     documents: list[DocumentFile] = []
-    seen: set[str] = set()
+    seen: dict[object, str] = {}  # normalised, case-folded path and (device, inode) -> the path as listed
     for number, doc in enumerate(documents_raw, start=1):
         where = f"{label} [[documents]] #{number}"
         if not isinstance(doc, dict):
@@ -266,6 +277,7 @@ def _load_folder(
         if not isinstance(rel, str) or not rel:
             raise PackageError(f"{where}: missing path")
         where = f"{label} document {rel!r}"
+        confine.check_visible(rel, where, "path")
         if not isinstance(kind, str) or kind not in kinds:
             raise PackageError(f"{where}: unknown kind {kind!r} (one of: {', '.join(sorted(kinds))})")
         file_path = _inside(root, rel, where)
@@ -274,9 +286,12 @@ def _load_folder(
         size = file_path.stat().st_size
         if size > limits.max_document_bytes:
             raise PackageError(f"{where}: {size} bytes, over the limit of {limits.max_document_bytes}")
-        if rel in seen:
-            raise PackageError(f"{where}: listed twice")
-        seen.add(rel)
+        confine.check_single_link(file_path, where)
+        info = file_path.stat()
+        for key in (confine.member_key(rel), (info.st_dev, info.st_ino)):
+            if key in seen:
+                raise PackageError(f"{where}: listed twice (also as {seen[key]!r})")
+            seen[key] = rel
         options: dict[str, Any] = {}
         if "columns" in doc:
             columns = doc["columns"]

@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-MODULES = ["core", "bylaws", "payroll", "agreements", "ledger", "verify", "trust"]
+MODULES = ["core", "bylaws", "payroll", "agreements", "ledger", "verify", "trust", "witness"]
 
 
 def machine() -> str:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: the bundled example application, end to end, in the repository's
 # own workspace (asfverify.toml at the root): verify it, issue its certificate, verify that offline,
-# and show a revoked certificate failing.
+# accredit the certifier on a scheme owner's trust list and verify against it, and show an unlisted
+# certifier's certificate and a revoked certificate failing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p out
@@ -22,6 +23,38 @@ asfverify keys show --json | json_field '["pem"]' > out/issuer.pem
 # What a procurement officer does: only the file and the issuer's public key, no workspace.
 say "(cd /tmp && asfverify verify $PWD/out/certificate.json --trust $PWD/out/issuer.pem)"
 (cd /tmp && asfverify verify "$OLDPWD/out/certificate.json" --trust "$OLDPWD/out/issuer.pem")
+
+# The scheme owner accredits the certifier on its signed trust list. Its folder and key live outside
+# any certifier workspace (trust-list init refuses one), so the demo keeps it in a temporary folder.
+SCHEME=$(mktemp -d "${TMPDIR:-/tmp}/asfverify-demo-scheme.XXXXXX")
+trap 'rm -rf "$SCHEME"' EXIT
+run asfverify issuer -o out/issuer.json
+say "asfverify trust-list init $SCHEME/owner --name \"Skoopi (demo scheme owner)\""
+asfverify trust-list init "$SCHEME/owner" --name "Skoopi (demo scheme owner)" | tee "$SCHEME/init.txt"
+OWNER_KEY=$(tail -n 1 "$SCHEME/init.txt")
+run asfverify trust-list add "$SCHEME/owner" out/issuer.json --criteria asf-v1 --from 2026-01-01
+run asfverify trust-list sign "$SCHEME/owner" -o out/trust-list.json
+# What a buyer does with the list: the certificate, the list and the scheme owner's key.
+say "(cd /tmp && asfverify verify $PWD/out/certificate.json --trust-list $PWD/out/trust-list.json --trust-list-key $OWNER_KEY)"
+(cd /tmp && asfverify verify "$OLDPWD/out/certificate.json" --trust-list "$OLDPWD/out/trust-list.json" \
+  --trust-list-key "$OWNER_KEY")
+
+# A certifier the scheme owner never accredited issues a certificate for the same application:
+# its signature is valid, but against the trust list it fails the trust step.
+OTHER="$SCHEME/unlisted-certifier"
+asfverify init "$OTHER" --certifier "Oackrediterad Certifiering AB" > /dev/null
+cp plugins/*.py "$OTHER/plugins/"
+asfverify -w "$OTHER" agreements import examples/registry.csv > /dev/null
+asfverify -w "$OTHER" run examples/vagen-framat > /dev/null
+OTHER_RUN=$(asfverify -w "$OTHER" runs --json | json_field '[-1]["run_id"]')
+asfverify -w "$OTHER" certify "$OTHER_RUN" -o out/unlisted-certificate.json > /dev/null
+say "asfverify verify out/unlisted-certificate.json --trust-list out/trust-list.json --trust-list-key $OWNER_KEY"
+if asfverify verify out/unlisted-certificate.json --trust-list out/trust-list.json --trust-list-key "$OWNER_KEY"; then
+  echo "demo: a certificate from an unlisted certifier verified, which is wrong" >&2
+  exit 1
+else
+  echo "(exit $? — the certifier is not on the trust list, as expected)"
+fi
 
 # A second certificate for the same run, revoked: verification against the status list fails.
 asfverify certify "$RUN" -o out/revoked.json > /dev/null

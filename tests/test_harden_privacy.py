@@ -113,16 +113,16 @@ def _package(root: Path) -> Path:
     bylaws_name = f"stadgar-{_form(12)}.pdf"
     make_pdf(root / bylaws_name, [
         "Stadgar. § 2 Ändamål. Föreningen har till ändamål att skapa arbete för personer med "
-        f"funktionsnedsättning. Ordförande {_form(13)}, ledamot {_form(14)}, suppleant {_form(15)}."
+        f"funktionsnedsättning. Ordförande {_form(16)}, ledamot {_form(17)}, suppleant {_form(15)}, {_form(14)}."
     ])
-    payroll_name = f"lista {_form(16)}.csv"
+    payroll_name = f"lista {_form(10)}.csv"  # names and paths: visible characters only (else refused)
     rows = ["Personnummer;Anställd från;Stödform"]
     for i in range(len(FORMS)):
         rows.append(f"{_form(i)};2024-01-15;{'lönebidrag' if i % 2 else 'okänt stöd ' + _form(i + 1)}")
     (root / payroll_name).write_text("\n".join(rows) + "\n", encoding="utf-8")
     (root / "application.toml").write_text(
         "[organisation]\n"
-        f'name = "Föreningen {_form(17)} ek. för."\n'
+        f'name = "Föreningen {_form(11)} ek. för."\n'
         f'org_number = "{NUMBERS[0][0]}-{NUMBERS[0][1]}"\n'
         "\n[application]\nreference_date = 2026-10-31\n\n"
         f'[[documents]]\npath = "{bylaws_name}"\nkind = "bylaws"\ndescription = "styrelse {_form(2)}"\n\n'

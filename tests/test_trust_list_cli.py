@@ -81,7 +81,7 @@ def test_unknown_issuer_fails_the_trust_step(scheme):
     result = _verify(scheme, cert)
     assert result.exit_code == 1
     assert "FAIL: 3 issuer trusted: the issuer did:key:" in result.output
-    assert "is not on trust list #1 of Skoopi (1 certifiers checked, every key of each)" in result.output
+    assert "is not on trust list #1 of Skoopi (1 certifier checked, every key of each)" in result.output
     assert "Certifier (from the trust list)" not in result.output
 
 

@@ -164,8 +164,8 @@ def test_a_50_mb_file_is_refused_unread(site, browser, tmp_path):
 def test_a_certificate_from_another_site_is_not_verified_here(site, browser):
     built, server = site
     cert = json.loads(json.dumps(built.certificates["valid"]))
-    for entry in cert["credentialStatus"]:
-        entry["statusListCredential"] = entry["statusListCredential"].replace(PREFIX, "https://other.example/asf")
+    entry = cert["credentialStatus"]
+    entry["statusListCredential"] = entry["statusListCredential"].replace(PREFIX, "https://other.example/asf")
     assert _paste(browser, server, json.dumps(cert)) == "invalid"
     text = browser.find_element("css selector", '[data-step="8"]').text
     assert "finns inte på denna webbplats" in text
@@ -216,3 +216,36 @@ def test_no_request_leaves_the_site(site, browser):
     urls = _requests(browser)
     assert urls and all(u.startswith(server.url) for u in urls), urls
     assert (Path(built.root) / "verify" / "index.html").read_text(encoding="utf-8").count("http") <= 3
+
+
+def _visible_rows(browser) -> list[str]:
+    return [row.text for row in browser.find_elements("css selector", "#orgs tbody tr") if row.is_displayed()]
+
+
+def test_the_directory_search_finds_an_organisation_and_its_page_verifies(site, browser):
+    _, server = site
+    browser.get(server.url)
+    search = browser.find_element("id", "q")
+    assert len(_visible_rows(browser)) == 4
+    search.send_keys("bönan")
+    rows = _visible_rows(browser)
+    assert len(rows) == 1 and "Kaffekooperativet Bönan" in rows[0]
+    search.clear()
+    search.send_keys("7696123459")  # the number without its dash
+    assert ["Vägen Framåt" in r for r in _visible_rows(browser)] == [True]
+    search.clear()
+    search.send_keys(" ")
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element("id", "status")).select_by_value("revoked")
+    assert ["Återkallat" in r for r in _visible_rows(browser)] == [True]
+    # The organisation page's verify button runs the web verifier on its current certificate.
+    browser.get(server.url + "org/7696123459/")
+    browser.find_element("css selector", "#now-h ~ .actions a.button").click()
+    assert _wait_verdict(browser) == "valid"
+
+
+def test_the_directory_table_is_there_without_javascript(site):
+    built, _ = site
+    html = (built.root / "index.html").read_text(encoding="utf-8")
+    assert html.count("<tr data-status=") == 4 and 'id="filters" class="filters" role="search" hidden' in html

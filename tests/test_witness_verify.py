@@ -137,3 +137,18 @@ def test_a_bad_policy_file_is_bad_input(setting, tmp_path: Path, content: str):
     assert "Traceback" not in result.output
     missing = _verify(setting, setting["cosigned"], "--policy", str(tmp_path / "missing.txt"))
     assert missing.exit_code == 2 and "cannot read" in missing.output
+
+
+def test_a_certificate_issued_unwitnessed_fails_the_witness_step(setting, tmp_path: Path):
+    cert = json.loads(setting["plain"].read_text())
+    unsigned = {k: v for k, v in cert.items() if k != "proof"}
+    unsigned["ledgerProof"] = {**cert["ledgerProof"], "unwitnessed": True}
+    signer = setting["signer"]
+    marked = tmp_path / "unwitnessed.json"
+    marked.write_text(json.dumps(sign_credential(unsigned, signer.sign, signer.did, cert["validFrom"])))
+    for extra in ((), ("--policy", str(setting["policy"]))):
+        result = _verify(setting, marked, *extra)
+        assert result.exit_code == 1, result.output
+        assert _line(result, "witness quorum").startswith("FAIL: 9 witness quorum: issued with --unwitnessed")
+        assert all(line.startswith(("OK", "SKIP")) for line in result.output.splitlines() if " witness quorum" not in line
+                   and not line.startswith("Error"))

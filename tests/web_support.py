@@ -24,12 +24,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from asfverify.certs.credential import build_credential, certificate_entry, format_time
 from asfverify.certs.eddsa_jcs import create_proof, verification_method_for
 from asfverify.certs.issue import attach_ledger_proof, sign_credential
-from asfverify.certs.statuslist import status_entry, status_list_credential
+from asfverify.certs.statuslist import status_list_credential
 from asfverify.jcs import canonical
 from asfverify.ledger import merkle
 from asfverify.ledger.note import format_checkpoint, format_vkey, sign_note
 from asfverify.ledger.tlogproof import format_tlog_proof
 from asfverify.web import write_verifier
+from asfverify.web.directory import write_directory, write_pdfs
 from asfverify.witness.cosignature import cosign, format_cosigner_vkey
 from test_certs_support import RUN, did_of, raw_public
 
@@ -48,6 +49,7 @@ class Site:
     root: Path
     key: Ed25519PrivateKey
     certificates: dict[str, dict[str, Any]] = field(default_factory=dict)  # state -> certificate
+    view: Any = None  # the register view the directory was written from
 
 
 class _Log:
@@ -72,16 +74,35 @@ class _Log:
         return format_tlog_proof(index, path, note)
 
 
+ORGANISATIONS = [
+    ("Vägen Framåt ekonomisk förening", "769612-3459"),
+    ("Kaffekooperativet Bönan ek. för.", "769600-0003"),
+    ("Grönt Arbete AB (svb)", "559000-0006"),
+    ("Trädgårdsgruppen i Norr ek. för.", "769601-0002"),
+    ("Cykelverkstaden Ekvilibrium ek. för.", "769602-0001"),
+    ("Återbruket Sydväst ek. för.", "769603-0000"),
+]
+
+
+def luhn_org(nine: str) -> str:
+    digits = [int(c) for c in nine]
+    total = sum(d if i % 2 else (d * 2 if d * 2 < 10 else d * 2 - 9) for i, d in enumerate(digits))
+    number = nine + str((10 - total % 10) % 10)
+    return f"{number[:6]}-{number[6:]}"
+
+
 def _issue(log: _Log, key: Ed25519PrivateKey, index: int, *, start: datetime, days: int = 730,
-           witnessed: bool = True, run: dict | None = None) -> dict:
+           witnessed: bool = True, run: dict | None = None, org: int | None = None) -> dict:
     cert_id = f"urn:uuid:00000000-0000-4000-8000-{index:012d}"
-    credential = build_credential(run or RUN_PAYROLL, cert_id=cert_id, issuer=did_of(key),
+    run = run or RUN_PAYROLL
+    if org is not None:
+        name, _ = ORGANISATIONS[org]
+        run = {**run, "organisation": {"name": name, "org_number": luhn_org(f"7696{org:02d}000"[:9])}}
+    credential = build_credential(run, cert_id=cert_id, issuer=did_of(key),
                                   valid_from=format_time(start), valid_until=format_time(start + timedelta(days=days)),
                                   status_index=index, status_list_url=f"{PREFIX}/status/revocation.json")
     credential["issuer"] = {"id": did_of(key), "name": "Certifieringsorganet AB"}
-    suspension = status_entry(f"{PREFIX}/status/suspension.json", index)
-    suspension["statusPurpose"] = "suspension"
-    credential["credentialStatus"] = [credential["credentialStatus"], suspension]
+    # As the register issues them: one revocation entry; the suspension list uses the same index.
     entry = certificate_entry(credential, RUN["run_id"], index)
     at = log.append(entry)
     for i in range(3):
@@ -122,11 +143,11 @@ def build_site(root: Path) -> Site:
     start = now - timedelta(days=10)
     log = _Log(key, witness)
     site = Site(root, key)
-    site.certificates["valid"] = _issue(log, key, 0, start=start)
-    site.certificates["revoked"] = _issue(log, key, 1, start=start)
-    site.certificates["suspended"] = _issue(log, key, 2, start=start)
     site.certificates["expired"] = _issue(log, key, 3, start=now - timedelta(days=800), days=730)
-    site.certificates["unwitnessed"] = _issue(log, key, 4, start=start, witnessed=False)
+    site.certificates["valid"] = _issue(log, key, 0, start=start)  # the same organisation, its next cycle
+    site.certificates["revoked"] = _issue(log, key, 1, start=start, org=1)
+    site.certificates["suspended"] = _issue(log, key, 2, start=start, org=2)
+    site.certificates["unwitnessed"] = _issue(log, key, 4, start=start, witnessed=False, org=3)
     tampered = copy.deepcopy(site.certificates["valid"])
     tampered["credentialSubject"]["criteria"][1]["outcome"] = "pass "  # one byte changed
     site.certificates["tampered"] = tampered
@@ -143,7 +164,82 @@ def build_site(root: Path) -> Site:
     for state, cert in site.certificates.items():
         name = "tampered.json" if state == "tampered" else f"{cert['id'].removeprefix('urn:uuid:')}.json"
         (root / "certificates" / name).write_text(json.dumps(cert, indent=2, ensure_ascii=False), encoding="utf-8")
+    view = FakeView(PREFIX, "Certifieringsorganet AB", now, [
+        (site.certificates[state], status) for state, status in
+        (("expired", "expired"), ("valid", "valid"), ("revoked", "revoked"), ("suspended", "suspended"),
+         ("unwitnessed", "valid"))],
+        [("revocation", site.certificates["revoked"]["id"], "uppgifter-felaktiga", format_time(moment)),
+         ("suspension", site.certificates["suspended"]["id"], "utredning", format_time(moment))])
+    site.view = view
+    files = DirFiles(root)
+    for writer in (write_directory, write_pdfs):
+        writer(view, files)
     return site
+
+
+class DirFiles:
+    """A folder with the write/exists of publish's SiteFiles (what the site writers need)."""
+
+    def __init__(self, root: Path):
+        self.root, self.written = root, []
+
+    def exists(self, relpath: str) -> bool:
+        return (self.root / relpath).is_file()
+
+    def write(self, relpath: str, data: bytes | str, *, immutable: bool = False) -> bool:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        target = self.root / relpath
+        if target.is_file() and target.read_bytes() == payload:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(payload)
+        self.written.append(relpath)
+        return True
+
+
+@dataclass(frozen=True)
+class _Record:
+    cert_id: str
+    uuid: str
+    register_index: int
+    org_name: str
+    org_number: str
+    criteria_set: str
+    valid_from: str
+    valid_until: str
+    status_index: int
+    status: str
+    issued_at: str
+
+
+@dataclass(frozen=True)
+class _Event:
+    register_index: int
+    kind: str
+    cert_id: str
+    status_index: int
+    reason_category: str
+    time: str
+
+
+class FakeView:
+    """The register view publish hands its writers, made from certificates (until publish builds the site)."""
+
+    def __init__(self, prefix: str, certifier: str, now: datetime, certs: list[tuple[dict, str]],
+                 events: list[tuple[str, str, str, str]]):
+        self.prefix, self.now = prefix, now
+        self.issuer = type("Issuer", (), {"name": certifier})()
+        self._credentials = {c["id"]: c for c, _ in certs}
+        self.certificates = tuple(
+            _Record(c["id"], c["id"].removeprefix("urn:uuid:"), i, c["credentialSubject"]["name"],
+                    c["credentialSubject"]["orgNumber"], c["credentialSubject"]["criteriaSet"], c["validFrom"],
+                    c["validUntil"], i, status, c["validFrom"])
+            for i, (c, status) in enumerate(certs))
+        self.events = tuple(_Event(100 + i, kind, cert_id, 0, reason, when)
+                            for i, (kind, cert_id, reason, when) in enumerate(events))
+
+    def credential(self, cert_id: str) -> dict | None:
+        return self._credentials.get(cert_id)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

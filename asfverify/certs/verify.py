@@ -306,8 +306,10 @@ def _revocation(state: _State) -> str:
 
 
 def _witness_quorum(state: _State) -> str:
-    from ..witness.certstep import QuorumFailed, check_quorum, listed_policy
+    from ..witness.certstep import QuorumFailed, check_quorum, listed_policy, unwitnessed_reason
 
+    unwitnessed = unwitnessed_reason(state.cert["ledgerProof"])
+    _expect(unwitnessed is None, unwitnessed or "")
     text = state.cert["ledgerProof"].get("tlogProof")
     _expect(isinstance(text, str), "ledgerProof has no tlogProof text")
     keys = [state.issuer_key] if state.issuer_key else []
@@ -369,7 +371,11 @@ def verify_certificate(
             report.steps.append(Step(number, name, "SKIP", "not checked; pass --status FILE with a current status list"))
             continue
         if name == "witness quorum" and policy is None and not state.listed_policy:
-            from ..witness.certstep import skipped_detail
+            from ..witness.certstep import skipped_detail, unwitnessed_reason
+
+            if isinstance(cert, dict) and unwitnessed_reason(cert.get("ledgerProof")):
+                report.steps.append(Step(number, name, "FAIL", str(unwitnessed_reason(cert.get("ledgerProof")))))
+                continue
 
             proof = cert.get("ledgerProof") if isinstance(cert, dict) else None
             text = proof.get("tlogProof") if isinstance(proof, dict) else None

@@ -78,7 +78,8 @@ def decide(listing: TrustList, signer: bytes, created: Any, criteria_set: Any) -
     certifier = listing.certifier_for(signer)
     if certifier is None:
         raise TrustFailure(f"the issuer {did} is not on trust list #{listing.sequence} of {listing.owner_name} "
-                           f"({len(listing.certifiers)} certifiers checked, every key of each)")
+                           f"({len(listing.certifiers)} certifier{'s' if len(listing.certifiers) != 1 else ''} "
+                           "checked, every key of each)")
     try:
         moment = parse_stamp(created, "proof created")
     except PeriodError:

@@ -1,6 +1,10 @@
 """The `witness quorum` step of certificate verification: tlog-policy on the embedded checkpoint.
 
 Kept here, apart from certs/verify.py, so that file only wires the step in. Pure: no network.
+
+A certificate issued with `certify --unwitnessed` (the quorum could not be reached) carries
+`"unwitnessed": true` in its `ledgerProof` (signed with the rest of the credential); its witness
+step fails whatever the policy, with the reason, as DESIGN §12 asks.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from typing import Sequence
 from ..errors import VerificationError
 from ..ledger.note import NoteError, parse_checkpoint, split_note, verifier_for
 from .policy import Policy, PolicyError, evaluate, parse_policy
+
+
+UNWITNESSED_KEY = "unwitnessed"  # in ledgerProof: true when certify ran with --unwitnessed
 
 
 class QuorumFailed(VerificationError):
@@ -33,6 +40,13 @@ def cosignature_count(tlog_proof: str) -> int:
     except NoteError:
         return 0
     return sum(1 for s in signatures if s.name != origin)
+
+
+def unwitnessed_reason(ledger_proof: object) -> str | None:
+    """The FAIL detail for a certificate marked as issued without a witness quorum, else None."""
+    if isinstance(ledger_proof, dict) and ledger_proof.get(UNWITNESSED_KEY) is True:
+        return "issued with --unwitnessed: the witness quorum was not reached when it was certified"
+    return None
 
 
 def skipped_detail(tlog_proof: str) -> str:

@@ -235,14 +235,30 @@
     return say(`kontrollpunkt med ${checkpoint.size} poster, signerad av ${good[0].name}`, `checkpoint of size ${checkpoint.size} signed by ${good[0].name}`);
   }
 
+  // The suspension entry: the certificate's own, else (as the register publishes them) the
+  // revocation entry's index in the suspension list beside the revocation list.
+  function suspensionEntry(c) {
+    const own = statusEntries(c).find((e) => e && typeof e === "object" && e.statusPurpose === "suspension");
+    if (own) return own;
+    const rev = statusEntries(c).find((e) => e && typeof e === "object" && e.statusPurpose === "revocation");
+    if (!rev || typeof rev.statusListCredential !== "string" || !rev.statusListCredential.endsWith("/status/revocation.json")) return null;
+    const list = rev.statusListCredential.replace(/revocation\.json$/, "suspension.json");
+    return { type: rev.type, statusPurpose: "suspension", statusListIndex: rev.statusListIndex, statusListCredential: list };
+  }
+
   async function statusStep(s, purpose) {
-    const entry = statusEntries(s.cert).find((e) => e && typeof e === "object" && e.statusPurpose === purpose);
+    const entry = purpose === "suspension" ? suspensionEntry(s.cert)
+      : statusEntries(s.cert).find((e) => e && typeof e === "object" && e.statusPurpose === purpose);
     if (!entry) {
       if (purpose === "suspension") {
-        return { skip: say("certifikatet har ingen post för tillfällig avstängning (utfärdat före den funktionen)",
-          "not checked: the certificate has no suspension status entry (issued before suspensions)") };
+        return { skip: say("certifikatet har ingen lista för tillfällig avstängning (utfärdat före den funktionen)",
+          "not checked: the certificate names no suspension list (issued before suspensions)") };
       }
       L.fail("certifikatet saknar spärrpost", "the certificate has no revocation status entry");
+    }
+    if (purpose === "suspension" && !statusEntries(s.cert).some((e) => e && e.statusPurpose === "suspension")
+        && site.lists.suspension.missing) {
+      return { skip: say("webbplatsen publicerar ingen lista för tillfällig avstängning", "not checked: this site publishes no suspension list") };
     }
     expect(entry.type === "BitstringStatusListEntry", "fel typ av statuspost", "the status entry is not a BitstringStatusListEntry");
     expect(typeof entry.statusListIndex === "string" && /^[0-9]{1,9}$/.test(entry.statusListIndex), "statusListIndex är inget tal", "statusListIndex is not a decimal string");
