@@ -117,14 +117,12 @@ class LazyGroup(click.Group):
         if self._plugin_commands_loaded:
             return
         self._plugin_commands_loaded = True
-        from . import workspace
-        from .errors import WorkspaceError
+        from .commands import optional_workspace
         from .plugins import get_plugin_manager
 
-        try:
-            ws = workspace.find(ctx.find_root().params.get("workspace"))
-        except WorkspaceError:
-            ws = None
+        # During `-w ws --help` the group's callback has not run yet: the eager --workspace
+        # callback has recorded the folder (see _remember_workspace).
+        ws = optional_workspace(ctx)
         pm, _infos = get_plugin_manager(ws.plugins_dir if ws else None)
         pm.hook.register_commands(cli=self)
 
@@ -152,6 +150,10 @@ class LazyGroup(click.Group):
             return self.commands.get(name)
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
+        # HELP_LINES is the one source of each command's short help: `asfverify --help` lists it
+        # without importing the command, and the command itself shows the same line.
+        if command.short_help is None and name in HELP_LINES:
+            command.short_help = HELP_LINES[name]
         self.commands[name] = command
         return command
 
@@ -207,6 +209,8 @@ def _error_word() -> str:
     "-w",
     type=click.Path(file_okay=False),
     envvar="ASFVERIFY_WORKSPACE",
+    is_eager=True,  # before --help, so `-w ws --help` lists ws's plugin commands
+    callback=lambda ctx, _param, value: _remember_workspace(ctx, value),
     help="Workspace folder (default: the nearest asfverify.toml upwards; env ASFVERIFY_WORKSPACE).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
@@ -241,9 +245,16 @@ def main() -> None:
     cli(prog_name="asfverify")
 
 
-def workspace_from(ctx: click.Context):
-    """The workspace chosen by --workspace, ASFVERIFY_WORKSPACE, or found upwards."""
-    from . import workspace
+def _remember_workspace(ctx: click.Context, value: str | None) -> str | None:
+    ctx.meta["asfverify.workspace_arg"] = value
+    return value
 
-    root = ctx.find_root().obj.get("workspace") if ctx.find_root().obj else None
-    return workspace.find(root)
+
+def workspace_from(ctx: click.Context):
+    """The workspace chosen by --workspace, ASFVERIFY_WORKSPACE, or found upwards (resolved once).
+
+    Kept for existing callers; new commands use asfverify.commands.pass_workspace.
+    """
+    from .commands import current_workspace
+
+    return current_workspace(ctx)

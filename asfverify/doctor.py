@@ -156,36 +156,6 @@ def check_register(ctx: Context) -> tuple[str, str]:
     return _ok(f"{description.register.origin} ({description.register.vkey[:48]}…)")
 
 
-def _policy_lines(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """(witness name, URL) pairs and syntax problems of a C2SP tlog-policy (line based)."""
-    witnesses, problems, names = [], [], set()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        words = line.split()
-        keyword = words[0]
-        if keyword == "log" and len(words) in (2, 3):
-            continue
-        if keyword == "witness" and len(words) in (3, 4):
-            names.add(words[1])
-            if len(words) == 4:
-                witnesses.append((words[1], words[3]))
-            continue
-        if keyword == "group" and len(words) >= 4:
-            unknown = [m for m in words[3:] if m not in names]
-            if unknown:
-                problems.append(f"line {number}: group {words[1]} names undefined {', '.join(unknown)}")
-            names.add(words[1])
-            continue
-        if keyword == "quorum" and len(words) == 2:
-            if words[1] != "none" and words[1] not in names:
-                problems.append(f"line {number}: quorum {words[1]} is not defined")
-            continue
-        problems.append(f"line {number}: not a tlog-policy line ({keyword[:20]})")
-    return witnesses, problems
-
-
 def check_witnesses(ctx: Context) -> tuple[str, str]:
     import urllib.error
     import urllib.request
@@ -194,13 +164,21 @@ def check_witnesses(ctx: Context) -> tuple[str, str]:
     if not name:
         return "WARN", "no [witnesses] policy: checkpoints are unwitnessed, and verifiers that require witnesses refuse them"
     from .issuer import _witness_policy
+    from .witness.policy import PolicyError, parse_policy
 
     text = _witness_policy(ctx.ws) or ""
-    witnesses, problems = _policy_lines(text)
-    if problems:
-        return _fail(f"{name}: {problems[0]}")
+    try:
+        policy = parse_policy(text, str(name))
+    except PolicyError as exc:
+        return _fail(str(exc))
+    witnesses = [(w.name, w.url) for w in policy.witnesses]
+    if not witnesses and policy.quorum != "none":
+        return _fail(f"{name}: quorum {policy.quorum} but no witnesses")
     silent = []
     for witness, url in witnesses:
+        if url is None:
+            silent.append(f"{witness} (no URL in the policy)")
+            continue
         if not url.startswith(("http://", "https://")):
             silent.append(f"{witness} ({url[:40]}: not an http(s) URL)")
             continue
@@ -213,7 +191,7 @@ def check_witnesses(ctx: Context) -> tuple[str, str]:
             silent.append(f"{witness} ({getattr(exc, 'reason', exc)})")
     if silent:
         return _fail(f"{len(silent)} of {len(witnesses)} witnesses do not answer: {', '.join(silent)}")
-    return _ok(f"{name} parses; {len(witnesses)} witness(es) answer")
+    return _ok(f"{name} parses (quorum {policy.quorum}); {len(witnesses)} witness(es) answer")
 
 
 def check_trust_list(ctx: Context) -> tuple[str, str]:

@@ -336,6 +336,13 @@ def issuer_from_object(document: Any) -> IssuerDescription:
     policy = doc.get("witnessPolicy")
     if policy is not None and (not isinstance(policy, str) or len(policy.encode("utf-8")) > MAX_POLICY_BYTES):
         raise _fail(f"witnessPolicy must be the policy's text, at most {MAX_POLICY_BYTES} bytes")
+    if policy is not None:
+        from .witness.policy import PolicyError, parse_policy
+
+        try:
+            parse_policy(policy, "witnessPolicy")
+        except PolicyError as exc:
+            raise _fail(str(exc)) from None
     try:
         canonical(doc)
         signer = verify_proof(doc)

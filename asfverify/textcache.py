@@ -7,13 +7,13 @@ erased with secure_delete on, so no earlier version's clear text stays in the fi
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
+
+from .locking import exclusive, private_file
 
 migrations = sqlite_utils.Migrations("asfverify.textcache")
 
@@ -33,15 +33,6 @@ def m002_forget_unmasked_text(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM text_cache")
 
 
-def _private_file(path: Path) -> None:
-    """Create `path` 0600 if missing, and make an existing one 0600 (it may hold extracted text)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
-
-
 class TextCache:
     """Page text by (sha256, extractor). Kept apart from the ledger: erasing it loses nothing signed."""
 
@@ -54,22 +45,18 @@ class TextCache:
         # Opened on first use: validating a package must not create files.
         if self._db is None:
             # SQLite gives the -wal and -shm files the database file's mode, so 0600 here covers them.
-            _private_file(self.path)
-            _private_file(self.path.with_name(self.path.name + ".lock"))
+            private_file(self.path)
+            private_file(self.path.with_name(self.path.name + ".lock"))
             conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA secure_delete = ON")
             db = sqlite_utils.Database(conn)
             # Switching to WAL and creating tables are not covered by the busy timeout: batch workers
             # opening a new cache at once would collide, so they take turns on a lock file.
-            with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                try:
-                    if db.journal_mode != "wal":
-                        db.enable_wal()
-                    migrations.apply(db)
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
+            with exclusive(self.path.with_name(self.path.name + ".lock")):
+                if db.journal_mode != "wal":
+                    db.enable_wal()
+                migrations.apply(db)
             self._db = db
         return self._db
 

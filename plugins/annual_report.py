@@ -1,8 +1,16 @@
 """asfverify plugin: the annual report (årsredovisning) for C3.market and C4.accounts.
 
-C3.market   – net sales (nettoomsättning) are present and positive: the organisation sells on a market.
+C3.market   – net sales (nettoomsättning, or "Försäljning" and the like) are present and positive and
+              make at least the criteria policy's share of the income (`annual_report.min_sales_share_percent`;
+              below it: review, an organisation living on grants): the organisation sells on a market.
 C4.accounts – the board's proposed appropriation of profit ("Förslag till vinstdisposition") carries the
-              result forward ("balanseras i ny räkning") and no dividend is proposed or recorded.
+              result forward ("balanseras i ny räkning") and no distribution — utdelning, återbäring,
+              efterlikvid, gottgörelse — is proposed or recorded; dividends the organisation *received*
+              ("utdelning på aktier" in a note) are income, not distributions.
+
+The words are data: the criteria set's [policy.annual_report] (asf-v1.toml) may replace the defaults
+below. Bolagsverket's digital annual report (iXBRL .xhtml, se-gen-base taxonomy) is read from its
+tagged facts (asfverify.ixbrl) instead of its text.
 
 Drop this file into a workspace's plugins/ folder (asfverify.toml: plugins = "plugins"). It is one
 self-contained module on purpose: the host loads plugins/*.py one by one, so it imports nothing but
@@ -18,7 +26,7 @@ from typing import Iterable, Sequence
 
 from asfverify import BaseVerifier, Evidence, Result, hookimpl
 
-__version__ = "1.0"
+__version__ = "1.1"
 
 KIND = "annual-report"
 
@@ -201,6 +209,75 @@ def _text_pages(doc) -> list[str] | None:
     return pages if any(p.strip() for p in pages) else None
 
 
+# --- vocabulary (defaults; the criteria set's [policy.annual_report] replaces them) -----------------
+
+DEFAULT_VOCABULARY: dict[str, object] = {
+    # Income from sales, as income statements head it (K2/K3, ekonomisk förening, ideell förening).
+    "net_sales_labels": ["nettoomsättning", "försäljning av varor och tjänster", "intäkter från försäljning",
+                         "försäljningsintäkter", "försäljning", "summa nettoomsättning"],
+    # A total of the income, of which sales are a part.
+    "income_total_labels": ["summa rörelseintäkter", "summa rörelsens intäkter", "summa intäkter",
+                            "summa rörelseintäkter, lagerförändringar m.m.", "rörelsens intäkter", "rörelseintäkter",
+                            "intäkter"],
+    # Other income beside sales (summed with sales when there is no total line).
+    "other_income_labels": ["övriga rörelseintäkter", "erhållna bidrag", "bidrag", "offentliga bidrag", "lönebidrag",
+                            "erhållna gåvor och bidrag", "gåvor", "medlemsavgifter", "statliga bidrag",
+                            "kommunala bidrag", "projektbidrag"],
+    # Distributions to owners or members, whatever they are called.
+    "distribution_words": ["vinstutdelning", "utdelning", "återbäring", "efterlikvid", "gottgörelse",
+                           "överskottsutdelning", "insatsutdelning"],
+    # Dividends the organisation received: income from holdings, not distributions.
+    "received_phrases": ["utdelning på aktier", "utdelning på andelar", "utdelning på värdepapper", "utdelning från",
+                         "utdelningar från", "erhållen utdelning", "erhållna utdelningar", "mottagen utdelning",
+                         "mottagna utdelningar", "utdelningsintäkter", "resultat från andelar"],
+    "min_sales_share_percent": 25,
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    net_sales: re.Pattern[str]
+    income_total: re.Pattern[str]
+    other_income: re.Pattern[str]
+    distribution: re.Pattern[str]
+    received: re.Pattern[str]
+    min_share: int
+
+
+def _label_pattern(labels: Sequence[str]) -> re.Pattern[str]:
+    """A line that begins with one of the labels (longest first), not a ratio ("per anställd", "i %")."""
+    alts = "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{alts})(?:en|na)?\b(?!\s*(?:per|i\s+%|/|och\s+kostnader))", re.I)
+
+
+def vocabulary(policy: object = None) -> Vocabulary:
+    """The words in use: the criteria policy's [policy.annual_report], else the defaults."""
+    given = {}
+    if isinstance(policy, dict) and isinstance(policy.get("annual_report"), dict):
+        given = policy["annual_report"]
+    v = {**DEFAULT_VOCABULARY, **given}
+
+    def words(key: str) -> list[str]:
+        value = v[key]
+        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value) or not value:
+            raise ValueError(f"policy.annual_report.{key} must be a list of words")
+        return [x.strip() for x in value]
+
+    dist = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words("distribution_words"), key=len, reverse=True))
+    received = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words("received_phrases"), key=len, reverse=True))
+    share = v["min_sales_share_percent"]
+    if isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= 100:
+        raise ValueError("policy.annual_report.min_sales_share_percent must be an integer from 0 to 100")
+    return Vocabulary(
+        _label_pattern(words("net_sales_labels")), _label_pattern(words("income_total_labels")),
+        _label_pattern(words("other_income_labels")),
+        re.compile(rf"\b(?:{dist})(?:en|ar|arna|na)?\b|\butdelas\b|\bdelas\s+ut\b"
+                   r"|\butbetalas\s+till\s+(?:aktieägarna|medlemmarna|ägarna|delägarna)\b", re.I),
+        re.compile(rf"\b(?:{received})", re.I),
+        share,
+    )
+
+
 # --- C3.market: net sales ---------------------------------------------------------------------------
 
 _NET_SALES = re.compile(r"^\s*(?:summa\s+)?nettoomsättning(?:en)?\b(?!\s*(?:per|i\s+%|/))", re.I)
@@ -214,16 +291,16 @@ class NetSales:
     columns: int
 
 
-def find_net_sales(pages: Sequence[str]) -> tuple[list[NetSales], list[tuple[int, str]]]:
+def find_net_sales(pages: Sequence[str], label: re.Pattern[str] = _NET_SALES) -> tuple[list[NetSales], list[tuple[int, str]]]:
     """Net-sales figures found (current year first column) and lines naming net sales without a figure."""
     found: list[NetSales] = []
     unreadable: list[tuple[int, str]] = []
     for page_no, text in enumerate(pages, start=1):
         lines = text.split("\n")
         for i, line in enumerate(lines):
-            if not _NET_SALES.search(line):
+            if not label.search(line):
                 continue
-            amounts = line_amounts(lines, i, _NET_SALES)
+            amounts = line_amounts(lines, i, label)
             if amounts:
                 found.append(NetSales(amounts[0].kronor, page_no, line.strip(), len(amounts)))
             else:
@@ -282,15 +359,26 @@ def _is_dividend(clause: str, m: re.Match[str]) -> bool:
     return not values or any(v != 0 for v in values)
 
 
-def find_dividends(pages: Sequence[str]) -> list[Finding]:
-    """Clauses anywhere in the report that propose or record a dividend or återbäring."""
+def _received_at(clause: str, at: int, received: re.Pattern[str] | None) -> bool:
+    """A received-dividend phrase ("utdelning på aktier", "erhållna utdelningar") covering position `at`."""
+    if received is None:
+        return False
+    return any(m.start() <= at < m.end() for m in received.finditer(clause))
+
+
+def find_dividends(pages: Sequence[str], vocab: "Vocabulary | None" = None) -> list[Finding]:
+    """Clauses anywhere in the report that propose or record a distribution (utdelning, återbäring, efterlikvid …)."""
     out: list[Finding] = []
+    pattern = vocab.distribution if vocab is not None else _DIVIDEND
+    received = vocab.received if vocab is not None else None
     for page_no, text in enumerate(pages, start=1):
         for start, end in _sentences(text):
             clause = text[start:end]
-            for m in _DIVIDEND.finditer(clause):
-                # Dividends received ("erhållen utdelning", "utdelning från dotterbolag") are income, and
-                # "utdelning får ske" states a rule (C4.bylaws judges rules): neither is a dividend paid.
+            for m in pattern.finditer(clause):
+                # Dividends received ("erhållen utdelning", "utdelning på aktier" in a note) are income, and
+                # "utdelning får ske" states a rule (C4.bylaws judges rules): neither is a distribution.
+                if _received_at(clause, m.start(), received):
+                    continue
                 if _RECEIVED.search(clause[max(0, m.start() - 20):m.start()]) or re.match(r"\s+(?:från|på\s+aktier\s+i|får|kan)\b", clause[m.end():], re.I):
                     continue
                 if _is_dividend(clause, m):
@@ -323,6 +411,16 @@ class AnnualReportVerifier(BaseVerifier):
 
     def verify(self, application, context) -> Iterable[Result]:
         docs = application.documents_of(KIND)
+        try:
+            vocab = vocabulary(getattr(context, "policy", None))
+        except ValueError as exc:
+            for requirement in self.requirements:
+                yield Result(requirement, "error", f"The criteria set's annual-report policy is unusable: {exc}.")
+            return
+        tagged = [d for d in docs if _is_ixbrl(d)]
+        if tagged:
+            yield from self._from_facts(tagged[0], vocab)
+            return
         readable = []
         scanned = []
         for doc in docs:
@@ -337,7 +435,7 @@ class AnnualReportVerifier(BaseVerifier):
             for requirement in self.requirements:
                 yield Result(requirement, "review", f"The annual report {names} has no text layer (a scan?): a person must read it.", evidence=ev)
             return
-        market, accounts = self._market(readable, scanned), self._accounts(readable, scanned)
+        market, accounts = self._market(readable, scanned, vocab), self._accounts(readable, scanned, vocab)
         # A report with some scanned pages: the figure may be on one of them, so say which.
         blank = [f"{doc.path} p. {', '.join(str(i) for i, p in enumerate(pages, 1) if not p.strip())}"
                  for doc, pages in readable if not all(p.strip() for p in pages)]
@@ -346,33 +444,81 @@ class AnnualReportVerifier(BaseVerifier):
                 result.summary += f" Pages without a text layer: {'; '.join(blank)}."
             yield result
 
-    def _market(self, readable, scanned) -> Result:
-        best: tuple[object, NetSales] | None = None
+    def _market(self, readable, scanned, vocab: Vocabulary) -> Result:
+        best: tuple[object, list[str], NetSales] | None = None
         unreadable: list[Evidence] = []
         for doc, pages in readable:
-            found, bad = find_net_sales(pages)
+            found, bad = find_net_sales(pages, vocab.net_sales)
             if found and best is None:
-                best = (doc, found[0])
+                best = (doc, pages, found[0])
             unreadable += [Evidence(document=doc.sha256, page=p, excerpt=_excerpt(line)) for p, line in bad]
         if best is None:
+            for doc, pages in readable:
+                totals = [t for t in find_net_sales(pages, vocab.income_total)[0]]
+                if totals:
+                    t = totals[0]
+                    return Result("C3.market", "review", (
+                        f"The annual report shows income of {_fmt(t.kronor)} (\"{_excerpt(t.line, 60)}\") but no line for "
+                        f"sales (nettoomsättning, försäljning): how much of it is sales rather than grants a person must read."),
+                        [Evidence(document=doc.sha256, page=t.page, excerpt=_excerpt(t.line), rule="income-total")],
+                        {"income_total_sek": t.kronor})
             summary = "No net sales (nettoomsättning) figure was found in the annual report"
             summary += ", only a line without a readable amount." if unreadable else "."
             return Result("C3.market", "review", summary, evidence=unreadable[:3] or self._scan_note(scanned))
-        doc, sales = best
+        doc, pages, sales = best
         evidence = [Evidence(document=doc.sha256, page=sales.page, excerpt=_excerpt(sales.line), rule="net-sales")]
-        metrics = {"net_sales_sek": sales.kronor}
-        if sales.kronor > 0:
-            return Result("C3.market", "pass", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales.kronor)}.", evidence, metrics)
-        return Result(
-            "C3.market", "fail", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales.kronor)}: no revenue from sales.", evidence, metrics
-        )
+        income, income_line = _income(pages[sales.page - 1], sales, vocab)
+        if income_line:
+            evidence.append(Evidence(document=doc.sha256, page=sales.page, excerpt=_excerpt(income_line), rule="income"))
+        return _market_result(sales.kronor, income, vocab.min_share, evidence)
 
-    def _accounts(self, readable, scanned) -> Result:
+    def _from_facts(self, doc, vocab: Vocabulary) -> Iterable[Result]:
+        """C3.market and C4.accounts from a digital annual report's tagged facts (iXBRL)."""
+        from asfverify.ixbrl import IxbrlError, current, read_facts
+
+        try:
+            facts = read_facts(doc.read_bytes())
+        except IxbrlError as exc:
+            for requirement in self.requirements:
+                yield Result(requirement, "error", f"{doc.path} looks like a digital annual report (iXBRL) but {exc}.")
+            return
+        def ev(fact, rule):
+            return Evidence(document=doc.sha256, excerpt=fact.quote(), rule=rule)
+        sales = current(facts, "Nettoomsattning")
+        if sales is None:
+            yield Result("C3.market", "review", f"The digital annual report {doc.path} has no tagged net sales "
+                         "(se-gen-base:Nettoomsattning): a person must read it.", [Evidence(document=doc.sha256, excerpt="no Nettoomsattning fact")])
+        else:
+            total = current(facts, "RorelseintakterLagerforandringarMm") or current(facts, "Rorelseintakter")
+            other = current(facts, "OvrigaRorelseintakter")
+            evidence = [ev(sales, "net-sales")]
+            income = None
+            if total is not None:
+                income = int(total.value)
+                evidence.append(ev(total, "income"))
+            elif other is not None:
+                income = int(sales.value) + int(other.value)
+                evidence.append(ev(other, "income"))
+            yield _market_result(int(sales.value), income, vocab.min_share, evidence)
+        paid = [f for f in facts if _is_distribution_fact(f.local_name) and f.value != 0]
+        carried = current(facts, "ForslagDispositionBalanserasINyRakning")
+        if paid:
+            yield Result("C4.accounts", "fail", f"The digital annual report tags a distribution: {paid[0].quote()}.",
+                         [ev(f, "dividend") for f in paid[:3]], {"dividend_mentions": len(paid)})
+        elif carried is not None:
+            yield Result("C4.accounts", "pass", "The proposed appropriation of profit carries the result forward "
+                         f"({carried.quote()}); no distribution is tagged.", [ev(carried, "carried-forward")])
+        else:
+            yield Result("C4.accounts", "review", f"The digital annual report {doc.path} tags no proposed appropriation "
+                         "of profit (se-gen-base:ForslagDisposition…): a person must read it.",
+                         [Evidence(document=doc.sha256, excerpt="no ForslagDisposition fact")])
+
+    def _accounts(self, readable, scanned, vocab: Vocabulary | None = None) -> Result:
         dividends: list[Evidence] = []
         carried: list[Evidence] = []
         sections: list[Evidence] = []
         for doc, pages in readable:
-            dividends += [Evidence(document=doc.sha256, page=f.page, excerpt=f.excerpt, rule="dividend") for f in find_dividends(pages)]
+            dividends += [Evidence(document=doc.sha256, page=f.page, excerpt=f.excerpt, rule="dividend") for f in find_dividends(pages, vocab)]
             for page, section in find_appropriation(pages):
                 sections.append(Evidence(document=doc.sha256, page=page, excerpt=_excerpt(section)))
                 for start, end in _sentences(section):
@@ -406,6 +552,63 @@ class AnnualReportVerifier(BaseVerifier):
     @staticmethod
     def _scan_note(scanned) -> list[Evidence]:
         return [Evidence(document=d.sha256, page=1, excerpt="", note="no text layer") for d in scanned]
+
+
+def _is_ixbrl(doc) -> bool:
+    """A digital annual report (XHTML with inline XBRL tags), told by its content."""
+    if getattr(doc, "is_pdf", False):
+        return False
+    from asfverify.ixbrl import looks_like_ixbrl
+
+    with doc.open() as fh:
+        return looks_like_ixbrl(fh.read(65536))
+
+
+# se-gen-base concepts that are distributions to owners: the proposed dividend and dividends paid
+# in the changes of equity; received dividends ("…Erhallna…", results from holdings) are income.
+def _is_distribution_fact(name: str) -> bool:
+    if not ("Utdelning" in name or "Aterbaring" in name):
+        return False
+    return not any(w in name for w in ("Erhall", "Intakt", "ResultatAndelar", "Mottag"))
+
+
+def _income(text: str, sales: NetSales, vocab: Vocabulary) -> tuple[int | None, str]:
+    """Total income on the net-sales page: a total line, else sales plus the other income lines."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if vocab.income_total.search(line) and not vocab.net_sales.search(line):
+            amounts = line_amounts(lines, i, vocab.income_total)
+            if amounts and amounts[0].kronor >= sales.kronor:
+                return amounts[0].kronor, line.strip()
+    other = 0
+    said = []
+    for i, line in enumerate(lines):
+        if vocab.other_income.search(line):
+            amounts = line_amounts(lines, i, vocab.other_income)
+            if amounts and amounts[0].kronor > 0:
+                other += amounts[0].kronor
+                said.append(line.strip())
+    if said:
+        return sales.kronor + other, "; ".join(said)
+    return None, ""
+
+
+def _market_result(sales: int, income: int | None, min_share: int, evidence: list[Evidence]) -> Result:
+    """Pass when sales are positive and at least min_share % of the income; both figures reported."""
+    metrics: dict[str, object] = {"net_sales_sek": sales, "min_sales_share_percent": min_share}
+    if sales <= 0:
+        return Result("C3.market", "fail", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales)}: no revenue from sales.", evidence, metrics)
+    if income is None or income <= 0:
+        return Result("C3.market", "pass", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales)}; no other income is listed.", evidence, metrics)
+    share = sales * 100 // income
+    metrics.update({"income_total_sek": income, "sales_share_percent": share})
+    said = f"net sales of {_fmt(sales)} of a total income of {_fmt(income)} ({share} %)"
+    if share < min_share:
+        return Result("C3.market", "review", (
+            f"The annual report shows {said}, below the criteria policy's {min_share} % "
+            f"(annual_report.min_sales_share_percent): an organisation living mostly on grants; a person decides "
+            f"whether it works on an open market."), evidence, metrics)
+    return Result("C3.market", "pass", f"The annual report shows {said}; at least {min_share} % comes from sales.", evidence, metrics)
 
 
 @hookimpl

@@ -46,7 +46,10 @@ def test_cli_writes_an_issuer_json_that_parses_back(ws, tmp_path):
 
 
 def test_publish_prefix_org_number_and_policy_reach_issuer_json(ws):
-    (ws / "witness-policy.txt").write_text("witness w1 example.org/w1+01234567+AAAA\nquorum none\n", encoding="utf-8")
+    from asfverify.witness.cosignature import format_cosigner_vkey
+
+    vkey = format_cosigner_vkey("example.org/w1", bytes(range(32)))
+    (ws / "witness-policy.txt").write_text(f"witness w1 {vkey}\nquorum none\n", encoding="utf-8")
     _add_config(ws, '\n[publish]\nprefix = "https://certifier.example/asf"\n'
                     '\n[witnesses]\npolicy = "witness-policy.txt"\n')
     config = (ws / "asfverify.toml").read_text(encoding="utf-8")

@@ -211,3 +211,16 @@ def test_the_list_verifies_with_the_independent_eddsa_jcs_2022_verifier(tmp_path
     document["credentialSubject"]["certifiers"][0]["name"] = "Någon annan"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     assert subprocess.run([node, str(script), str(path)], capture_output=True).returncode == 1
+
+
+def test_the_lists_witness_policy_applies_without_a_buyers_policy():
+    from asfverify.witness.cosignature import format_cosigner_vkey
+
+    entry = certifier()
+    entry["witnessPolicy"] = f"witness w1 {format_cosigner_vkey('w1.example', raw_public(STRANGER))}\nquorum w1\n"
+    report = verify_certificate(make_certificate(CERTIFIER), trust_list=given(signed(unsigned_list([entry]))), at=AT)
+    failed = [s for s in report.steps if s.status == "FAIL"]
+    assert [s.name for s in failed] == ["witness quorum"], [s.line() for s in report.steps]
+    assert "trust list" in failed[0].detail
+    without = verify_certificate(make_certificate(CERTIFIER), trust_list=given(signed(unsigned_list([certifier()]))), at=AT)
+    assert without.valid and any(s.name == "witness quorum" and s.status == "SKIP" for s in without.steps)

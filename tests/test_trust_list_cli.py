@@ -218,3 +218,18 @@ def test_add_refuses_bad_issuer_json_and_bad_periods(scheme, tmp_path):
     assert no_from.exit_code == 2 and "give --from DATE" in no_from.output
     bad_date = _invoke("trust-list", "add", owner, str(tmp_path / "new.json"), "--from", "igår")
     assert bad_date.exit_code == 2 and "not a date" in bad_date.output
+
+
+def test_writing_commands_take_json(scheme, tmp_path):
+    owner = tmp_path / "json-owner"
+    init = json.loads(_invoke("trust-list", "init", str(owner), "--name", "Ägaren", "--json").output)
+    assert init["did"].startswith("did:key:") and init["name"] == "Ägaren"
+    issuer = json.loads(_invoke("issuer", "-o", str(tmp_path / "i.json"), "--json", ws=scheme["ws"]).output)
+    assert issuer["did"].startswith("did:key:") and issuer["keys"] == 1
+    added = json.loads(_invoke("trust-list", "add", str(owner), str(tmp_path / "i.json"), "--from", "2026-01-01",
+                               "--json").output)
+    assert added["added"] is True and added["certifier"]["name"] == "Certifieringsorganet AB"
+    signed = json.loads(_invoke("trust-list", "sign", str(owner), "-o", str(tmp_path / "l.json"), "--json").output)
+    assert signed["sequence"] == 1 and signed["certifiers"] == 1 and Path(signed["kept"]).is_file()
+    removed = json.loads(_invoke("trust-list", "remove", str(owner), "Certifieringsorganet AB", "--json").output)
+    assert removed["certifier"]["accreditations"][0]["validUntil"] == removed["ended"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import console
-from ..cli import workspace_from
+from . import current_workspace, optional_workspace
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision
 
@@ -65,7 +65,7 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     from ..output import render_run, render_summary
     from ..plugins import load_host
 
-    ws = workspace_from(ctx)
+    ws = current_workspace(ctx)
     sources = expand_sources(list(packages))
     host = load_host(ws.plugins_dir)
     for warning in host.warnings:
@@ -124,7 +124,7 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
     """List installed verifiers with version, requirements, document kinds and source."""
     from ..plugins import load_host
 
-    ws = _optional_workspace(ctx)
+    ws = optional_workspace(ctx)
     host = load_host(ws.plugins_dir if ws else None)
     rows = [
         {
@@ -157,7 +157,7 @@ def criteria(ctx: click.Context, set_id: str, as_json: bool) -> None:
     from .. import criteria as criteria_mod
     from ..plugins import load_host
 
-    ws = _optional_workspace(ctx)
+    ws = optional_workspace(ctx)
     host = load_host(ws.plugins_dir if ws else None)
     cset = criteria_mod.load(set_id, [ws.criteria_dir] if ws else []).with_extra(host.criteria)
     covered: dict[str, list[str]] = {}
@@ -184,12 +184,3 @@ def criteria(ctx: click.Context, set_id: str, as_json: bool) -> None:
         for q in c.requirements:
             who = ", ".join(covered.get(q.id, [])) or "NO VERIFIER INSTALLED"
             click.echo(f"     - {q.id:<15} {q.evidence}  [{who}]")
-
-
-def _optional_workspace(ctx: click.Context):
-    from ..errors import WorkspaceError
-
-    try:
-        return workspace_from(ctx)
-    except WorkspaceError:
-        return None

@@ -7,7 +7,8 @@ import click
 
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write issuer.json here (default: stdout).")
-def issuer(output: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output (with -o FILE): {output, did, name, keys}.")
+def issuer(output: str | None, as_json: bool) -> None:
     """Write issuer.json: certifier name and org number, every key (did:key and vkey) with its period,
     the ledger and register origins with their vkeys, and the witness policy; signed by the current key.
 
@@ -27,6 +28,10 @@ def issuer(output: str | None) -> None:
     _check_output(output, "-o")
     description = build_issuer_json(ws)
     _write(output, description.dumps().decode("utf-8"))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from ..console import echo_json
+
+        echo_json({"output": output, "did": description.did, "name": description.name, "keys": len(description.keys)})
+    elif output and output != "-":
         click.echo(f"issuer.json for {description.name} ({len(description.keys)} key"
                    f"{'s' if len(description.keys) != 1 else ''}, current {description.did}) written to {output}")

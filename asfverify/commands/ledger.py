@@ -14,10 +14,9 @@ def ledger() -> None:
 
 
 def _open():
-    from ..cli import workspace_from
-    from ..ledger import open_ledger
+    from . import current_ledger
 
-    return open_ledger(workspace_from(click.get_current_context()))
+    return current_ledger()
 
 
 @ledger.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import workspace_from
+from . import current_ledger, current_workspace
 from ..errors import BadInput
 
 
@@ -60,12 +60,11 @@ def report(ctx: click.Context, run_id: str, output: str, as_json: bool) -> None:
     the reviews, the ledger entries and the signed checkpoint, in one self-contained page
     that reads on screen and on paper.
     """
-    from ..ledger import open_ledger
     from ..report import build_report
 
     path = None if output == "-" else _check_output(output)
-    ws = workspace_from(ctx)
-    ledger = open_ledger(ws)
+    ws = current_workspace(ctx)
+    ledger = current_ledger(ctx)
     text = build_report(ledger, run_id, criteria_search=[ws.criteria_dir], extra_criteria=_plugin_criteria(ws))
     if path is None:
         sys.stdout.write(text)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
-from ..cli import workspace_from
+from . import current_ledger, current_workspace, pass_ledger
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision, Outcome
 
 
-def _ledger(ctx: click.Context):
-    from ..ledger import open_ledger
-
-    return open_ledger(workspace_from(ctx))
 
 
 @click.command()
@@ -38,8 +35,8 @@ def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, fail
     outcome = Outcome.PASS if passed else Outcome.FAIL
     if not note.strip():
         raise BadInput("--note must say why")
-    ws = workspace_from(ctx)
-    ledger = _ledger(ctx)
+    ws = current_workspace(ctx)
+    ledger = current_ledger(ctx)
     state = load_run(ledger, run_id)
     if requirement not in state.requirement_ids():
         raise BadInput(f"run {state.run_id} has no requirement {requirement!r} (it has {', '.join(state.requirement_ids())})")
@@ -66,13 +63,13 @@ def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, fail
 @click.command()
 @click.argument("run_id", metavar="RUN")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
-@click.pass_context
-def status(ctx: click.Context, run_id: str, as_json: bool) -> None:
+@pass_ledger
+def status(ledger: Any, run_id: str, as_json: bool) -> None:
     """Show RUN with its recorded reviews applied. Exit 0 when certifiable, else 1."""
     from ..output import render_run
     from ..runs import load_run
 
-    state = load_run(_ledger(ctx), run_id)
+    state = load_run(ledger, run_id)
     if as_json:
         click.echo(json.dumps(state.status_json(), ensure_ascii=False, indent=2))
     else:
@@ -92,8 +89,8 @@ def status(ctx: click.Context, run_id: str, as_json: bool) -> None:
 @click.option("--org", "org_number", help="Only runs of this organisation number (NNNNNN-NNNN).")
 @click.option("--decision", type=click.Choice(Decision.values()), help="Only runs with this decision (after reviews).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
-@click.pass_context
-def runs(ctx: click.Context, org_number: str | None, decision: str | None, as_json: bool) -> None:
+@pass_ledger
+def runs(ledger: Any, org_number: str | None, decision: str | None, as_json: bool) -> None:
     """List recorded runs, oldest first."""
     from ..application import normalise_org_number
     from ..runs import list_runs
@@ -101,7 +98,7 @@ def runs(ctx: click.Context, org_number: str | None, decision: str | None, as_js
     if org_number:
         org_number = normalise_org_number(org_number, "--org")
     rows = []
-    for state in list_runs(_ledger(ctx), org_number):
+    for state in list_runs(ledger, org_number):
         if decision and state.decision != decision:
             continue
         rows.append({
@@ -132,12 +129,12 @@ RULES_TEXT = (
 @click.argument("run_id", metavar="RUN")
 @click.argument("requirement")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
-@click.pass_context
-def explain(ctx: click.Context, run_id: str, requirement: str, as_json: bool) -> None:
+@pass_ledger
+def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
     """Show for REQUIREMENT of RUN every rule tried, what matched where, and why the outcome follows."""
     from ..runs import load_run
 
-    state = load_run(_ledger(ctx), run_id)
+    state = load_run(ledger, run_id)
     if requirement not in state.requirement_ids():
         raise BadInput(f"run {state.run_id} has no requirement {requirement!r} (it has {', '.join(state.requirement_ids())})")
     results = state.results_for(requirement)

@@ -25,12 +25,18 @@ def trust_list() -> None:
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
 @click.option("--name", required=True, help="The scheme owner's name, shown to every verifier.")
 @click.option("--org-number", help="The scheme owner's organisation number (NNNNNN-NNNN).")
-def init(directory: str, name: str, org_number: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {root, name, org_number, did}.")
+def init(directory: str, name: str, org_number: str | None, as_json: bool) -> None:
     """Create the scheme owner's folder DIR with its own Ed25519 key (0600), kept apart from any
     certifier workspace. Prints the owner's did:key: give it to verifiers as --trust-list-key."""
     from ..trustlist.owner import init_owner
 
     owner = init_owner(Path(directory), name, org_number)
+    if as_json:
+        from ..console import echo_json
+
+        echo_json({"root": str(owner.root), "name": owner.name, "org_number": owner.org_number, "did": owner.did})
+        return
     click.echo(f"Trust-list owner {owner.name} ready in {owner.root}")
     click.echo(f"  key      {owner.keys_dir / 'owner.key'} (private, 0600)")
     click.echo("  owner key (give verifiers this as --trust-list-key):")
@@ -56,8 +62,9 @@ def _date(value: str | None, option: str) -> str | None:
               help="Criteria set the certifier may certify against (repeatable).")
 @click.option("--from", "valid_from", metavar="DATE", help="Start of the accreditation (YYYY-MM-DD or date-time, UTC).")
 @click.option("--until", "valid_until", metavar="DATE", help="End of the accreditation (default: open).")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {added, certifier}.")
 def add(directory: str, issuer_json: str, criteria: tuple[str, ...], valid_from: str | None,
-        valid_until: str | None) -> None:
+        valid_until: str | None, as_json: bool) -> None:
     """Accredit the certifier described by ISSUER_JSON (its published issuer.json), or refresh a listed
     one after a key rotation (without --from). Keys already on the list stay there."""
     from ..issuer import read_issuer_json
@@ -66,6 +73,11 @@ def add(directory: str, issuer_json: str, criteria: tuple[str, ...], valid_from:
     owner = open_owner(Path(directory))
     issuer = read_issuer_json(issuer_json)
     certifier, new = add_certifier(owner, issuer, criteria, _date(valid_from, "--from"), _date(valid_until, "--until"))
+    if as_json:
+        from ..console import echo_json
+
+        echo_json({"added": new, "certifier": certifier.as_json()})
+        return
     verb = "Added" if new else "Updated"
     click.echo(f"{verb} {certifier.label}: {len(certifier.keys)} key{'s' if len(certifier.keys) != 1 else ''}, "
                f"{len(certifier.accreditations)} accreditation period{'s' if len(certifier.accreditations) != 1 else ''}")
@@ -79,13 +91,19 @@ def add(directory: str, issuer_json: str, criteria: tuple[str, ...], valid_from:
 @click.argument("issuer", metavar="ISSUER")
 @click.option("--from", "when", metavar="DATE", help="When the accreditation ends (default: now). "
               "Certificates created before stay valid; later ones fail.")
-def remove(directory: str, issuer: str, when: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output: {ended, certifier}.")
+def remove(directory: str, issuer: str, when: str | None, as_json: bool) -> None:
     """End the accreditation of ISSUER (org number, name or did:key). The certifier and its keys stay on
     the list with the ended period, so certificates issued while accredited keep verifying."""
     from ..trustlist.owner import open_owner, remove_certifier
 
     owner = open_owner(Path(directory))
     certifier, end = remove_certifier(owner, issuer, _date(when, "--from"))
+    if as_json:
+        from ..console import echo_json
+
+        echo_json({"ended": end, "certifier": certifier.as_json()})
+        return
     click.echo(f"Ended the accreditation of {certifier.label} at {end}; certificates created before stay valid")
     click.echo(f"Sign a new version to publish it: asfverify trust-list sign {directory} -o FILE")
 
@@ -127,7 +145,9 @@ def show(directory: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the signed list here (default: stdout).")
 @click.option("--valid-days", type=int, default=31, show_default=True,
               help="Days until verifiers refuse this version as expired. Sign a new one before then.")
-def sign(directory: str, output: str | None, valid_days: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine output (with -o FILE): {sequence, output, kept, "
+              "valid_from, valid_until, certifiers}.")
+def sign(directory: str, output: str | None, valid_days: int, as_json: bool) -> None:
     """Sign the next version of the list (sequence number one higher), keep it in DIR/versions/ and write it."""
     from .certs import _check_output, _dump, _write
     from ..trustlist.owner import open_owner, sign_list
@@ -136,7 +156,13 @@ def sign(directory: str, output: str | None, valid_days: int) -> None:
     _check_output(output, "-o")
     signed, kept = sign_list(owner, valid_days=valid_days)
     _write(output, _dump(signed))
-    if output and output != "-":
+    if output and output != "-" and as_json:
+        from ..console import echo_json
+
+        echo_json({"sequence": signed["credentialSubject"]["sequence"], "output": output, "kept": str(kept),
+                   "valid_from": signed["validFrom"], "valid_until": signed["validUntil"],
+                   "certifiers": len(signed["credentialSubject"]["certifiers"])})
+    elif output and output != "-":
         subject = signed["credentialSubject"]
         click.echo(f"Trust list #{subject['sequence']} with {len(subject['certifiers'])} certifier"
                    f"{'s' if len(subject['certifiers']) != 1 else ''}, valid until {signed['validUntil']}; "

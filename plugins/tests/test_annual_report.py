@@ -72,7 +72,8 @@ def test_net_sales_from_the_income_statement_skip_the_note_column(tmp_path: Path
     with testing.open_application(package) as app:
         sha = app.documents[0].sha256
     result = testing.assert_outcome(results, "C3.market", "pass", summary="6 842 100 kr", evidence="Nettoomsättning 2 6 842 100", page=2, document=sha)
-    assert result["metrics"] == {"net_sales_sek": 6842100}
+    assert result["metrics"] == {"net_sales_sek": 6842100, "income_total_sek": 10046700, "sales_share_percent": 68,
+                                 "min_sales_share_percent": 25}
 
 
 def test_net_sales_in_a_multi_year_overview_take_the_current_year(tmp_path: Path) -> None:
