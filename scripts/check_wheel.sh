@@ -4,9 +4,12 @@
 # A missing package-data file or template fails here, not for a user.
 # Usage: scripts/check_wheel.sh [PYTHON]   (PYTHON needs the `build` package; default .venv/bin/python)
 set -euo pipefail
+# PYTHON may be relative to the caller's folder: make it absolute before changing folders.
+PY=${1:-}
+if [ -n "$PY" ] && [ "${PY#/}" = "$PY" ]; then PY=$PWD/$PY; fi
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-PY=${1:-$ROOT/.venv/bin/python}
+PY=${PY:-$ROOT/.venv/bin/python}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 

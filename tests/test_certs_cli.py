@@ -164,8 +164,10 @@ def test_a_stale_status_list_is_refused(ws, issued, tmp_path):
     later = (datetime.fromisoformat(at.replace("Z", "+00:00")) + timedelta(days=30)).isoformat()
     stale = CliRunner().invoke(cli, ["verify", str(issued), "--trust", pem, "--status", str(status), "--at", later])
     assert stale.exit_code == 1 and "FAIL: 8 revocation: the status list has expired" in stale.output
-    assert _invoke("status-list", "-o", str(status), "--valid-days", "0", ws=ws).exit_code == 0
-    assert "validUntil" not in json.loads(status.read_text(encoding="utf-8"))
+    # Every list expires: --valid-days 0 (a list that never goes stale) is refused.
+    refused = _invoke("status-list", "-o", str(status), "--valid-days", "0", ws=ws)
+    assert refused.exit_code == 2 and "--valid-days" in refused.stderr
+    assert json.loads(status.read_text(encoding="utf-8"))["validUntil"] == listing["validUntil"]
 
 
 def test_a_certificate_from_before_a_key_rotation_still_verifies(ws, issued, tmp_path):
@@ -178,12 +180,15 @@ def test_a_certificate_from_before_a_key_rotation_still_verifies(ws, issued, tmp
     # The certificate carries the checkpoint the old key signed; the old public key verifies it.
     result = CliRunner().invoke(cli, ["verify", str(issued), "--trust", old["did"]])
     assert result.exit_code == 0, result.output
-    # Revocation lists are now signed by the new key: trust both.
+    # Revocation lists are now signed by the new key: the workspace's key history makes it the same issuer.
     status = tmp_path / "status.json"
     assert _invoke("status-list", "-o", str(status), ws=ws).exit_code == 0
-    both = CliRunner().invoke(cli, ["verify", str(issued), "--trust", old["did"], "--trust", new["vkey"],
-                                    "--status", str(status)])
+    both = _invoke("verify", str(issued), "--trust-workspace", "--status", str(status), ws=ws)
     assert both.exit_code == 0, both.output
+    # Two keys merely both trusted are not one issuer (issuer B could override A's revocations).
+    apart = CliRunner().invoke(cli, ["verify", str(issued), "--trust", old["did"], "--trust", new["vkey"],
+                                     "--status", str(status)])
+    assert apart.exit_code == 1 and "not by the certificate's issuer" in apart.output, apart.output
     only_new = CliRunner().invoke(cli, ["verify", str(issued), "--trust", new["did"]])
     assert only_new.exit_code == 1 and "FAIL: 3 issuer trusted" in only_new.output
     # New certificates are signed by the new key.

@@ -93,8 +93,9 @@ def make_certificate(
     return sign_credential(sealed, key.sign, did_of(key), valid_from)
 
 
-def make_status_list(key: Ed25519PrivateKey, revoked: list[int], valid_from: str = "2027-01-01T00:00:00Z") -> dict:
-    unsigned = status_list_credential(LIST_URL, did_of(key), revoked, valid_from)
+def make_status_list(key: Ed25519PrivateKey, revoked: list[int], valid_from: str = "2027-01-01T00:00:00Z",
+                     valid_until: str | None = "2027-12-31T00:00:00Z") -> dict:
+    unsigned = status_list_credential(LIST_URL, did_of(key), revoked, valid_from, valid_until)
     return sign_credential(unsigned, key.sign, did_of(key), valid_from)
 
 

@@ -233,10 +233,13 @@ def test_a_certificate_by_a_rotated_out_key_verifies_with_that_key_trusted(key):
     # After rotation the log is signed by the new key; the certificate keeps its old checkpoint.
     log.key = new
     log.append({"kind": "key", "public_key": did_of(new)})
-    both = [TrustedKey(raw_public(old), "old"), TrustedKey(raw_public(new), "new")]
+    both = [TrustedKey(raw_public(old), "old", issuer_group="ws"), TrustedKey(raw_public(new), "new", issuer_group="ws")]
     assert verify_certificate(cert, both, at=AT).valid
     later = make_status_list(new, [])
     assert verify_certificate(cert, both, at=AT, status_list=later).valid
+    # Two keys merely both trusted are not one issuer: the new key's list does not speak for the old's.
+    apart = [TrustedKey(raw_public(old), "old"), TrustedKey(raw_public(new), "new")]
+    assert failed(verify_certificate(cert, apart, at=AT, status_list=later)) == ["revocation"]
     assert failed(verify_certificate(cert, [both[1]], at=AT)) == ["issuer trusted"]
 
 

@@ -112,7 +112,7 @@ def revoke_certificate(ws: Any, cert_id: str, reason: str) -> int:
         return tx.append({"kind": "revocation", "cert_id": cert_id, "reason": reason})
 
 
-def build_status_list(ws: Any, *, now: datetime | None = None, valid_days: int | None = 31) -> dict[str, Any]:
+def build_status_list(ws: Any, *, now: datetime | None = None, valid_days: int = 31) -> dict[str, Any]:
     """The signed BitstringStatusListCredential with a bit set for every revoked certificate.
 
     With valid_days the list carries a validUntil: a verifier then refuses a stale list, so an old
@@ -124,6 +124,9 @@ def build_status_list(ws: Any, *, now: datetime | None = None, valid_days: int |
     signer = ledger.signer
     started = now or datetime.now(timezone.utc)
     moment = format_time(started)
-    until = format_time(started + timedelta(days=valid_days)) if valid_days else None
+    if not 1 <= valid_days <= 3660:
+        # A list without an end would stay acceptable forever and could hide a later revocation.
+        raise BadInput(f"--valid-days {valid_days}: a status list must expire within 1 to 3660 days")
+    until = format_time(started + timedelta(days=valid_days))
     unsigned = status_list_credential(status_list_url(ws), signer.did, revoked, moment, until)
     return sign_credential(unsigned, signer.sign, signer.did, moment)

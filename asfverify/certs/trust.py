@@ -18,6 +18,9 @@ class TrustedKey:
     public_key: bytes
     source: str
     name: str | None = None
+    # Keys with the same group are one issuer's (a workspace's key history, before and after a
+    # rotation): a status list signed by one of them may speak for certificates of another.
+    issuer_group: str | None = None
 
     @property
     def did(self) -> str:

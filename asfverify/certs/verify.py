@@ -283,17 +283,24 @@ def _revocation(state: _State) -> str:
     allowed = {k.public_key for k in state.trusted} | ({state.issuer_key} if state.issuer_key else set())
     _expect(signer in allowed and listing.get("issuer") == did_key(signer),
             f"the status list is signed by {did_key(signer)}, which is not trusted")
+    # Trusted is not enough: with two trusted issuers, B's list carrying A's list id would override
+    # A's revocations. The list must be the certificate's issuer's (its key, or one the trust list or
+    # the issuing workspace's key history gives the same issuer, after a rotation).
+    _expect(signer in _same_issuer_keys(state),
+            f"the status list is signed by {did_key(signer)}, not by the certificate's issuer {state.issuer_did or '?'}")
     try:
         listed_at = parse_time(listing.get("validFrom"))
         issued_at = parse_time(cert.get("validFrom"))
     except FormatError as exc:
         raise StepFailed(f"status list validity: {exc}") from None
     _expect(listed_at >= issued_at, f"the status list ({listing['validFrom']}) is older than the certificate")
-    if listing.get("validUntil") is not None:
-        try:
-            _expect(state.at <= parse_time(listing["validUntil"]), "the status list has expired")
-        except FormatError as exc:
-            raise StepFailed(f"status list validity: {exc}") from None
+    _expect(listed_at <= state.at, f"the status list is dated in the future ({listing['validFrom']})")
+    _expect(listing.get("validUntil") is not None,
+            "the status list has no validUntil: a list that never expires could hide a later revocation")
+    try:
+        _expect(state.at <= parse_time(listing["validUntil"]), "the status list has expired")
+    except FormatError as exc:
+        raise StepFailed(f"status list validity: {exc}") from None
     subject = listing.get("credentialSubject") or {}
     _expect(isinstance(subject, dict) and subject.get("statusPurpose") == "revocation",
             "the status list is not for revocation")
@@ -303,6 +310,18 @@ def _revocation(state: _State) -> str:
         raise StepFailed(f"status list: {exc}") from None
     _expect(not revoked, f"REVOKED: index {index_text} is set in the status list of {listing['validFrom']}")
     return f"not revoked (status list of {listing['validFrom']}, index {index_text})"
+
+
+def _same_issuer_keys(state: _State) -> set[bytes]:
+    """The certificate's issuer key and the keys known to be the same issuer's."""
+    if state.issuer_key is None:
+        return set()
+    keys = {state.issuer_key}
+    groups = {k.issuer_group for k in state.trusted if k.public_key == state.issuer_key and k.issuer_group}
+    keys |= {k.public_key for k in state.trusted if k.issuer_group and k.issuer_group in groups}
+    if state.decision is not None:
+        keys |= {k.public_key for k in state.decision.certifier.keys}
+    return keys
 
 
 def _witness_quorum(state: _State) -> str:

@@ -198,7 +198,8 @@ def _workspace_keys():
         raise BadInput(f"--trust-workspace: {exc}") from None
     from ..keys import public_keys
 
-    return [TrustedKey(k.public_key, f"--trust-workspace: key {k.key_id} of {ws.root}") for k in public_keys(ws.keys_dir)]
+    return [TrustedKey(k.public_key, f"--trust-workspace: key {k.key_id} of {ws.root}", issuer_group=str(ws.root))
+            for k in public_keys(ws.keys_dir)]
 
 
 @click.command()
@@ -344,8 +345,8 @@ def _id_from_file(path: str) -> str:
 
 @click.command(name="status-list")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the status list here (default: stdout).")
-@click.option("--valid-days", type=click.IntRange(0, 3660), default=31, show_default=True,
-              help="Days until verifiers refuse this list as stale (0: no expiry). Publish a new list before then.")
+@click.option("--valid-days", type=click.IntRange(1, 3660), default=31, show_default=True,
+              help="Days until verifiers refuse this list as stale (1–3660; every list expires). Publish a new list before then.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, valid_from, valid_until} (needs -o FILE).")
 def status_list(output: str | None, valid_days: int, as_json: bool) -> None:
     """Write the signed revocation status list (W3C BitstringStatusListCredential) of every revocation so far."""
@@ -354,7 +355,7 @@ def status_list(output: str | None, valid_days: int, as_json: bool) -> None:
 
     ws = workspace_from(click.get_current_context())
     _check_output(output, "-o")
-    listing = build_status_list(ws, valid_days=valid_days or None)
+    listing = build_status_list(ws, valid_days=valid_days)
     _write(output, _dump(listing))
     if output and output != "-" and as_json:
         from .. import console
