@@ -185,6 +185,19 @@ def test_a_size_zero_checkpoint_needs_the_empty_root(tmp_path: Path, log: Memory
         running.stop()
 
 
+def test_logs_lists_what_the_witness_follows(served: Running, log: MemoryLog):
+    before = CliRunner().invoke(cli, ["witness", "logs", str(served.folder)])
+    assert before.exit_code == 0 and f"{log.origin}  key {log.verifier.key_id.hex()}  no checkpoint yet" in before.output
+    log.append(4)
+    assert _add(served, log, 0)[0] == 200
+    fork = MemoryLog(origin=log.origin, key=log.key, leaves=[b"\x05" * 32] * 4)
+    assert _add(served, fork, 4)[0] == 422
+    after = CliRunner().invoke(cli, ["witness", "logs", str(served.folder)])
+    assert after.exit_code == 0 and "size 4, updated 20" in after.output
+    assert "1 inconsistent checkpoint kept as evidence" in after.output
+    assert served.vkey in after.output.splitlines()[0]
+
+
 def test_a_forked_log_is_refused_and_kept_as_evidence(served: Running, log: MemoryLog):
     log.append(6)
     assert _add(served, log, 0)[0] == 200

@@ -115,7 +115,7 @@ def _page(title: str, depth: int, body: str, *, scripts: Iterable[str] = (), fee
     feed_link = f'<link rel="alternate" type="application/atom+xml" href="{escape(feed)}">' if feed else ""
     return (
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<title>{escape(title)}</title>\n<link rel="stylesheet" href="{up}assets/site.css">{feed_link}{script_tags}\n'
         f'</head>\n<body>\n<a class="skip" href="#main">Till innehållet <span lang="en">/ Skip to content</span></a>\n'

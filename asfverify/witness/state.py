@@ -70,6 +70,7 @@ class StoredCheckpoint:
     size: int
     root: bytes
     note: str
+    updated: str = ""
 
 
 def _now() -> str:
@@ -194,8 +195,9 @@ class Witness:
         return [row[0] for row in self._conn().execute("SELECT DISTINCT origin FROM logs ORDER BY origin")]
 
     def latest(self, origin: str) -> StoredCheckpoint | None:
-        row = self._conn().execute("SELECT size, root, note FROM checkpoints WHERE origin = ?", (origin,)).fetchone()
-        return StoredCheckpoint(origin, row[0], bytes(row[1]), row[2]) if row else None
+        row = self._conn().execute("SELECT size, root, note, updated FROM checkpoints WHERE origin = ?",
+                                   (origin,)).fetchone()
+        return StoredCheckpoint(origin, row[0], bytes(row[1]), row[2], row[3]) if row else None
 
     def latest_by_origin_hash(self, origin_hash: str) -> StoredCheckpoint | None:
         """The latest cosigned checkpoint whose origin's SHA-256 (lowercase hex) is origin_hash."""
