@@ -7,15 +7,20 @@ from typing import TYPE_CHECKING, Any
 # The one place the version is written: pyproject.toml reads it (tool.setuptools.dynamic), so do
 # the wheel, `asfverify --version`, the ledger's run entries and plugin dependency checks.
 __version__ = "0.1.0"
-__all__ = ["hookimpl", "BaseVerifier", "Evidence", "Organisation", "Result", "__version__"]
+__all__ = ["hookimpl", "BaseVerifier", "Evidence", "Organisation", "Result", "plugin_translator", "__version__"]
 
 if TYPE_CHECKING:
     from .hookspecs import hookimpl
+    from .i18n import plugin_translator
     from .verifier import BaseVerifier, Evidence, Organisation, Result
 
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use, so `asfverify verify` does not pay for pluggy and the verifier API.
+    if name == "plugin_translator":
+        from .i18n import plugin_translator
+
+        return plugin_translator
     if name == "hookimpl":
         from .hookspecs import hookimpl
 

@@ -185,6 +185,12 @@ class LazyGroup(click.Group):
         except Exception as exc:  # a bug: still one line unless --debug, with its own exit status
             if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
                 raise
+            from .database import storage_problem
+
+            problem = storage_problem(exc)  # a full disk or a read-only workspace is no bug
+            if problem is not None:
+                click.echo(f"{_error_word()} {problem.diagnostics()}", err=True)
+                ctx.exit(exit_status(problem))
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
             ctx.exit(exit_status(exc))
 
@@ -203,8 +209,9 @@ class LazyGroup(click.Group):
 def _error_word() -> str:
     """'Error:', red on a terminal unless NO_COLOR is set."""
     from .console import paint
+    from .i18n import _
 
-    return paint("Error:", "fail", err=True)
+    return paint(_("Error:"), "fail", err=True)
 
 
 # Bare `asfverify` prints the help and exits 0 (invoke_without_command), like llm and gh.
@@ -221,8 +228,10 @@ def _error_word() -> str:
     help="Workspace folder (default: the nearest asfverify.toml upwards; env ASFVERIFY_WORKSPACE).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Language of messages: sv (default) or en (env ASFVERIFY_LANG).")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, workspace: str | None, debug: bool, lang: str | None) -> None:
     """Verify ASF certification evidence, keep a signed ledger, issue and verify certificates.
 
     \b
@@ -237,6 +246,9 @@ def cli(ctx: click.Context, workspace: str | None, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
     ctx.obj["debug"] = debug
+    from .i18n import set_language
+
+    set_language(lang)  # None: ASFVERIFY_LANG, else Swedish (reset on every invocation, for in-process callers)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
         ctx.exit(0)

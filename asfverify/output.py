@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
+from .i18n import _, label, language
 from .model import RequirementOutcome, Run
 from .outcomes import Decision, Outcome
 
@@ -21,13 +22,13 @@ def missing_text(requirement: RequirementOutcome) -> str:
     """Why a requirement has no result, pointing at the fix (see runner.explain_missing)."""
     reason = requirement.missing
     if reason == "no-verifier":
-        return "no verifier installed for this requirement (see 'asfverify plugins'; docs/plugins.md shows how to add one)"
+        return _("no verifier installed for this requirement (see 'asfverify plugins'; docs/plugins.md shows how to add one)")
     if reason == "no-document":
-        kinds = " or ".join(requirement.kinds)
-        return f"no document of kind {kinds} in the package (add one to application.toml)"
+        kinds = _(" or ").join(requirement.kinds)
+        return _("no document of kind {kinds} in the package (add one to application.toml)", kinds=kinds)
     if reason == "no-result":
-        return "its verifier ran but gave no result for it"
-    return "no verifier produced a result"
+        return _("its verifier ran but gave no result for it")
+    return _("no verifier produced a result")
 
 
 def render_run(run: Run, *, columns: int | None = None, colour: bool = False) -> str:
@@ -38,20 +39,23 @@ def render_run(run: Run, *, columns: int | None = None, colour: bool = False) ->
     """
     from .console import hang
 
-    def word(outcome: Outcome, pad: int) -> str:
-        padded = f"{outcome.symbol:<{pad}}"
+    pad = 8 if language() == "en" else 10  # UNDERKÄNT is nine letters
+
+    def word(outcome: Outcome, _pad: int) -> str:
+        padded = f"{label(outcome):<{pad}}"
         return click_style(padded, outcome) if colour else padded
 
     org = run.organisation
-    lines = [hang("", f"{org['name']} ({org['org_number']}) · reference date {run.reference_date} · run {run.run_id}", columns)]
+    lines = [hang("", _("{name} ({org_number}) · reference date {date} · run {run_id}", name=org["name"],
+                        org_number=org["org_number"], date=run.reference_date, run_id=run.run_id), columns)]
     summaries = requirement_summaries(run.results)
     for criterion in run.criteria:
-        info = "" if criterion.required else "  (informative)"
+        info = "" if criterion.required else "  " + _("(informative)")
         reqs = criterion.requirements
         if len(reqs) == 1:
             first = "; ".join(summaries.get(reqs[0].id, [])) or missing_text(reqs[0])
         else:
-            first = ", ".join(f"{r.id} {r.outcome}" for r in reqs)
+            first = ", ".join(f"{r.id} {label(r.outcome)}" for r in reqs)
         lines.append(hang(f"  {criterion.id:<4} {word(criterion.outcome, 8)}", first + info, columns))
         if len(reqs) > 1:
             for req in reqs:
@@ -59,11 +63,13 @@ def render_run(run: Run, *, columns: int | None = None, colour: bool = False) ->
                 lines.append(hang(f"      {req.id:<15} {word(req.outcome, 8)}", text, columns))
     if run.receipt is not None:  # a fresh run just recorded
         receipt = run.receipt
-        lines.append(f"  Ledger entries {receipt.first}–{receipt.last} recorded; checkpoint size {receipt.last + 1}.")
+        lines.append("  " + _("Ledger entries {first}–{last} recorded; checkpoint size {size}.",
+                                first=receipt.first, last=receipt.last, size=receipt.last + 1))
     elif run.run_index >= 0:  # a run read back from the ledger
-        lines.append(f"  Ledger: run entry {run.run_index}, decision entry {run.decision_index}.")
-    decision = click_style(run.decision, run.decision, bold=True) if colour else run.decision
-    lines.append(f"Decision: {decision}")
+        lines.append("  " + _("Ledger: run entry {run}, decision entry {decision}.", run=run.run_index, decision=run.decision_index))
+    decision = label(run.decision)
+    decision = click_style(decision, run.decision, bold=True) if colour else decision
+    lines.append(_("Decision: {decision}", decision=decision))
     return "\n".join(lines)
 
 

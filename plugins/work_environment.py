@@ -23,9 +23,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from asfverify import BaseVerifier, Evidence, Result, hookimpl
+from asfverify import BaseVerifier, Evidence, Result, hookimpl, plugin_translator
 
 __version__ = "1.0"
+
+# Messages in the certifier's language: Swedish from work_environment.sv.po beside this file.
+_ = plugin_translator(__file__)
 
 KIND = "work-environment"
 MAX_AGE_MONTHS = 15
@@ -145,7 +148,7 @@ def _dating_dates(text: str, start: int, end: int, reference: dt.date) -> list[t
     out = []
     for offset, day in parse_dates(text[start:end]):
         at = start + offset
-        s_left, _ = _sentence(text, at, at)
+        s_left, _end = _sentence(text, at, at)
         s_left = max(s_left, start)
         line_start = text.rfind("\n", 0, at) + 1
         before = text[max(s_left, at - 120):at]
@@ -257,7 +260,8 @@ class WorkEnvironmentVerifier(BaseVerifier):
         if not found and scanned:
             yield Result(
                 "C6.sam", "review",
-                f"The work-environment document {', '.join(d.path for d in scanned)} has no text layer (a scan?): a person must read it.",
+                _("The work-environment document {paths} has no text layer (a scan?): a person must read it.",
+                  paths=", ".join(d.path for d in scanned)),
                 evidence=[Evidence(document=d.sha256, page=1, excerpt="", note="no text layer") for d in scanned],
             )
             return
@@ -279,23 +283,27 @@ class WorkEnvironmentVerifier(BaseVerifier):
         if missing or old:
             problems = []
             if missing:
-                problems.append("missing: " + ", ".join(missing))
+                problems.append(_("missing: {parts}", parts=", ".join(missing)))
             if old:
-                problems.append(f"older than {MAX_AGE_MONTHS} months (before {cutoff.isoformat()}): " + ", ".join(old))
+                problems.append(_("older than {months} months (before {cutoff}): {parts}", months=MAX_AGE_MONTHS,
+                                  cutoff=cutoff.isoformat(), parts=", ".join(old)))
             if undated:
-                problems.append("undated: " + ", ".join(undated))
-            yield Result("C6.sam", "fail", "The SAM documents are incomplete — " + "; ".join(problems) + ".", evidence, metrics)
+                problems.append(_("undated: {parts}", parts=", ".join(undated)))
+            yield Result("C6.sam", "fail", _("The SAM documents are incomplete — {problems}.", problems="; ".join(problems)),
+                         evidence, metrics)
         elif undated:
             yield Result(
                 "C6.sam", "review",
-                f"The SAM documents hold every part, but no date was found for: {', '.join(undated)}; a person must check they are current.",
+                _("The SAM documents hold every part, but no date was found for: {parts}; a person must check they are current.",
+                  parts=", ".join(undated)),
                 evidence, metrics,
             )
         else:
             parts = ", ".join(f"{found[p.key].part.label} {found[p.key].date.isoformat()}" for p in PARTS)
             yield Result(
                 "C6.sam", "pass",
-                f"Written SAM documents are present and dated within {MAX_AGE_MONTHS} months before {reference.isoformat()} ({parts}).",
+                _("Written SAM documents are present and dated within {months} months before {date} ({parts}).",
+                  months=MAX_AGE_MONTHS, date=reference.isoformat(), parts=parts),
                 evidence, metrics,
             )
 

@@ -28,7 +28,7 @@ def register_commands(cli):
 
 def _asfverify(*args: str, cwd: Path, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     # A fresh process: the command line asks plugins for commands once per process.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")} | (env_extra or {})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_") or k == "ASFVERIFY_LANG"} | (env_extra or {})
     return subprocess.run([sys.executable, "-c", "from asfverify.cli import main; main()", *args],
                           capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
 

@@ -122,7 +122,7 @@ def test_hook_register_commands(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
     (ws / "plugins" / "example.py").write_text(code, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_") or k == "ASFVERIFY_LANG"}
     done = subprocess.run(
         [sys.executable, "-c", "from asfverify.cli import main; main()", "--workspace", str(ws), "hello-plugin", "Anna"],
         capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,

@@ -33,7 +33,7 @@ def _setuptools_can_build() -> bool:
 
 
 def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_") or k == "ASFVERIFY_LANG"}
     env.update(kwargs.pop("env", {}))
     return subprocess.run(args, capture_output=True, text=True, timeout=600, env=env, **kwargs)
 

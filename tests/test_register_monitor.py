@@ -158,7 +158,20 @@ def _truncate(db: Path, tables: str, size: int) -> None:
     conn.execute(f"DELETE FROM {tables}_nodes WHERE (pos + 1) * (1 << level) > ?", (size,))
     conn.execute(f"DELETE FROM {tables}_checkpoints WHERE size > ?", (size,))
     conn.execute("DELETE FROM log_cosigned_checkpoints WHERE size > ?", (size,))
+    _restore_triggers(conn)
     conn.close()
+
+
+def _restore_triggers(conn: sqlite3.Connection) -> None:
+    """The attacker puts the append-only triggers back, so nothing looks touched."""
+    import sqlite_utils
+
+    from asfverify.ledger import schema
+
+    db = sqlite_utils.Database(conn)
+    for log in (schema.LEDGER, schema.REGISTER):
+        schema._log_tables(db, log)
+    schema._append_only(db, (schema.COSIGNED, schema.CREDENTIALS, schema.STATUS_LISTS), "register")
 
 
 def test_the_truncation_attack_is_detected_refused_and_caught(ws, tmp_path):

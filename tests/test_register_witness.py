@@ -144,6 +144,9 @@ def test_witnesses_refuse_a_rolled_back_register_so_publish_does_too(ws, witness
         conn.execute(f"DELETE FROM {log}_nodes WHERE (pos + 1) * (1 << level) > ?", (size,))
         conn.execute(f"DELETE FROM {log}_checkpoints WHERE size > ?", (size,))
     conn.execute("DELETE FROM log_cosigned_checkpoints")
+    from test_register_monitor import _restore_triggers
+
+    _restore_triggers(conn)
     conn.close()
     fresh = tmp_path / "fresh-site"
     refused = _invoke("publish", str(fresh), ws=ws)

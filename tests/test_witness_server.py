@@ -150,6 +150,10 @@ def test_status_codes_for_bad_requests(served: Running, log: MemoryLog):
     assert served.post(b"old 5\nnot base64\n\n" + log.checkpoint().encode())[0] == 400
     assert served.post(b"garbage")[0] == 400
     assert served.post(format_add_checkpoint(5, log.proof(5, 8), "not a checkpoint\n\n— x AAAAAAA=\n"))[0] == 400
+    # 400: sizes beyond what any log holds, or too many digits for int().
+    for size_text in (str(2**63), "9" * 5000):
+        note = log.checkpoint().replace(f"\n{len(log.leaves)}\n", f"\n{size_text}\n")
+        assert served.post(format_add_checkpoint(0, [], note))[0] == 400
     # 404: unknown origin.
     other = MemoryLog(origin="other.example/log")
     other.append(2)
@@ -183,6 +187,19 @@ def test_a_size_zero_checkpoint_needs_the_empty_root(tmp_path: Path, log: Memory
         assert _add(running, log, 0)[0] == 200  # from the empty tree no proof is needed
     finally:
         running.stop()
+
+
+def test_logs_lists_what_the_witness_follows(served: Running, log: MemoryLog):
+    before = CliRunner().invoke(cli, ["witness", "logs", str(served.folder)])
+    assert before.exit_code == 0 and f"{log.origin}  key {log.verifier.key_id.hex()}  no checkpoint yet" in before.output
+    log.append(4)
+    assert _add(served, log, 0)[0] == 200
+    fork = MemoryLog(origin=log.origin, key=log.key, leaves=[b"\x05" * 32] * 4)
+    assert _add(served, fork, 4)[0] == 422
+    after = CliRunner().invoke(cli, ["witness", "logs", str(served.folder)])
+    assert after.exit_code == 0 and "size 4, updated 20" in after.output
+    assert "1 inconsistent checkpoint kept as evidence" in after.output
+    assert served.vkey in after.output.splitlines()[0]
 
 
 def test_a_forked_log_is_refused_and_kept_as_evidence(served: Running, log: MemoryLog):

@@ -55,6 +55,30 @@ def add_log(folder: str, vkey: str) -> None:
     click.echo(f"{verb} checkpoints of {verifier.name} signed by key {verifier.key_id.hex()}")
 
 
+@witness.command("logs")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+def logs(folder: str) -> None:
+    """List the logs this witness follows: origin, key id, latest cosigned size and when.
+
+    Also says how many refused checkpoints it kept as evidence (forks, rolled-back logs).
+    """
+    from ..witness.state import Witness
+
+    state = Witness(folder)
+    try:
+        click.echo(f"Witness {state.cosigner.name}  {state.cosigner.vkey}")
+        for origin in state.origins():
+            latest = state.latest(origin)
+            keys = ", ".join(k.key_id.hex() for k in state.log_keys(origin))
+            seen = f"size {latest.size}, updated {latest.updated}" if latest else "no checkpoint yet"
+            click.echo(f"  {origin}  key {keys}  {seen}")
+        evidence = state.evidence_count()
+        if evidence:
+            click.echo(f"  {evidence} inconsistent checkpoint{'s' if evidence != 1 else ''} kept as evidence in witness.db")
+    finally:
+        state.close()
+
+
 @witness.command("serve")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -79,6 +103,9 @@ def serve(folder: str, host: str, port: int, timeout: float, verbose: bool) -> N
     except OSError as exc:
         raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     origins = state.origins()
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        click.echo(f"Note: listening on {host}; the standard-library server is not hardened, "
+                   "put a reverse proxy (TLS, rate limits) in front of it", err=True)
     click.echo(f"Witness {state.cosigner.name} listening on {server.url} "
                f"({len(origins)} log{'s' if len(origins) != 1 else ''}); Ctrl-C stops it", err=True)
     try:

@@ -139,3 +139,13 @@ def m003_register_rows(db: sqlite_utils.Database) -> None:
             csv_tail TEXT NOT NULL
         )"""
     )
+
+
+APPEND_ONLY_TRIGGERS = tuple(f"{table}_no_{action}" for table in (ENTRIES, NODES, CHECKPOINTS) for action in ("update", "delete"))
+
+
+def missing_triggers(conn) -> list[str]:
+    """The append-only triggers that are gone or no longer refuse (someone dropped or replaced them)."""
+    rows = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    return [name for name in APPEND_ONLY_TRIGGERS
+            if "RAISE(ABORT" not in " ".join(str(rows.get(name) or "").upper().split()).replace("( ", "(")]

@@ -5,13 +5,14 @@ each public statement's private counterpart, and both logs against the latest wi
 from __future__ import annotations
 
 import base64
+import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..ledger.schema import REGISTER
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..ledger.store import Ledger
 
 
 @dataclass
@@ -25,33 +26,37 @@ class RegisterReport:
         return self
 
 
-def witnessed_notes(ws: "Workspace", log: str) -> list[str]:
+def witnessed_notes(conn: sqlite3.Connection, log: str) -> list[str]:
     """The latest witnessed checkpoint kept for a log, as a trusted checkpoint for its verification."""
-    if not ws.db_path.exists():
-        return []
     from .witnessing import latest_cosigned
 
-    kept = latest_cosigned(ws.db().conn, log)
+    try:
+        kept = latest_cosigned(conn, log)
+    except sqlite3.OperationalError:  # a database from before the register (opened read-only)
+        return []
     return [kept[2]] if kept else []
 
 
-def _has_register(ws: "Workspace") -> bool:
-    conn = ws.db().conn
-    row = conn.execute(f"SELECT COUNT(*) FROM {REGISTER.checkpoints}").fetchone()
+def _has_register(conn: sqlite3.Connection) -> bool:
+    try:
+        row = conn.execute(f"SELECT COUNT(*) FROM {REGISTER.checkpoints}").fetchone()
+    except sqlite3.OperationalError:
+        return False
     return bool(row and row[0])
 
 
-def verify_register(ws: "Workspace", jobs: int | None = None) -> RegisterReport:
+def verify_register(ledger: "Ledger", jobs: int | None = None) -> RegisterReport:
     """Every register step; the first failure ends it with a message naming sizes and entries."""
     report = RegisterReport()
-    if not _has_register(ws):
+    ws = ledger.ws
+    if not _has_register(ledger.db.conn):
         report.lines.append("register: empty (nothing certified or published yet)")
         return report
     from ..keys import public_keys
+    from ..ledger.store import open_register
     from ..ledger.verify import verify_ledger
-    from .registry import open_logs
 
-    ledger, register = open_logs(ws)
+    register = open_register(ws, db=ledger.db)
     try:
         register.check_origin()
     except Exception as exc:  # noqa: BLE001 - a WorkspaceError names both origins
@@ -60,7 +65,7 @@ def verify_register(ws: "Workspace", jobs: int | None = None) -> RegisterReport:
     first = register.db.conn.execute(f"SELECT key_id FROM {REGISTER.entries} WHERE idx = 0").fetchone()
     # The register starts with the key current when it began (later keys come through `key` entries).
     start = next((i for i, k in enumerate(keys) if first and k.key_id == first[0]), 0)
-    trusted = witnessed_notes(ws, "register")
+    trusted = witnessed_notes(register.db.conn, "register")
     result = verify_ledger(register.db.conn, register.origin, keys[start:], trusted, jobs=jobs, tables=REGISTER)
     if not result.ok:
         return report.fail(f"register: {result.problem}")

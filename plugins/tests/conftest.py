@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Tests assert English text; Swedish (the default) is tested explicitly (tests/test_i18n.py). Set at
+# session start so subprocesses inherit it too.
+os.environ["ASFVERIFY_LANG"] = "en"
 
 PLUGINS = Path(__file__).resolve().parents[1]
 

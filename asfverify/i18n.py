@@ -1,0 +1,210 @@
+"""Messages in Swedish by default, English with `--lang en` or ASFVERIFY_LANG=en.
+
+The mechanism is the standard library's gettext: messages are written in English in the code as
+`_("…")` (placeholders in `{name}` form, filled by keyword: `_("{n} employees", n=12)`), and each
+language has a GNU gettext catalogue (`asfverify/locale/<lang>/LC_MESSAGES/asfverify.po`). The .po
+sources are read directly by `read_po` below (a small, strict reader of the format's plain
+`msgid`/`msgstr` entries) into a `gettext.NullTranslations` subclass, so no compile step can be
+forgotten in a build and translators edit the .po file with any gettext tool (Poedit, msgfmt --check).
+
+Plugins ship their own catalogue beside their module: `plugin_translator(__file__)` reads
+`<module>.sv.po` (see docs/plugins.md). A message without a translation falls back to English;
+tests/test_i18n.py fails when any `_()` message lacks one.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+LANGUAGES = ("sv", "en")
+DEFAULT = "sv"
+ENV = "ASFVERIFY_LANG"
+DOMAIN = "asfverify"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_chosen: str | None = None
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the language for this process (the --lang option); None goes back to ASFVERIFY_LANG."""
+    global _chosen
+    _chosen = normalise(lang) if lang else None
+
+
+def normalise(lang: str) -> str:
+    """'sv', 'sv_SE.UTF-8', 'en-GB' -> 'sv' / 'en'; anything else is an error naming the choices."""
+    code = lang.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
+    if code not in LANGUAGES:
+        from .errors import BadInput
+
+        raise BadInput(f"language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    return code
+
+
+def language() -> str:
+    """The language in force: --lang, else ASFVERIFY_LANG, else Swedish."""
+    if _chosen:
+        return _chosen
+    raw = os.environ.get(ENV, "").strip()
+    if not raw:
+        return DEFAULT
+    try:
+        return normalise(raw)
+    except Exception:
+        return DEFAULT
+
+
+class Catalogue(gettext.NullTranslations):
+    """A gettext translation read from a .po file's entries."""
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        super().__init__()
+        self.messages = messages
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message) or message
+
+
+def _unquote(token: str, where: str) -> str:
+    if not (token.startswith('"') and token.endswith('"') and len(token) >= 2):
+        raise ValueError(f"{where}: expected a quoted string, found {token[:40]!r}")
+    value = ast.literal_eval(token)  # a .po string is a C string: the escapes are Python's too
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: not a string")
+    return value
+
+
+def read_po(path: Path) -> dict[str, str]:
+    """msgid -> msgstr for every entry of a .po file (empty msgstr: untranslated, left out; the header too).
+
+    Supports what our catalogues use: comments, msgctxt-free singular entries, multi-line strings,
+    `#, fuzzy` (fuzzy entries are skipped, as msgfmt does). Anything else is an error naming the line.
+    """
+    messages: dict[str, str] = {}
+    entry: dict[str, str] = {}
+    field: str | None = None
+    fuzzy = False
+
+    def flush() -> None:
+        nonlocal entry, field, fuzzy
+        if "msgid" in entry and entry["msgid"] and entry.get("msgstr") and not fuzzy:
+            messages[entry["msgid"]] = entry["msgstr"]
+        entry, field, fuzzy = {}, None, False
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        where = f"{path.name}:{number}"
+        if not line:
+            flush()
+        elif line.startswith("#"):
+            if field == "msgstr":
+                flush()
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+        elif line.startswith(("msgid ", "msgstr ")):
+            key, _, rest = line.partition(" ")
+            if key == "msgid" and "msgid" in entry:
+                flush()
+            field = key
+            entry[key] = _unquote(rest.strip(), where)
+        elif line.startswith('"'):
+            if field is None:
+                raise ValueError(f"{where}: a string outside an entry")
+            entry[field] += _unquote(line, where)
+        else:
+            raise ValueError(f"{where}: unsupported line {line[:40]!r} (plain msgid/msgstr entries only)")
+    flush()
+    return messages
+
+
+@lru_cache(maxsize=None)
+def _catalogue(path: str) -> Catalogue:
+    file = Path(path)
+    return Catalogue(read_po(file) if file.is_file() else {})
+
+
+def catalogue_path(lang: str, domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def translate(message: str, catalogue: Path | None = None, **fields: Any) -> str:
+    """`message` in the current language, its {placeholders} filled from `fields`."""
+    lang = language()
+    text = message
+    if lang != "en":
+        text = _catalogue(str(catalogue or catalogue_path(lang))).gettext(message)
+    return text.format(**fields) if fields else text
+
+
+def _(message: str, **fields: Any) -> str:
+    """The message in the current language: `_("{n} of {total} employees", n=8, total=12)`."""
+    return translate(message, **fields)
+
+
+def plugin_translator(module_file: str) -> Callable[..., str]:
+    """A `_` for a plugin module: its messages come from `<module>.<lang>.po` beside the module file.
+
+    In the plugin: `_ = plugin_translator(__file__)`; then `_("{n} documents", n=3)`. The catalogue is
+    looked up beside the file as given and, for a symbolic link (the bundled examples), beside its target.
+    """
+    module = Path(module_file)
+
+    def plugin_(message: str, **fields: Any) -> str:
+        lang = language()
+        if lang == "en":
+            return message.format(**fields) if fields else message
+        for folder in (module.parent, module.resolve().parent):
+            candidate = folder / f"{module.stem}.{lang}.po"
+            if candidate.is_file():
+                return translate(message, candidate, **fields)
+        return message.format(**fields) if fields else message
+
+    return plugin_
+
+
+def label(value: str) -> str:
+    """An outcome or decision word for terminal output, in the current language (outcomes.py labels)."""
+    from .outcomes import Decision, Outcome
+
+    if value in Outcome.values():
+        member = Outcome(value)
+        return member.symbol if language() == "en" else (member.sv.upper() if member is Outcome.FAIL else member.sv)
+    if value in Decision.values():
+        decision = Decision(value)
+        return decision.value if language() == "en" else decision.sv
+    return value
+
+
+def messages_in(source: str) -> list[str]:
+    """Every literal message passed to `_()` in Python source text, in order (for the catalogue check)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if node.args[0].value not in found:
+                found.append(node.args[0].value)
+    return found
+
+
+def po_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+def write_po(path: Path, messages: list[str], existing: dict[str, str], *, lang: str = "sv") -> list[str]:
+    """Write a catalogue holding `messages` (existing translations kept); the untranslated ones returned."""
+    header = (f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: {lang}\\n"\n')
+    parts = [header]
+    missing = []
+    for message in messages:
+        translated = existing.get(message, "")
+        if not translated:
+            missing.append(message)
+        parts.append(f"msgid {po_quote(message)}\nmsgstr {po_quote(translated)}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return missing
