@@ -120,7 +120,8 @@ def test_check_consistency_refuses_what_does_not_follow(two_checkpoints, tmp_pat
 
 def test_the_printable_certificate_has_a_content_security_policy(tmp_path: Path) -> None:
     root = tmp_path / "ws"
-    assert _invoke("init", str(root)).exit_code == 0
+    assert _invoke("init", str(root), "--certifier", "Certifieringsorganet AB",
+                   "--publish-prefix", "https://certifier.example/asf").exit_code == 0
     _record_run(root, "run0001certifiable")
     html = tmp_path / "cert.html"
     assert _invoke("certify", "run0001", "-o", str(tmp_path / "c.json"), "--html", str(html), ws=root).exit_code == 0
