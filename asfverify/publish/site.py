@@ -273,33 +273,32 @@ def _cache_rows(register: "Ledger", prefix: str) -> None:
                 FROM {register.tables.entries} WHERE kind = 'certificate' AND idx > ? ORDER BY idx""", (done,))
 
 
-_TAIL = "]}\n"
+_TAIL = b"]}\n"
 
 
-def _header(name: str, size: int, next_expiry: str | None) -> str:
-    # One line, so the next publish reads what the file covers without parsing it all.
+def _header(name: str, size: int, next_expiry: str | None, csv_bytes: int) -> bytes:
+    # One line, so the next publish reads what the files cover without parsing them.
     return (f'{{"issuer": {json.dumps(name, ensure_ascii=False)}, "register_size": {size}, '
-            f'"next_expiry": {json.dumps(next_expiry)}, "certificates": [\n')
+            f'"next_expiry": {json.dumps(next_expiry)}, "csv_bytes": {csv_bytes}, "certificates": [\n').encode("utf-8")
 
 
-def _previous_tables(files: SiteFiles) -> tuple[int, str | None, str, str] | None:
-    """(register_size, next_expiry, json text, csv text) of the site's register.json/csv when they agree."""
+def _previous_tables(files: SiteFiles) -> tuple[int, str | None, bytes, bytes] | None:
+    """(register_size, next_expiry, register.json, register.csv) of the site when the two agree."""
     old_json, old_csv = files.read("register.json"), files.read("register.csv")
-    if old_json is None or old_csv is None or not old_json.endswith(_TAIL.encode()):
+    if old_json is None or old_csv is None or not old_json.endswith(_TAIL):
         return None
-    first, _, _rest = old_json.partition(b"\n")
+    first = old_json[:old_json.find(b"\n")]
     try:
         head = json.loads(first.decode("utf-8") + "]}")
-        size, expiry = int(head["register_size"]), head["next_expiry"]
+        size, expiry, csv_bytes = int(head["register_size"]), head["next_expiry"], int(head["csv_bytes"])
     except (ValueError, KeyError, TypeError):
         return None
-    rows = old_json.count(b"\n  {")
-    if old_csv.count(b"\n") != rows + 1 or (expiry is not None and not isinstance(expiry, str)):
+    if csv_bytes != len(old_csv) or (expiry is not None and not isinstance(expiry, str)):
         return None
-    return size, expiry, old_json.decode("utf-8"), old_csv.decode("utf-8")
+    return size, expiry, old_json, old_csv
 
 
-def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -> tuple[str, str]:
+def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -> tuple[bytes, bytes]:
     """register.json and register.csv: one row per certificate, from the cached cells plus today's status.
 
     When only certificates were added since the site's files were written (no status statement, no
@@ -314,7 +313,7 @@ def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -
                   "WHEN cert_id IN (SELECT value FROM json_each(:suspended)) THEN 'suspended' "
                   "WHEN valid_until < :now THEN 'expired' ELSE 'valid' END")
 
-    def render(start: int, revoked: set[str], suspended: set[str]) -> tuple[str | None, str | None, str | None]:
+    def render(start: int, revoked: set[str], suspended: set[str]) -> tuple[bytes, bytes, str | None]:
         params = {"revoked": json.dumps(sorted(revoked)), "suspended": json.dumps(sorted(suspended)), "now": now,
                   "start": start, "size": view.size}
         rows = (f"(SELECT *, {status_sql} AS status FROM {ROWS} WHERE register_index >= :start "
@@ -325,7 +324,7 @@ def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -
                        group_concat(csv_head || ',' || status || ',' || csv_tail, char(10)),
                        min(CASE WHEN status = 'valid' THEN valid_until END)
                 FROM {rows}""", params).fetchone()
-        return body, lines, expiry
+        return (body or "").encode("utf-8"), (lines or "").encode("utf-8"), expiry
 
     previous = _previous_tables(files)
     if previous is not None:
@@ -335,12 +334,13 @@ def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -
             "('revocation', 'suspension', 'reinstatement') LIMIT 1", (size, view.size)).fetchone()
         if size <= view.size and not changed and (expiry is None or expiry >= now):
             body, lines, new_expiry = render(size, set(), set())
-            if body is None:
+            if not body:
                 return old_json, old_csv
-            expiry = min(e for e in (expiry, new_expiry) if e is not None) if (expiry or new_expiry) else None
-            rows_part = old_json.partition("\n")[2][:-len(_TAIL)]
-            joined = (rows_part[:-1] + ",\n" if rows_part else "") + body + "\n"
-            return _header(name, view.size, expiry) + joined + _TAIL, old_csv + lines + "\n"
+            expiry = min(e for e in (expiry, new_expiry) if e is not None)
+            rows_part = old_json[old_json.find(b"\n") + 1:-len(_TAIL)]
+            joined = (rows_part[:-1] + b",\n" if rows_part else b"") + body + b"\n"
+            new_csv = old_csv + lines + b"\n"
+            return _header(name, view.size, expiry, len(new_csv)) + joined + _TAIL, new_csv
     revoked, suspended = set(), set()
     for event in view.events:
         if event.kind == "revocation":
@@ -350,9 +350,8 @@ def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -
         else:
             suspended.discard(event.cert_id)
     body, lines, expiry = render(0, revoked, suspended)
-    header = ",".join(_CSV_FIELDS)
-    return (_header(name, view.size, expiry) + (body + "\n" if body else "") + _TAIL,
-            f"{header}\n{lines}\n" if lines else f"{header}\n")
+    as_csv = (",".join(_CSV_FIELDS) + "\n").encode() + (lines + b"\n" if lines else b"")
+    return _header(name, view.size, expiry, len(as_csv)) + (body + b"\n" if body else b"") + _TAIL, as_csv
 
 
 # ---- the command --------------------------------------------------------------------------------------
