@@ -7,13 +7,14 @@ from typing import Any, Mapping, Sequence
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX, Evidence, Result
 from .decide import Decision, decide
-from .engine import Hit, scan_sentence
+from .engine import Hit, scan_sentence, scan_split, split_rules
 from .rules import Rule, RuleSet
 from .structure import legal_form_of_text
 from .text import Sentence, sentences
 from .words import tokens
 
 MAX_TRACE_HITS_PER_RULE = 5
+FORM_SENTENCES = 80  # sentences read for the document's own legal-form words
 
 
 def document_sentences(pages: Sequence[str], sha256: str) -> list[Sentence]:
@@ -81,7 +82,8 @@ def document_form(rs: RuleSet, all_sentences: Sequence[Sentence]) -> str:
     words = {fam: f.self_words for fam, f in rs.legal_forms.items() if f.self_words}
     if not words:
         return ""
-    ids = [[rs.lexicon.ids(t) for t in tokens(s.text, rs.spelling)] for s in all_sentences]
+    # A document names itself in its opening sections (firma, ändamål): the first sentences suffice.
+    ids = [[rs.lexicon.ids(t) for t in tokens(s.text, rs.spelling)] for s in all_sentences[:FORM_SENTENCES]]
     return legal_form_of_text(words, ids)
 
 
@@ -106,8 +108,9 @@ def assess(
     rules_by_req = {r: rs.for_requirement(r) for r in reqs}
     active = [rule for r in reqs for rule in rules_by_req[r]]
     hits: list[Hit] = []
+    pattern_rules, appointment_rules = split_rules(active, form)
     for s in all_sentences:
-        hits.extend(scan_sentence(rs, active, s, form))
+        hits.extend(scan_split(rs, pattern_rules, appointment_rules, s, form))
     if manifest is not None:
         hits.extend(scan_sentence(rs, [r for r in active if r.manifest], manifest, form))
     unread = [(sha, list(missing), len(pages)) for sha, pages, missing in docs if missing]
