@@ -1,4 +1,4 @@
-"""The bylaws corpus: 46 documents written for this project, each with the outcome a certifier would give.
+"""The bylaws corpus: 48 documents written for this project, each with the outcome a certifier would give.
 
 Every document is rendered to a PDF (fpdf2), put in an application package with its legal form, and
 read by the bylaws verifier as `asfverify run` would. The figures (judgements right, false passes,
@@ -128,8 +128,8 @@ def test_most_judgements_are_right(corpus_judgements):
     assert f["right"] >= MINIMUM_RIGHT, report(corpus_judgements)
 
 
-# Before issue 17's structural reading: 135 right and 28 false passes (docs/bylaws-rules.md).
-MINIMUM_RIGHT = 180
+# Before issue 17's structural reading: 141 of 192 right and 29 false passes (docs/bylaws-rules.md).
+MINIMUM_RIGHT = 189
 
 
 if __name__ == "__main__":

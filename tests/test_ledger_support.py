@@ -7,6 +7,7 @@ from pathlib import Path
 
 from asfverify import workspace
 from asfverify.ledger import open_ledger
+from asfverify.ledger.schema import APPEND_ONLY_TRIGGERS
 
 ORG = {"name": "Exempelkooperativet ek. för.", "org_number": "769600-0004"}
 
@@ -46,3 +47,11 @@ def raw(ws) -> sqlite3.Connection:
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         conn.execute(f"DROP TRIGGER {name}")
     return conn
+
+
+def restore_triggers(conn: sqlite3.Connection) -> None:
+    """Put the append-only triggers back after tampering, as a careful attacker would
+    (`ledger verify` fails on their absence alone)."""
+    for table, action in (name.rsplit("_no_", 1) for name in APPEND_ONLY_TRIGGERS):
+        conn.execute(f"CREATE TRIGGER {table}_no_{action} BEFORE {action.upper()} ON {table} "
+                     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END")

@@ -224,3 +224,34 @@ def test_the_lists_witness_policy_applies_without_a_buyers_policy():
     assert "trust list" in failed[0].detail
     without = verify_certificate(make_certificate(CERTIFIER), trust_list=given(signed(unsigned_list([certifier()]))), at=AT)
     assert without.valid and any(s.name == "witness quorum" and s.status == "SKIP" for s in without.steps)
+
+
+def test_a_status_list_signed_after_a_rotation_is_checked_with_the_new_key():
+    from test_certs_support import make_status_list
+
+    keys = [key_entry(OLD_KEY, "2026-01-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+            key_entry(CERTIFIER, "2026-12-01T00:00:00Z", None)]
+    document = signed(unsigned_list([certifier(keys)]))
+    cert = make_certificate(OLD_KEY)
+    fresh = make_status_list(CERTIFIER, [], valid_from="2027-05-30T00:00:00Z")
+    report = verify_certificate(cert, trust_list=given(document), at=AT, status_list=fresh)
+    assert report.valid, [s.line() for s in report.steps]
+    revoked = make_status_list(CERTIFIER, [0], valid_from="2027-05-30T00:00:00Z")
+    report = verify_certificate(cert, trust_list=given(document), at=AT, status_list=revoked)
+    assert [s.name for s in report.steps if s.status == "FAIL"] == ["revocation"]
+    stranger = make_status_list(STRANGER, [], valid_from="2027-05-30T00:00:00Z")
+    report = verify_certificate(cert, trust_list=given(document), at=AT, status_list=stranger)
+    assert [s.name for s in report.steps if s.status == "FAIL"] == ["revocation"]
+
+
+def test_a_rotated_out_key_cannot_vouch_for_a_later_status_list():
+    from test_certs_support import make_status_list
+
+    keys = [key_entry(OLD_KEY, "2026-01-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+            key_entry(CERTIFIER, "2026-12-01T00:00:00Z", None)]
+    document = signed(unsigned_list([certifier(keys)]))
+    cert = make_certificate(CERTIFIER, valid_from="2027-01-02T00:00:00Z")
+    stale_key = make_status_list(OLD_KEY, [], valid_from="2027-05-30T00:00:00Z")
+    report = verify_certificate(cert, trust_list=given(document), at=AT, status_list=stale_key)
+    failed = [s for s in report.steps if s.status == "FAIL"]
+    assert [s.name for s in failed] == ["revocation"] and "gives the period" in failed[0].detail

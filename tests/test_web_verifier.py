@@ -6,6 +6,7 @@ Without Chromium and chromedriver these tests skip with the reason; CI installs 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,8 +54,10 @@ def _steps(browser) -> dict[int, str]:
             for li in browser.find_elements("css selector", "[data-step]")}
 
 
-def _paste(browser, server, text: str) -> str:
-    _open(browser, server)
+def _paste(browser, server, text: str, page: str = "verify/") -> str:
+    browser.get_log("browser")
+    browser.get(server.url + page)
+    browser.execute_script("return window.asfVerify.ready()")
     browser.execute_script("document.getElementById('paste').value = arguments[0]", text)
     browser.find_element("id", "verify-paste").click()
     return _wait_verdict(browser)
@@ -249,3 +252,37 @@ def test_the_directory_table_is_there_without_javascript(site):
     built, _ = site
     html = (built.root / "index.html").read_text(encoding="utf-8")
     assert html.count("<tr data-status=") == 4 and 'id="filters" class="filters" role="search" hidden' in html
+
+
+AXE = Path(os.environ.get("ASFVERIFY_NODE_MODULES", "/nonexistent")) / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core not installed (npm install axe-core; set ASFVERIFY_NODE_MODULES)")
+def test_axe_core_finds_no_wcag_21_aa_violation(site, browser):
+    built, server = site
+    uuid = built.certificates["valid"]["id"].removeprefix("urn:uuid:")
+    for path, state in (("verify/", "revoked"), ("verify/", "valid"), ("", None), ("org/7696123459/", None),
+                        (f"c/{uuid}/", None)):
+        if state:
+            _paste(browser, server, json.dumps(built.certificates[state]))
+        else:
+            browser.get(server.url + path)
+        browser.execute_script(AXE.read_text(encoding="utf-8"))
+        violations = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+            ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length])));")
+        assert violations == [], (path, state, violations)
+
+
+def test_with_the_scheme_owners_key_the_page_trusts_the_trust_list(site, browser):
+    built, server = site
+    assert _paste(browser, server, json.dumps(built.certificates["valid"]), "verify-listed/") == "valid"
+    step = browser.find_element("css selector", '[data-step="3"]').text
+    assert "Certifieringsorganet AB (ackrediterat)" in step and "förtroendelistan" in step  # the list's name
+    assert _paste(browser, server, json.dumps(built.certificates["unlisted"]), "verify-listed/") == "invalid"
+    assert _first_failure(_steps(browser)) == 3
+    assert "finns inte på förtroendelistan" in browser.find_element("css selector", '[data-step="3"]').text
+    # A page given another owner key refuses the site's list rather than falling back to issuer.json.
+    assert _paste(browser, server, json.dumps(built.certificates["valid"]), "verify-wrong-owner/") == "invalid"
+    assert "inte signerad av ägaren" in browser.find_element("css selector", '[data-step="3"]').text

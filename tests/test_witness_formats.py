@@ -196,6 +196,7 @@ def test_quorum_none_and_single_witness_and_logs_from_context():
     ("witness A {w0}\ngroup G 2 A\nquorum G\n", "threshold"),
     ("witness A {w0}\ngroup G 0 A\nquorum G\n", "threshold"),
     ("witness A {w0}\ngroup G 01 A\nquorum G\n", "threshold"),
+    ("witness A {w0}\ngroup G " + "9" * 5000 + " A\nquorum G\n", "threshold"),
     ("witness A {w0}\ngroup G any\nquorum G\n", "expected"),
     ("witness A {w0}\ngroup G any A A\nquorum G\n", "already a member"),
     ("witness A {w0}\ngroup G any A\ngroup H any A\nquorum H\n", "already a member"),

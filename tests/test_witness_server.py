@@ -150,6 +150,10 @@ def test_status_codes_for_bad_requests(served: Running, log: MemoryLog):
     assert served.post(b"old 5\nnot base64\n\n" + log.checkpoint().encode())[0] == 400
     assert served.post(b"garbage")[0] == 400
     assert served.post(format_add_checkpoint(5, log.proof(5, 8), "not a checkpoint\n\n— x AAAAAAA=\n"))[0] == 400
+    # 400: sizes beyond what any log holds, or too many digits for int().
+    for size_text in (str(2**63), "9" * 5000):
+        note = log.checkpoint().replace(f"\n{len(log.leaves)}\n", f"\n{size_text}\n")
+        assert served.post(format_add_checkpoint(0, [], note))[0] == 400
     # 404: unknown origin.
     other = MemoryLog(origin="other.example/log")
     other.append(2)

@@ -29,7 +29,7 @@ from asfverify.jcs import canonical
 from asfverify.ledger import merkle
 from asfverify.ledger.note import format_checkpoint, format_vkey, sign_note
 from asfverify.ledger.tlogproof import format_tlog_proof
-from asfverify.web import write_verifier
+from asfverify.web import verifier_page, write_verifier
 from asfverify.web.directory import write_directory, write_pdfs
 from asfverify.witness.cosignature import cosign, format_cosigner_vkey
 from test_certs_support import RUN, did_of, raw_public
@@ -50,6 +50,7 @@ class Site:
     key: Ed25519PrivateKey
     certificates: dict[str, dict[str, Any]] = field(default_factory=dict)  # state -> certificate
     view: Any = None  # the register view the directory was written from
+    owner: Any = None  # the scheme owner's key (trust-list.json)
 
 
 class _Log:
@@ -132,6 +133,26 @@ def _issuer_json(key: Ed25519PrivateKey, witness: Ed25519PrivateKey, start: date
     return create_proof(document, key.sign, verification_method_for(did_of(key)), format_time(start))
 
 
+def _trust_list(owner: Ed25519PrivateKey, key: Ed25519PrivateKey, witness: Ed25519PrivateKey, now: datetime) -> dict:
+    certifier = {
+        "name": "Certifieringsorganet AB (ackrediterat)", "orgNumber": "556677-8899",
+        "keys": [{"id": did_of(key), "vkey": format_vkey(ORIGIN, raw_public(key)),
+                  "validFrom": format_time(now - timedelta(days=1000)), "validUntil": None}],
+        "ledger": None, "register": {"origin": ORIGIN, "vkey": format_vkey(ORIGIN, raw_public(key))},
+        "witnessPolicy": _policy(witness),
+        "accreditations": [{"criteriaSets": ["asf-v1"], "validFrom": format_time(now - timedelta(days=1000)),
+                            "validUntil": None}],
+    }
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:11111111-2222-4333-8444-555555555555",
+        "type": ["VerifiableCredential", "AsfTrustList"], "issuer": {"id": did_of(owner), "name": "Skoopi (test)"},
+        "validFrom": format_time(now - timedelta(days=1)), "validUntil": format_time(now + timedelta(days=30)),
+        "credentialSubject": {"type": "AsfTrustList", "sequence": 1, "schemeOwner": {"name": "Skoopi (test)", "orgNumber": None},
+                              "certifiers": [certifier]},
+    }
+    return sign_credential(document, owner.sign, did_of(owner), format_time(now - timedelta(days=1)))
+
+
 def _policy(witness: Ed25519PrivateKey) -> str:
     return f"witness w1 {format_cosigner_vkey(WITNESS, raw_public(witness))}\nquorum w1\n"
 
@@ -171,6 +192,14 @@ def build_site(root: Path) -> Site:
         [("revocation", site.certificates["revoked"]["id"], "uppgifter-felaktiga", format_time(moment)),
          ("suspension", site.certificates["suspended"]["id"], "utredning", format_time(moment))])
     site.view = view
+    # The scheme owner's trust list, and two more copies of the verifier: one that knows the owner's
+    # key (so it checks trust-list.json) and one given a wrong key.
+    owner = Ed25519PrivateKey.generate()
+    (root / "trust-list.json").write_text(json.dumps(_trust_list(owner, key, witness, now)), encoding="utf-8")
+    site.owner = owner
+    for folder, owner_did in (("verify-listed", did_of(owner)), ("verify-wrong-owner", did_of(other))):
+        shutil.copytree(root / "verify", root / folder)
+        (root / folder / "index.html").write_bytes(verifier_page(owner_did))
     files = DirFiles(root)
     for writer in (write_directory, write_pdfs):
         writer(view, files)

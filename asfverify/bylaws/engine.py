@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX
-from .patterns import any_possible, search
+from .patterns import any_possible, match_at, search
 from .rules import Rule, RuleSet
 from .structure import Appointment, appointments, barriers, noun_negation, subject_of
 from .text import Sentence
@@ -116,8 +116,21 @@ def _words(rs: RuleSet, toks: list[Token]) -> _Words:
     return _Words(toks, ids, frozenset().union(*ids) if ids else frozenset())
 
 
+def split_rules(rules: list[Rule], form: str = "") -> tuple[list[Rule], list[Rule]]:
+    """The rules that apply to a legal-form family, as (pattern rules, appointment rules)."""
+    mine = [r for r in rules if r.applies_to(form)]
+    return [r for r in mine if not r.appointer], [r for r in mine if r.appointer]
+
+
 def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence, form: str = "") -> list[Hit]:
     """Every hit of the given rules in one sentence (at most one per rule), for a legal-form family."""
+    pattern_rules, appointment_rules = split_rules(rules, form)
+    return scan_split(rs, pattern_rules, appointment_rules, sentence, form)
+
+
+def scan_split(rs: RuleSet, pattern_rules: list[Rule], appointment_rules: list[Rule], sentence: Sentence,
+               form: str = "") -> list[Hit]:
+    """scan_sentence with the rules already split by split_rules (once per document, not per sentence)."""
     toks = tokens(sentence.text, rs.spelling)
     if not toks:
         return []
@@ -127,35 +140,42 @@ def scan_sentence(rs: RuleSet, rules: list[Rule], sentence: Sentence, form: str 
     hits: list[Hit] = []
     present = whole.present
     g = rs.grammar
-    appts: list[Appointment] | None = None
+    appts: list[Appointment]
     walls: dict[int, frozenset[int]] = {}
-    for rule in rules:
-        if not rule.applies_to(form):
-            continue
-        if rule.appointer:
-            if g is None or g.appoint.firsts.isdisjoint(present):
-                continue
-            if appts is None:
-                appts = appointments(g, toks, whole.ids, sentence.text, rs.negators, form)
+    if appointment_rules and g is not None and not g.appoint.firsts.isdisjoint(present):
+        appts = appointments(g, toks, whole.ids, sentence.text, rs.negators, form)
+        for rule in appointment_rules:
             hit = _appointment_hit(rule, sentence, toks, appts)
             if hit:
                 hits.append(hit)
-            continue
+    for rule in pattern_rules:
         # Cheap pre-checks: the sentence must hold a trigger word, and some pattern must be possible.
         if rule.triggers.isdisjoint(present) or not any_possible(rule.slot_sets, present):
             continue
         hit = _scan_rule(rs, rule, sentence, whole, clauses, walls)
         if hit:
             hits.append(hit)
+    if appointment_rules and len(hits) > 1:
+        # Hits in rule-file order, as the decision and the trace read them.
+        order = {r.id: i for i, r in enumerate(rs.rules)}
+        hits.sort(key=lambda h: order.get(h.rule.id, 0))
     return hits
 
 
-def _whole_indices(whole: _Words, clause: _Words, used: tuple[int, ...]) -> set[int]:
-    """The sentence-level indices of the match's own tokens."""
-    if clause is whole:
-        return set(used)
-    starts = {t.start: i for i, t in enumerate(whole.toks)}
-    return {starts[clause.toks[i].start] for i in used}
+def _has_long_gap(rule: Rule) -> bool:
+    """Whether a pattern of the rule has a "..." gap (only those need the barrier tokens)."""
+    return any(slot.long for seq in rule.compiled for slot in seq.slots)
+
+
+def _spans(rule: Rule, whole: _Words) -> list[tuple[int, int]]:
+    """Token spans (start, end) of every match of the rule's unless_not_within patterns in the sentence."""
+    out = []
+    for seq in rule.compiled_unless_not_within:
+        for i in range(len(whole.toks)):
+            end = match_at(seq, whole.ids, i)
+            if end > 0:
+                out.append((i, end))
+    return out
 
 
 def _tok_span_text(sentence: Sentence, toks: list[Token], lo: int, hi: int) -> str:
@@ -188,7 +208,7 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, claus
     g = rs.grammar
     for ci, clause in enumerate(clauses):
         wall: frozenset[int] = frozenset()
-        if g is not None and rule.requirement in rs.barrier_requirements:
+        if g is not None and rule.requirement in rs.barrier_requirements and _has_long_gap(rule):
             if walls is not None and ci in walls:
                 wall = walls[ci]
             else:
@@ -217,12 +237,12 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, claus
                     return Hit(rule, sentence, "excepted", words,
                                f"set aside: the clause is about {word!r} ({kind}), not the organisation itself",
                                start, end, clause_text, subject)
-            mine = _whole_indices(whole, clause, used)
+            inside = _spans(rule, whole) if rule.compiled_unless_not_within else []
             for p, c in zip(rule.unless, rule.compiled_unless):
                 u = search(c, whole.ids, whole.present)
-                if u is not None and len(u) > 1 and set(u) <= mine:
-                    # A phrase the match itself is made of ("få arbete" inside the target group "svårt att
-                    # få arbete") is not an exception; a single word ("bör") still is.
+                if u is not None and any(lo <= min(u) and max(u) < hi for lo, hi in inside):
+                    # The exception's words are part of a phrase the rule reads otherwise ("få arbete"
+                    # inside the target group "svårt att få arbete"): not an exception.
                     continue
                 if u is not None:
                     said = " ".join(whole.toks[i].surface for i in u)

@@ -7,13 +7,14 @@ from typing import Any, Mapping, Sequence
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX, Evidence, Result
 from .decide import Decision, decide
-from .engine import Hit, scan_sentence
+from .engine import Hit, scan_sentence, scan_split, split_rules
 from .rules import Rule, RuleSet
 from .structure import legal_form_of_text
 from .text import Sentence, sentences
 from .words import tokens
 
 MAX_TRACE_HITS_PER_RULE = 5
+FORM_SENTENCES = 80  # sentences read for the document's own legal-form words
 
 
 def document_sentences(pages: Sequence[str], sha256: str) -> list[Sentence]:
@@ -66,8 +67,13 @@ def trace(rules: list[Rule], hits: list[Hit], decision: Decision) -> list[dict[s
             out.append(_trace_entry(rule, None))
         for h in mine[:MAX_TRACE_HITS_PER_RULE]:
             out.append(_trace_entry(rule, h))
+    first = decision.deciding[0] if decision.deciding else None
     out.append({"rule": "decision", "requirement": rules[0].requirement if rules else "", "matched": True,
-                "page": None, "excerpt": "", "words": [], "effect": decision.outcome, "why": decision.why})
+                "page": None, "excerpt": "", "words": [], "effect": decision.outcome, "why": decision.why,
+                # The clause and subject of the hit that decided, beside its rule (explain shows them).
+                "decided_by": first.rule.id if first else "",
+                "clause": scrub(" ".join(first.clause.split()))[:EXCERPT_MAX] if first else "",
+                "subject": first.subject if first else ""})
     return out
 
 
@@ -81,7 +87,8 @@ def document_form(rs: RuleSet, all_sentences: Sequence[Sentence]) -> str:
     words = {fam: f.self_words for fam, f in rs.legal_forms.items() if f.self_words}
     if not words:
         return ""
-    ids = [[rs.lexicon.ids(t) for t in tokens(s.text, rs.spelling)] for s in all_sentences]
+    # A document names itself in its opening sections (firma, ändamål): the first sentences suffice.
+    ids = [[rs.lexicon.ids(t) for t in tokens(s.text, rs.spelling)] for s in all_sentences[:FORM_SENTENCES]]
     return legal_form_of_text(words, ids)
 
 
@@ -106,8 +113,9 @@ def assess(
     rules_by_req = {r: rs.for_requirement(r) for r in reqs}
     active = [rule for r in reqs for rule in rules_by_req[r]]
     hits: list[Hit] = []
+    pattern_rules, appointment_rules = split_rules(active, form)
     for s in all_sentences:
-        hits.extend(scan_sentence(rs, active, s, form))
+        hits.extend(scan_split(rs, pattern_rules, appointment_rules, s, form))
     if manifest is not None:
         hits.extend(scan_sentence(rs, [r for r in active if r.manifest], manifest, form))
     unread = [(sha, list(missing), len(pages)) for sha, pages, missing in docs if missing]

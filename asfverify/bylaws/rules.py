@@ -11,12 +11,12 @@ from typing import Any, Mapping
 
 from ..errors import FormatError
 from .patterns import Compiler, Lexicon, PatternError, Sequence_, WordTest
-from .structure import Grammar
+from .structure import Grammar, firsts_of
 
 EFFECTS = ("pass", "fail", "review", "doubt", "none")
 OUTCOMES = ("pass", "fail", "review")
 _RULE_KEYS = {"id", "requirement", "effect", "patterns", "also", "unless", "facts", "explanation", "gap",
-              "negatable", "manifest", "subject", "appointer", "appointed", "legal_forms", "except_legal_forms"}
+              "negatable", "manifest", "subject", "appointer", "appointed", "legal_forms", "except_legal_forms", "unless_not_within"}
 _FORM_KEYS = {"names", "self_words", "outcomes", "needs_also"}
 _REQ_KEYS = {"needs", "default", "default_why", "partial_why", "pass_why"}
 
@@ -60,6 +60,7 @@ class Rule:
     # Structure (asfverify/bylaws/structure.py): the subjects a match may have ("self": the organisation
     # itself); for an appointment rule, the appointer kinds and what is appointed; the legal-form
     # families the rule applies to (empty: all) or does not apply to.
+    compiled_unless_not_within: tuple[Sequence_, ...] = field(repr=False, compare=False, default=())
     subject: tuple[str, ...] = ()
     appointer: tuple[str, ...] = ()
     appointed: tuple[str, ...] = ("board",)
@@ -210,6 +211,7 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
             bool(raw.get("negatable", not names_negation)), bool(raw.get("manifest", False)),
             compiled, _triggers(compiled), tuple(tuple(sl.firsts for sl in c.slots) for c in compiled),
             compiled_also, compiled_unless,
+            compiled_unless_not_within=_compile_list(compiler, raw.get("unless_not_within", []), f"{where}.unless_not_within", rgap),
             subject=_strings(raw.get("subject", []), f"{where}.subject"),
             appointer=_strings(raw.get("appointer", []), f"{where}.appointer"),
             appointed=_strings(raw.get("appointed", ["board"]), f"{where}.appointed"),
@@ -306,7 +308,7 @@ def _structure(data: Mapping[str, Any], compiler: Compiler) -> tuple[Grammar | N
         agent_preps=words("agent_prepositions"), segment_words=words("segment_words"),
         relative=frozenset(w.casefold() for w in data.get("settings", {}).get("relative_words", ["som"])),
         conditional=words("conditional_words"), noun_negation_after=words("noun_negation_after"),
-        internal=words("internal_words"),
+        internal=words("internal_words"), actor_firsts=firsts_of(actors), subject_firsts=firsts_of(subjects),
     )
     return grammar, forms
 

@@ -62,6 +62,18 @@ class Grammar:
     conditional: frozenset[str]  # "om", "skulle", "ifall": a clause opened by them ends at its comma
     noun_negation_after: frozenset[str]  # "icke" after these words negates a noun ("och icke medlemmar")
     internal: frozenset[str]  # "inom" ("utser inom sig ordförande")
+    # Word-test ids that can begin an actor or a subject: a token with none of them is skipped at once.
+    actor_firsts: frozenset[int] = frozenset()
+    subject_firsts: frozenset[int] = frozenset()
+
+
+def firsts_of(groups: Sequence[tuple[str, Sequence[Sequence_]]]) -> frozenset[int]:
+    """The union of the first-word ids of every pattern in (kind, patterns) groups."""
+    out: set[int] = set()
+    for _kind, patterns in groups:
+        for p in patterns:
+            out |= p.firsts
+    return frozenset(out)
 
 
 def _first_match(patterns: Sequence[Sequence_], ids: Sequence[frozenset[int]], i: int) -> int:
@@ -75,6 +87,8 @@ def _first_match(patterns: Sequence[Sequence_], ids: Sequence[frozenset[int]], i
 
 def actor_at(g: Grammar, toks: Sequence[Token], ids: Sequence[frozenset[int]], text: str, i: int) -> tuple[str, int]:
     """The actor kind that begins at token i and where it ends, or ("", i)."""
+    if g.actor_firsts.isdisjoint(ids[i]):
+        return "", i
     for kind, patterns in g.actors:
         end = _first_match(patterns, ids, i)
         if end > 0:
@@ -251,6 +265,8 @@ def noun_negation(g: Grammar, toks: Sequence[Token], i: int) -> bool:
 def subject_of(g: Grammar, toks: Sequence[Token], ids: Sequence[frozenset[int]], before: int) -> tuple[str, str]:
     """The nearest subject word (nominative) before token `before`: ("self"|"members"|"other", word)."""
     for i in range(before - 1, -1, -1):
+        if g.subject_firsts.isdisjoint(ids[i]):
+            continue
         for kind, patterns in g.subjects:
             if _first_match(patterns, ids, i) > 0:
                 return kind, toks[i].surface
@@ -261,6 +277,8 @@ def barriers(g: Grammar, toks: Sequence[Token], ids: Sequence[frozenset[int]], t
     """Token indices naming an actor other than the organisation's own organs."""
     out: set[int] = set()
     i = 0
+    if all(g.actor_firsts.isdisjoint(x) for x in ids):
+        return frozenset()
     while i < len(toks):
         kind, end = actor_at(g, toks, ids, text, i)
         if kind in OTHER_ACTORS:
@@ -278,8 +296,11 @@ def legal_form_of_text(self_words: Mapping[str, Sequence[Sequence_]], docs_ids: 
     when it is named at least twice and at least twice as often as any other.
     """
     counts = {family: 0 for family in self_words}
+    firsts = frozenset().union(*(p.firsts for pats in self_words.values() for p in pats))
     for ids in docs_ids:
         for i in range(len(ids)):
+            if firsts.isdisjoint(ids[i]):
+                continue
             for family, patterns in self_words.items():
                 if _first_match(patterns, ids, i) > 0:
                     counts[family] += 1

@@ -280,7 +280,8 @@ def _revocation(state: _State) -> str:
         signer = verify_proof(listing)
     except ProofError as exc:
         raise StepFailed(f"status list: {exc}") from None
-    allowed = {k.public_key for k in state.trusted} | ({state.issuer_key} if state.issuer_key else set())
+    # With a trust list, the certifier's other keys count too: a list signed after a rotation is by the new key.
+    allowed = {k.public_key for k in state.trusted} | _same_issuer_keys(state)
     _expect(signer in allowed and listing.get("issuer") == did_key(signer),
             f"the status list is signed by {did_key(signer)}, which is not trusted")
     # Trusted is not enough: with two trusted issuers, B's list carrying A's list id would override
@@ -295,6 +296,12 @@ def _revocation(state: _State) -> str:
         raise StepFailed(f"status list validity: {exc}") from None
     _expect(listed_at >= issued_at, f"the status list ({listing['validFrom']}) is older than the certificate")
     _expect(listed_at <= state.at, f"the status list is dated in the future ({listing['validFrom']})")
+    if state.decision is not None and signer != state.issuer_key:
+        # A rotated-out key must not vouch for later lists: it may be the one that leaked.
+        listed_key = state.decision.certifier.key_for(signer)
+        _expect(listed_key is not None and listed_key.period.contains(listed_at, end_inclusive=True),
+                f"the status list of {listing['validFrom']} is signed by {did_key(signer)}, which the trust list "
+                f"gives the period {listed_key.period.describe() if listed_key else '?'}")
     _expect(listing.get("validUntil") is not None,
             "the status list has no validUntil: a list that never expires could hide a later revocation")
     try:

@@ -219,7 +219,8 @@ def _workspace_keys():
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
 @click.option("--policy", "policy_path", metavar="FILE",
               help="A C2SP tlog-policy (witness-policy.txt): require its witness quorum on the embedded checkpoint.")
-@click.option("--json", "as_json", is_flag=True, help="Machine output: {valid, certificate, issuer, steps}.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Machine output: {valid, certificate, issuer, issuer_name, issuer_claimed_name, issuer_listed_name, steps}.")
 def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_path: str | None,
            trust_list_key: str | None, state_path: str | None, status_path: str | None, at: str | None,
            policy_path: str | None, as_json: bool) -> None:
@@ -229,10 +230,14 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
     CERT is the certificate JSON or the PDF certificate (its embedded certifikat.json is verified).
 
     Needs no workspace and no private key. Prints one OK:/FAIL: line per step and exits 0 only
-    when every step passed, 1 when any failed, 2 when CERT or a key cannot be read.
+    when every step passed, 1 when any failed, 2 when CERT, a list or a key cannot be read.
+    With --trust-list the issuer must be an accredited certifier on the scheme owner's signed,
+    current list, with a key valid when the proof was created; the certifier name shown is the list's.
+    A workspace in the current folder is trusted only with --trust-workspace.
 
     \b
     Example:
+        asfverify verify certifikat.json --trust-list trust-list.json --trust-list-key did:key:z6Mk... --state seen.json
         asfverify verify certifikat.json --trust did:key:z6Mk... --status statuslista.json
     """
     from ..certs.trust import parse_trust

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 
 import click
 
@@ -13,10 +14,10 @@ def ledger() -> None:
     """Verify, list, prove and checkpoint the ledger."""
 
 
-def _open():
+def _open(readonly: bool = False):
     from . import current_ledger
 
-    return current_ledger()
+    return current_ledger(readonly=readonly)
 
 
 @ledger.command()
@@ -42,7 +43,7 @@ def verify(checkpoints: tuple[str, ...], as_json: bool) -> None:
                 notes.append(fh.read())
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"{path}: cannot read checkpoint: {getattr(exc, 'strerror', None) or exc}") from None
-    report = _open().verify(trusted_checkpoints=notes)
+    report = _open(readonly=True).verify(trusted_checkpoints=notes)
     if as_json:
         click.echo(json.dumps({"ok": report.ok, "size": report.size, "checkpoints": report.checkpoints,
                                "keys": report.keys, "bad_index": report.bad_index, "problem": report.problem}))
@@ -67,7 +68,7 @@ def show(run_id: str | None, org_number: str | None, kind: str | None, as_json: 
     Example:
         asfverify ledger show --org 769600-0004 --json
     """
-    items = _open().entries(kind=kind, run_id=run_id, org_number=org_number)
+    items = _open(readonly=True).entries(kind=kind, run_id=run_id, org_number=org_number)
     if as_json:
         click.echo("[", nl=False)
         for i, item in enumerate(items):
@@ -92,7 +93,7 @@ def show(run_id: str | None, org_number: str | None, kind: str | None, as_json: 
 @ledger.command()
 def checkpoint() -> None:
     """Print the latest signed checkpoint (a C2SP signed note)."""
-    click.echo(_open().checkpoint(), nl=False)
+    click.echo(_open(readonly=True).checkpoint(), nl=False)
 
 
 @ledger.command()
@@ -112,7 +113,7 @@ def prove(index: int | None, size: int | None, consistency: tuple[int, int] | No
 
     if consistency and index is not None:
         raise BadInput("give either --index or --consistency, not both")
-    led = _open()
+    led = _open(readonly=True)
     if consistency:
         old, new = consistency
         for h in led.consistency_proof(old, new):
@@ -121,3 +122,40 @@ def prove(index: int | None, size: int | None, consistency: tuple[int, int] | No
     if index is None:
         raise BadInput("give --index I or --consistency OLD NEW")
     click.echo(led.tlog_proof(index, size), nl=False)
+
+
+@ledger.command("check-consistency")
+@click.argument("old_checkpoint", type=click.Path(dir_okay=False))
+@click.argument("new_checkpoint", type=click.Path(dir_okay=False))
+@click.argument("proof", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--key", "keys", multiple=True, required=True, metavar="KEY",
+              help="The log's public key: C2SP vkey, did:key or PEM (inline or a file); repeatable.")
+def check_consistency(old_checkpoint: str, new_checkpoint: str, proof: str, keys: tuple[str, ...]) -> None:
+    """Check, without the database, that NEW_CHECKPOINT extends OLD_CHECKPOINT using PROOF.
+
+    For a third party who kept an old signed checkpoint: PROOF is what the certifier's
+    'asfverify ledger prove --consistency OLD_SIZE NEW_SIZE' prints ('-' reads it from stdin).
+    Both checkpoints must be signed by KEY. Exit 0 when consistent, 1 when not, 2 for unreadable input.
+
+    \b
+    Example:
+        asfverify ledger check-consistency kept.note latest.note proof.txt --key ledger.vkey
+    """
+    from ..certs.trust import parse_trust
+    from ..errors import BadInput
+    from ..ledger.consistency import check_consistency as check, parse_proof
+
+    def read(path: str, what: str) -> str:
+        try:
+            if path == "-":
+                return sys.stdin.read(1 << 20)
+            with open(path, encoding="utf-8") as fh:
+                return fh.read(1 << 20)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{path}: cannot read the {what}: {getattr(exc, 'strerror', None) or exc}") from None
+
+    trusted = [parse_trust(k) for k in keys]
+    report = check(read(old_checkpoint, "old checkpoint"), read(new_checkpoint, "new checkpoint"),
+                   parse_proof(read(proof, "proof")), [(k.public_key, k.name) for k in trusted])
+    click.echo(f"OK: {report.origin}: size {report.new.size} extends size {report.old.size} "
+               f"({report.proof_hashes} proof hashes, both checkpoints signed)")

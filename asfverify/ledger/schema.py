@@ -52,3 +52,13 @@ def m001_ledger_tables(db: sqlite_utils.Database) -> None:
                 BEFORE {action} ON {table}
                 BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END"""
             )
+
+
+APPEND_ONLY_TRIGGERS = tuple(f"{table}_no_{action}" for table in (ENTRIES, NODES, CHECKPOINTS) for action in ("update", "delete"))
+
+
+def missing_triggers(conn) -> list[str]:
+    """The append-only triggers that are gone or no longer refuse (someone dropped or replaced them)."""
+    rows = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    return [name for name in APPEND_ONLY_TRIGGERS
+            if "RAISE(ABORT" not in " ".join(str(rows.get(name) or "").upper().split()).replace("( ", "(")]

@@ -407,5 +407,15 @@ class Ledger:
         from ..keys import public_keys
         from .verify import verify_ledger
 
-        return verify_ledger(self.db.conn, self.origin, public_keys(self.ws.keys_dir),
-                             list(trusted_checkpoints), jobs=jobs)
+        from .schema import missing_triggers
+
+        report = verify_ledger(self.db.conn, self.origin, public_keys(self.ws.keys_dir),
+                               list(trusted_checkpoints), jobs=jobs)
+        missing = missing_triggers(self.db.conn)
+        if report.ok and missing:
+            # Signatures still hold, but the database no longer refuses edits: someone with write access
+            # removed the guard (perhaps to rewrite and re-sign with a stolen key later). Say so.
+            report.ok = False
+            report.problem = (f"the append-only trigger{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                              f"{'are' if len(missing) > 1 else 'is'} missing: the database no longer refuses UPDATE and DELETE")
+        return report

@@ -86,7 +86,7 @@ class Policy:
 
 
 def _decimal(text: str) -> int | None:
-    if text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0")):
+    if text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0")) and len(text) <= 9:
         return int(text)
     return None
 

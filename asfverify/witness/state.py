@@ -33,6 +33,7 @@ VKEY_NAME = "witness.vkey"
 DB_NAME = "witness.db"
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 MAX_EVIDENCE_ROWS = 10_000
+MAX_TREE_SIZE = 2**63 - 1  # what SQLite's INTEGER holds; no real log comes near it
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -217,8 +218,10 @@ class Witness:
             request = parse_add_checkpoint(body)
             text, signatures = split_note(request.checkpoint_note)
             checkpoint = parse_checkpoint(text)
-        except (ProtocolError, NoteError) as exc:
+        except (ProtocolError, NoteError, ValueError) as exc:  # ValueError: int() of a 5,000-digit size
             return _text(400, f"malformed request: {exc}")
+        if checkpoint.size > MAX_TREE_SIZE:
+            return _text(400, "checkpoint size larger than 2^63-1")
         keys = self.log_keys(checkpoint.origin)
         if not keys:
             return _text(404, f"unknown log origin {checkpoint.origin[:200]}")
