@@ -100,6 +100,7 @@ def test_certify_embeds_a_cosigned_register_checkpoint_and_publish_and_monitor_c
 
 
 def test_certify_refuses_without_the_quorum_unless_unwitnessed(ws, witnesses, tmp_path):
+    (tmp_path / "none.txt").write_text("quorum none\n", encoding="utf-8")
     (_s1, w1), _ = witnesses
     w1.shutdown()
     w1.server_close()
@@ -121,6 +122,10 @@ def test_certify_refuses_without_the_quorum_unless_unwitnessed(ws, witnesses, tm
     assert not_published.exit_code == 1 and "not cosigned by the witness quorum" in not_published.output
     assert not (site / "register/checkpoint").exists()
     assert _invoke("publish", str(site), "--unwitnessed", ws=ws).exit_code == 0
+    # The refused issuance is in the register, and so is its credential: a monitor finds both.
+    watched = _invoke("monitor", str(site), "--state", str(tmp_path / "m.json"), "--policy", str(tmp_path / "none.txt"))
+    assert watched.exit_code == 0, watched.output
+    assert watched.output.count("certificate urn:uuid:") == 2
 
 
 def test_witnesses_refuse_a_rolled_back_register_so_publish_does_too(ws, witnesses, tmp_path):

@@ -107,8 +107,14 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
             private["unwitnessed"] = True  # the certifier chose to issue without the witnesses' quorum
         tx.append(private)
         index = rtx.append(certificate_statement(credential, private["credential_sha256"], status_index))
-    note = witness_logs(ws, ledger, register, policy, required=policy is not None and not unwitnessed,
-                        notices=notices)
+    refused: NegativeOutcome | None = None
+    try:
+        note = witness_logs(ws, ledger, register, policy, required=policy is not None and not unwitnessed,
+                            notices=notices)
+    except NegativeOutcome as exc:
+        # The register entry is logged whatever the witnesses say, so the credential it names is kept
+        # and published (certificates/<uuid>.json must hash to the entry); it is not handed out.
+        refused, note = exc, register.checkpoint()
     stored = register.get(index).entry  # as stored: the register adds time and actor
     proof = format_tlog_proof(index, register.inclusion_proof(index, register.size()), note)
     sealed = attach_ledger_proof(credential, stored, proof)
@@ -118,6 +124,8 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     with register.db.conn:
         # Stored as certify -o writes it, so publish copies the bytes (certificates/<uuid>.json).
         store_credential(register, cert_id, index, json.dumps(signed, indent=2, ensure_ascii=False) + "\n")
+    if refused is not None:
+        raise refused
     return signed
 
 
