@@ -177,6 +177,12 @@ class LazyGroup(click.Group):
         except Exception as exc:  # a bug: still one line unless --debug, with its own exit status
             if (ctx.obj or {}).get("debug") or os.environ.get("ASFVERIFY_DEBUG"):
                 raise
+            from .database import storage_problem
+
+            problem = storage_problem(exc)  # a full disk or a read-only workspace is no bug
+            if problem is not None:
+                click.echo(f"{_error_word()} {problem.diagnostics()}", err=True)
+                ctx.exit(exit_status(problem))
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
             ctx.exit(exit_status(exc))
 

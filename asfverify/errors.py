@@ -9,6 +9,7 @@ Every error asfverify reports is an `AsfError`; its class says which exit status
     │       ├── jcs.CanonicalJSONError, multibase.MultibaseError
     │       └── bylaws RuleFileError, PatternError
     ├── DocumentError            a document could not be read (becomes an `error` result)
+    ├── StorageError (2)         the disk is full or the workspace read-only
     └── NegativeOutcome (1)      a check ended negatively: not certifiable, invalid, broken
         └── VerificationError    cryptographic or structural verification failed
             ├── ledger.note.NoteError, ledger.tlogproof.TlogProofError
@@ -73,6 +74,12 @@ class NegativeOutcome(AsfError):
 
 class VerificationError(NegativeOutcome):
     """Something failed cryptographic or structural verification."""
+
+
+class StorageError(AsfError):
+    """The workspace cannot be written or read: a full disk, a read-only folder (exit 2, nothing changed)."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 def exit_status(exc: BaseException) -> int:

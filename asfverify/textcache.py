@@ -47,8 +47,9 @@ class TextCache:
             # SQLite gives the -wal and -shm files the database file's mode, so 0600 here covers them.
             private_file(self.path)
             private_file(self.path.with_name(self.path.name + ".lock"))
-            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 30000")
+            from .database import connect
+
+            conn = connect(self.path, timeout=30)
             conn.execute("PRAGMA secure_delete = ON")
             db = sqlite_utils.Database(conn)
             # Switching to WAL and creating tables are not covered by the busy timeout: batch workers

@@ -50,11 +50,11 @@ class Workspace:
     def actor(self) -> str:
         return self.config.get("certifier", {}).get("name") or os.environ.get("USER") or "certifier"
 
-    def db(self):
-        """The workspace database (sqlite-utils), with every migration applied."""
+    def db(self, *, readonly: bool = False):
+        """The workspace database (sqlite-utils), with every migration applied; or read-only as it is."""
         from .database import open_database
 
-        return open_database(self.db_path)
+        return open_database(self.db_path, readonly=readonly)
 
     def secret(self, name: str = "pseudonym") -> bytes:
         """A per-workspace secret (created 0600 on first use), e.g. the personnummer HMAC key."""

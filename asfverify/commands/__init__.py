@@ -63,15 +63,17 @@ def optional_workspace(ctx: click.Context | None = None) -> Workspace | None:
         return None
 
 
-def current_ledger(ctx: click.Context | None = None) -> Ledger:
-    """The workspace's ledger, opened once per invocation."""
+def current_ledger(ctx: click.Context | None = None, *, readonly: bool = False) -> Ledger:
+    """The workspace's ledger, opened once per invocation; `readonly` for commands that only read
+    (they work on a read-only copy of a workspace and never migrate it)."""
     from ..ledger import open_ledger
 
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
-    if _LEDGER_KEY not in root.meta:
-        root.meta[_LEDGER_KEY] = open_ledger(current_workspace(ctx))
-    return root.meta[_LEDGER_KEY]
+    key = f"{_LEDGER_KEY}.{'ro' if readonly else 'rw'}"
+    if key not in root.meta:
+        root.meta[key] = open_ledger(current_workspace(ctx), readonly=readonly)
+    return root.meta[key]
 
 
 def _passing(get: Callable[[click.Context], Any], f: F) -> F:
@@ -95,3 +97,8 @@ def pass_optional_workspace(f: F) -> F:
 def pass_ledger(f: F) -> F:
     """Pass the workspace's ledger as the first argument."""
     return _passing(current_ledger, f)
+
+
+def pass_ledger_readonly(f: F) -> F:
+    """Pass the workspace's ledger, opened read-only, as the first argument (for commands that only read)."""
+    return _passing(lambda ctx: current_ledger(ctx, readonly=True), f)

@@ -14,10 +14,10 @@ def ledger() -> None:
     """Verify, list, prove and checkpoint the ledger."""
 
 
-def _open():
+def _open(readonly: bool = False):
     from . import current_ledger
 
-    return current_ledger()
+    return current_ledger(readonly=readonly)
 
 
 @ledger.command()
@@ -43,7 +43,7 @@ def verify(checkpoints: tuple[str, ...], as_json: bool) -> None:
                 notes.append(fh.read())
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"{path}: cannot read checkpoint: {getattr(exc, 'strerror', None) or exc}") from None
-    report = _open().verify(trusted_checkpoints=notes)
+    report = _open(readonly=True).verify(trusted_checkpoints=notes)
     if as_json:
         click.echo(json.dumps({"ok": report.ok, "size": report.size, "checkpoints": report.checkpoints,
                                "keys": report.keys, "bad_index": report.bad_index, "problem": report.problem}))
@@ -68,7 +68,7 @@ def show(run_id: str | None, org_number: str | None, kind: str | None, as_json: 
     Example:
         asfverify ledger show --org 769600-0004 --json
     """
-    items = _open().entries(kind=kind, run_id=run_id, org_number=org_number)
+    items = _open(readonly=True).entries(kind=kind, run_id=run_id, org_number=org_number)
     if as_json:
         click.echo("[", nl=False)
         for i, item in enumerate(items):
@@ -93,7 +93,7 @@ def show(run_id: str | None, org_number: str | None, kind: str | None, as_json: 
 @ledger.command()
 def checkpoint() -> None:
     """Print the latest signed checkpoint (a C2SP signed note)."""
-    click.echo(_open().checkpoint(), nl=False)
+    click.echo(_open(readonly=True).checkpoint(), nl=False)
 
 
 @ledger.command()
@@ -113,7 +113,7 @@ def prove(index: int | None, size: int | None, consistency: tuple[int, int] | No
 
     if consistency and index is not None:
         raise BadInput("give either --index or --consistency, not both")
-    led = _open()
+    led = _open(readonly=True)
     if consistency:
         old, new = consistency
         for h in led.consistency_proof(old, new):

@@ -64,7 +64,7 @@ def report(ctx: click.Context, run_id: str, output: str, as_json: bool) -> None:
 
     path = None if output == "-" else _check_output(output)
     ws = current_workspace(ctx)
-    ledger = current_ledger(ctx)
+    ledger = current_ledger(ctx, readonly=True)
     text = build_report(ledger, run_id, criteria_search=[ws.criteria_dir], extra_criteria=_plugin_criteria(ws))
     if path is None:
         sys.stdout.write(text)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import current_ledger, current_workspace, pass_ledger
+from . import current_ledger, current_workspace, pass_ledger_readonly
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision, Outcome
 
@@ -63,7 +63,7 @@ def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, fail
 @click.command()
 @click.argument("run_id", metavar="RUN")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
-@pass_ledger
+@pass_ledger_readonly
 def status(ledger: Any, run_id: str, as_json: bool) -> None:
     """Show RUN with its recorded reviews applied. Exit 0 when certifiable, else 1."""
     from ..output import render_run
@@ -89,7 +89,7 @@ def status(ledger: Any, run_id: str, as_json: bool) -> None:
 @click.option("--org", "org_number", help="Only runs of this organisation number (NNNNNN-NNNN).")
 @click.option("--decision", type=click.Choice(Decision.values()), help="Only runs with this decision (after reviews).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
-@pass_ledger
+@pass_ledger_readonly
 def runs(ledger: Any, org_number: str | None, decision: str | None, as_json: bool) -> None:
     """List recorded runs, oldest first."""
     from ..application import normalise_org_number
@@ -129,7 +129,7 @@ RULES_TEXT = (
 @click.argument("run_id", metavar="RUN")
 @click.argument("requirement")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
-@pass_ledger
+@pass_ledger_readonly
 def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
     """Show for REQUIREMENT of RUN every rule tried, what matched where, and why the outcome follows."""
     from ..runs import load_run
@@ -173,7 +173,8 @@ def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
                 click.echo(f"          {step['why']}")
             if step.get("clause") and step.get("matched") is not None and (step.get("page") or step.get("matched")):
                 subject = f"; subject: {step['subject']}" if step.get("subject") else ""
-                click.echo(f"          clause: “{step['clause']}”{subject}")
+                decided = f"decided by {step['decided_by']}: " if step.get("decided_by") else ""
+                click.echo(f"          {decided}clause: “{step['clause']}”{subject}")
     click.echo(f"\n  Why: {RULES_TEXT}")
     for r in reviews:
         click.echo(f"  Review by {r.reviewer} ({r.time}): {r.outcome} — {r.note}")

@@ -12,11 +12,12 @@ if TYPE_CHECKING:
 __all__ = ["open_ledger", "Ledger", "LedgerEntry", "Receipt", "VerifyReport"]
 
 
-def open_ledger(ws: "Workspace") -> "Ledger":
-    """The ledger of a workspace (its database with migrations applied)."""
+def open_ledger(ws: "Workspace", *, readonly: bool = False) -> "Ledger":
+    """The ledger of a workspace (its database with migrations applied); `readonly` for commands that
+    only read, so a read-only copy of a workspace can still be verified."""
     from .store import Ledger
 
-    return Ledger(ws)
+    return Ledger(ws, ws.db(readonly=True) if readonly else None)
 
 
 def __getattr__(name: str) -> Any:

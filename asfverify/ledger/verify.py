@@ -81,7 +81,9 @@ def _connection() -> sqlite3.Connection:
     """The parent's connection, or in a forked worker its own (a connection must not cross a fork)."""
     global _CONN, _CONN_PID
     if _CONN is None or _CONN_PID != os.getpid():
-        _CONN = sqlite3.connect(_DB_PATH, timeout=60)
+        from ..database import connect
+
+        _CONN = connect(_DB_PATH, readonly=True)
         _CONN_PID = os.getpid()
     return _CONN
 

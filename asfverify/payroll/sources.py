@@ -302,7 +302,8 @@ def _pdf_source(document: Any, mapping: Any) -> Source:
             # Text laid out in columns without ruling lines: pdfplumber finds no table, a reader does.
             raise NeedsHuman(f"{name} has text but no ruled table to read; a human must check the list "
                              "(or it can be submitted as CSV or XLSX)")
-        raise DocumentError(f"{name} holds no table; expected the employee list as a table")
+        raise DocumentError(f"{name} holds no table; expected the employee list as a table with a header row "
+                            f"(employee, hire_date, and a subsidy or eligibility column)")
 
     first = next(((k, start) for k, (_p, t) in enumerate(tables) if t and (start := _header_index(t, mapping)) is not None), None)
     source = Source("pdf", f"{len(tables)} table(s)", lambda: iter(()))
