@@ -218,6 +218,8 @@ def _xlsx_source(document: Any, mapping: Any) -> Source:
     # The whole workbook is read in a bounded child process (asfverify.bounded): a sheet can inflate
     # (XML in a zip) and read-only openpyxl pads sparse wide rows to 16,384 cells.
     limits = _limits(document)
+    import openpyxl  # noqa: F401 - imported once here, not in every child
+
     title, rows = bounded.call(
         lambda: _read_xlsx(document, mapping, limits), what=f"{document.path}: reading the workbook",
         seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document,
