@@ -87,6 +87,17 @@ def test_init_refuses_a_bad_name_and_add_log_a_bad_vkey(tmp_path: Path, log: Mem
     assert missing.exit_code == 2 and "not a witness folder" in missing.output
 
 
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path, log: MemoryLog):
+    folder, _ = _init(tmp_path, log)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["witness", "serve", str(folder), "--port", str(port)])
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
 def test_serve_command_binds_localhost_and_cosigns(tmp_path: Path, log: MemoryLog):
     folder, vkey = _init(tmp_path, log)
     log.append(3)
@@ -175,6 +186,29 @@ def test_status_codes_for_bad_requests(served: Running, log: MemoryLog):
     assert served.witness.latest(log.origin).size == 5
     assert _add(served, log, 5)[0] == 200
     assert served.witness.latest(log.origin).size == 8
+
+
+def test_a_log_whose_origin_is_not_its_key_name(tmp_path: Path):
+    from asfverify.ledger.note import format_checkpoint, format_vkey, sign_note
+
+    log = MemoryLog(origin="sigsum.example/v1/tree/abc")
+    folder, _ = _init(tmp_path, MemoryLog())
+    signer_name = "sigsum.example/log-key"
+    vkey = format_vkey(signer_name, log.public)
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["witness", "add-log", str(folder), vkey, "--origin", "two\nlines"])
+    assert bad.exit_code == 2
+    result = runner.invoke(cli, ["witness", "add-log", str(folder), vkey, "--origin", log.origin])
+    assert result.exit_code == 0 and f"Accepting checkpoints of {log.origin} signed by {signer_name}+" in result.output
+    log.append(2)
+    note = sign_note(format_checkpoint(log.origin, 2, log.root()), signer_name, log.public, log.key.sign)
+    running = Running(folder)
+    try:
+        assert running.post(format_add_checkpoint(0, [], note))[0] == 200
+        # Signed under the origin's name instead of the configured key name: not a trusted signature.
+        assert running.post(format_add_checkpoint(2, [], log.checkpoint()))[0] == 403
+    finally:
+        running.stop()
 
 
 def test_a_size_zero_checkpoint_needs_the_empty_root(tmp_path: Path, log: MemoryLog):
