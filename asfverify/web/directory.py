@@ -350,7 +350,10 @@ def feed(d: Directory, listings: list[Listing], events: list[Event], *, path: st
     entries = []
     for when, kind, ident, c in items:
         sv, en = EVENT_TEXT.get(kind, (kind, kind))
-        link = f"{d.prefix}/org/{org_digits(c.org_number)}/"
+        try:
+            link = f"{d.prefix}/org/{org_digits(c.org_number)}/"
+        except ValueError:  # an odd number (e.g. masked) has no organisation page: link the certificate
+            link = f"{d.prefix}/certificates/{c.uuid}.json"
         entries.append(
             f"<entry><id>{escape(ident)}</id><title>{escape(f'{sv}: {c.org_name} ({c.org_number})')}</title>"
             f"<updated>{escape(_atom_time(when))}</updated><link href=\"{escape(link)}\"/>"
