@@ -8,9 +8,10 @@ import stat
 import tomllib
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from . import confine
 from .documents import DocumentFile, sha256_file
@@ -60,7 +61,7 @@ class Application:
             shutil.rmtree(self._tempdir, ignore_errors=True)
             self._tempdir = None
 
-    def __enter__(self) -> "Application":
+    def __enter__(self) -> Application:
         return self
 
     def __exit__(self, *exc: object) -> None:
