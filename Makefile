@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench samples clean
+.PHONY: demo test bench samples readme readme-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 samples: $(STAMP)
-	$(PYTHON) ../shared/tools/check-samples --asfverify $(BIN)/asfverify
+	@# Absolute paths: the checker runs asfverify from a temporary workspace folder.
+	$(PYTHON) $(abspath ../shared/tools/check-samples) --asfverify $(abspath $(BIN)/asfverify)
+
+# The README's demo block comes from a real run of scripts/demo.sh (in a fresh copy of the checkout).
+readme: $(STAMP)
+	$(BIN)/python scripts/readme_demo.py
+
+readme-check: $(STAMP)
+	$(BIN)/python scripts/readme_demo.py --check
 
 clean:
 	rm -rf $(VENV) ledger.db* cache.db* out/

@@ -33,6 +33,8 @@ def _pdfium_error(path: Path, exc: Exception) -> DocumentError:
 
 def page_texts(path: Path, limits: Limits) -> list[str]:
     """Text of every page (PDFium), bounded in pages, time and memory (in a child process)."""
+    import pypdfium2  # noqa: F401 - imported once here, not in every child (which would lose it)
+
     return bounded.call(lambda: _page_texts(path, limits), what=f"{path.name}: text extraction",
                         seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document)
 
@@ -72,6 +74,8 @@ def _page_texts(path: Path, limits: Limits) -> list[str]:
 
 def page_tables(path: Path, limits: Limits) -> list[tuple[int, list[list[str | None]]]]:
     """(page number, table) for every table pdfplumber finds, bounded in pages, time and memory."""
+    import pdfplumber  # noqa: F401 - imported once here, not in every child
+
     return bounded.call(lambda: _page_tables(path, limits), what=f"{path.name}: table extraction",
                         seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document)
 

@@ -19,10 +19,10 @@ def resolve_run_id(ledger: Any, given: str) -> str:
     if exact:
         return given
     if len(given) < 4:
-        raise BadInput(f"no run {given!r} in the ledger")
+        raise BadInput(f"no run {given!r} in the ledger; give the run id or at least 4 of its first characters ('asfverify runs' lists them)")
     matches = sorted({e.entry["run_id"] for e in ledger.entries(kind="run") if e.entry["run_id"].startswith(given)})
     if not matches:
-        raise BadInput(f"no run {given!r} in the ledger")
+        raise BadInput(f"no run {given!r} in the ledger ('asfverify runs' lists the recorded runs)")
     if len(matches) > 1:
         raise BadInput(f"run id prefix {given!r} is ambiguous ({', '.join(matches[:3])}…)")
     return matches[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-MODULES = ["core", "bylaws", "payroll", "agreements", "ledger", "verify", "trust", "witness", "buyer"]
+MODULES = ["core", "bylaws", "payroll", "agreements", "ledger", "verify", "trust", "witness", "buyer", "hostile"]
 
 
 def machine() -> str:

@@ -7,8 +7,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p out
 
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { say "$*"; "$@"; }
+# Bold commands only on a terminal without NO_COLOR: piped (make readme, CI logs) the output is plain text.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD='' PLAIN=''; fi
+say() { printf '\n%s$ %s%s\n' "$BOLD" "$*" "$PLAIN"; }
+# Echo a command as it would be typed: arguments with spaces or shell characters in double quotes.
+quoted() {
+  local out='' arg
+  for arg in "$@"; do
+    if [[ -z $arg || $arg =~ [^A-Za-z0-9_./:=@%+,-] ]]; then out+=" \"$arg\""; else out+=" $arg"; fi
+  done
+  printf '%s' "${out# }"
+}
+run() { say "$(quoted "$@")"; "$@"; }
 json_field() { python3 -c "import json,sys; data=json.load(sys.stdin); print(data$1)"; }
 
 run asfverify init .

@@ -67,3 +67,5 @@ def test_explain_shows_the_clause_its_subject_and_the_rule(invoke, tmp_path):
     assert "subject: other-body" in text
     # The meeting electing three seats is read too, with its own clause and subject.
     assert "subject: meeting" in text
+    # The decision names the rule, clause and subject that decided it.
+    assert "decided by C3.other-appointer: clause: “och två utses av HemBo Riksförening”" in text

@@ -195,3 +195,19 @@ jsonld.expand(doc, {documentLoader: loader, safe: true}).then(
     run = subprocess.run(["node", "-e", script, str(tmp_path)], capture_output=True, text=True, timeout=60,
                          env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 1 and "favouriteColour" in run.stdout
+
+
+def test_a_certificate_issued_by_the_cli_expands_in_safe_mode(tmp_path):
+    import test_certs_cli
+    from click.testing import CliRunner
+
+    from asfverify.cli import cli
+
+    root = tmp_path / "ws"
+    flags = getattr(test_certs_cli, "CERTIFIER_FLAGS", ())
+    assert CliRunner().invoke(cli, ["init", str(root), *flags]).exit_code == 0
+    test_certs_cli._record_run(root, "run0001certifiable")
+    out = tmp_path / "cert.json"
+    result = CliRunner().invoke(cli, ["-w", str(root), "certify", "run0001", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert safe_mode_problems(json.loads(out.read_text(encoding="utf-8"))) == []

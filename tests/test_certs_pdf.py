@@ -145,3 +145,13 @@ def test_reviewed_requirements_are_marked_on_paper(ws, tmp_path):
 def test_the_qr_target_is_the_certificate_page():
     assert certificate_page_url(PREFIX + "/", "urn:uuid:0f8d2a4e-3b7c-4f1e-9a6d-5c2b1e0f9a77") == \
         f"{PREFIX}/c/0f8d2a4e-3b7c-4f1e-9a6d-5c2b1e0f9a77/"
+
+
+def test_the_html_certificate_leads_to_the_certificate_page(ws, tmp_path):
+    html = tmp_path / "c.html"
+    result = _invoke("certify", "run0001", "-o", str(tmp_path / "c.json"), "--html", str(html), ws=ws)
+    assert result.exit_code == 0, result.output
+    text = html.read_text(encoding="utf-8")
+    cert = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert f"{PREFIX}/c/{cert['id'].removeprefix('urn:uuid:')}/" in text
+    assert 'src="data:image/svg+xml' in text and "Papperet ensamt bevisar ingenting" in text

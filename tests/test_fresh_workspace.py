@@ -91,3 +91,9 @@ def test_run_says_why_a_requirement_is_missing(workspace: Path, tmp_path: Path, 
     data = json.loads(_in(workspace, "run", "--json", str(package), env=env).stdout)
     req = next(r for c in data["criteria"] for r in c["requirements"] if r["id"] == "C3.market")
     assert req["missing"] == ("no-document" if not env else "no-verifier")
+
+
+def test_a_too_short_run_id_says_the_minimum_prefix(workspace: Path) -> None:
+    result = _in(workspace, "status", "1")
+    assert result.exit_code == 2 and "at least 4 of its first characters" in result.stderr
+    assert "asfverify runs" in result.stderr and result.stderr.count("\n") == 1

@@ -233,3 +233,16 @@ def test_writing_commands_take_json(scheme, tmp_path):
     assert signed["sequence"] == 1 and signed["certifiers"] == 1 and Path(signed["kept"]).is_file()
     removed = json.loads(_invoke("trust-list", "remove", str(owner), "Certifieringsorganet AB", "--json").output)
     assert removed["certifier"]["accreditations"][0]["validUntil"] == removed["ended"]
+
+
+def test_key_outside_its_period_fails(scheme):
+    # The scheme owner records a later start for the certifier's key than the certificate's proof.
+    working = scheme["owner"] / "certifiers.json"
+    data = json.loads(working.read_text(encoding="utf-8"))
+    data["certifiers"][0]["keys"][0]["validFrom"] = "2099-01-01T00:00:00Z"
+    working.write_text(json.dumps(data), encoding="utf-8")
+    assert _invoke("trust-list", "sign", str(scheme["owner"]), "-o", str(scheme["list"])).exit_code == 0
+    result = _verify(scheme)
+    assert result.exit_code == 1
+    assert "FAIL: 3 issuer trusted: the key did:key:" in result.output
+    assert "was valid 2099-01-01T00:00:00Z .. open, not when the proof was created" in result.output

@@ -286,3 +286,16 @@ def test_with_the_scheme_owners_key_the_page_trusts_the_trust_list(site, browser
     # A page given another owner key refuses the site's list rather than falling back to issuer.json.
     assert _paste(browser, server, json.dumps(built.certificates["valid"]), "verify-wrong-owner/") == "invalid"
     assert "inte signerad av ägaren" in browser.find_element("css selector", '[data-step="3"]').text
+
+
+def test_the_print_view_is_a_receipt(site, browser):
+    built, server = site
+    _paste(browser, server, json.dumps(built.certificates["valid"]))
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element("css selector", "section.input").is_displayed()
+        receipt = browser.find_element("id", "checked")
+        assert receipt.is_displayed() and "Kontrollerat" in receipt.text and "status/revocation.json" in receipt.text
+        assert browser.find_element("id", "steps").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

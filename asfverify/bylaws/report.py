@@ -68,8 +68,13 @@ def trace(rules: list[Rule], hits: list[Hit], decision: Decision) -> list[dict[s
             out.append(_trace_entry(rule, None))
         for h in mine[:MAX_TRACE_HITS_PER_RULE]:
             out.append(_trace_entry(rule, h))
+    first = decision.deciding[0] if decision.deciding else None
     out.append({"rule": "decision", "requirement": rules[0].requirement if rules else "", "matched": True,
-                "page": None, "excerpt": "", "words": [], "effect": decision.outcome, "why": decision.why})
+                "page": None, "excerpt": "", "words": [], "effect": decision.outcome, "why": decision.why,
+                # The clause and subject of the hit that decided, beside its rule (explain shows them).
+                "decided_by": first.rule.id if first else "",
+                "clause": scrub(" ".join(first.clause.split()))[:EXCERPT_MAX] if first else "",
+                "subject": first.subject if first else ""})
     return out
 
 

@@ -59,8 +59,26 @@ def _rows(criteria: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
-def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.json") -> str:
-    """HTML of the printable certificate; every value is escaped."""
+def _web_block(credential: dict[str, Any], site_prefix: str | None) -> str:
+    """The 'verify on the web' paragraph with a QR code to <prefix>/c/<uuid>/ (an inline SVG data URI)."""
+    if not site_prefix:
+        return ""
+    import segno
+
+    from .pdf import certificate_page_url
+
+    url = certificate_page_url(site_prefix, credential["id"])
+    qr = segno.make(url, error="m").svg_data_uri(scale=3, border=4)
+    return (f'<p class="label">Verifiera på webben <span class="en">/ verify on the web</span></p>\n'
+            f'  <p><img src="{escape(qr)}" alt="QR-kod till {escape(url)}" width="120" height="120" style="float:right">'
+            f'Papperet ensamt bevisar ingenting: skanna QR-koden eller öppna <b>{escape(url)}</b> och tryck på Verifiera.'
+            f'<br><span class="en">Paper alone proves nothing: scan the QR code or open the address and press Verify.</span></p>\n')
+
+
+def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.json",
+                site_prefix: str | None = None) -> str:
+    """HTML of the printable certificate; every value is escaped. With the publish prefix it also
+    leads to the certificate's page (QR code), where the buyer verifies it."""
     subject = credential["credentialSubject"]
     entry = credential.get("ledgerProof", {}).get("entry", {})
     index_line = credential.get("ledgerProof", {}).get("tlogProof", "").split("\n")[1:2]
@@ -84,4 +102,5 @@ def render_html(credential: dict[str, Any], certificate_file: str = "certifikat.
         fingerprint=escape(fingerprint(did)),
         ledger_entry=escape(f"{index_line[0] if index_line else ''} · sha256 {entry.get('credential_sha256', '')[:16]}…"),
         verify_command=escape(command),
+        verify_web=_web_block(credential, site_prefix),
     )

@@ -79,7 +79,9 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
     if html_path:
         from ..certs.html import render_html
 
-        _write(html_path, render_html(certificate, Path(output).name if output and output != "-" else "certifikat.json"))
+        prefix = str(ws.config.get("publish", {}).get("prefix") or "").strip() or None
+        _write(html_path, render_html(certificate, Path(output).name if output and output != "-" else "certifikat.json",
+                                      prefix))
     if pdf_path and pdf_facts:
         from ..certs.pdf import render_pdf
 

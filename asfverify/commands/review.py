@@ -171,7 +171,8 @@ def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
                 click.echo(f"          {step['why']}")
             if step.get("clause") and step.get("matched") is not None and (step.get("page") or step.get("matched")):
                 subject = f"; subject: {step['subject']}" if step.get("subject") else ""
-                click.echo(f"          clause: “{step['clause']}”{subject}")
+                decided = f"decided by {step['decided_by']}: " if step.get("decided_by") else ""
+                click.echo(f"          {decided}clause: “{step['clause']}”{subject}")
     click.echo(f"\n  Why: {RULES_TEXT}")
     for r in reviews:
         click.echo(f"  Review by {r.reviewer} ({r.time}): {r.outcome} — {r.note}")

@@ -219,6 +219,8 @@ def _xlsx_source(document: Any, mapping: Any) -> Source:
     # The whole workbook is read in a bounded child process (asfverify.bounded): a sheet can inflate
     # (XML in a zip) and read-only openpyxl pads sparse wide rows to 16,384 cells.
     limits = _limits(document)
+    import openpyxl  # noqa: F401 - imported once here, not in every child
+
     title, rows = bounded.call(
         lambda: _read_xlsx(document, mapping, limits), what=f"{document.path}: reading the workbook",
         seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document,
@@ -303,7 +305,8 @@ def _pdf_source(document: Any, mapping: Any) -> Source:
             # Text laid out in columns without ruling lines: pdfplumber finds no table, a reader does.
             raise NeedsHuman(f"{name} has text but no ruled table to read; a human must check the list "
                              "(or it can be submitted as CSV or XLSX)")
-        raise DocumentError(f"{name} holds no table; expected the employee list as a table")
+        raise DocumentError(f"{name} holds no table; expected the employee list as a table with a header row "
+                            f"(employee, hire_date, and a subsidy or eligibility column)")
 
     first = next(((k, start) for k, (_p, t) in enumerate(tables) if t and (start := _header_index(t, mapping)) is not None), None)
     source = Source("pdf", f"{len(tables)} table(s)", lambda: iter(()))

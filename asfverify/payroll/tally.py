@@ -143,7 +143,8 @@ class Tally:
             raise missing_columns_error(best[0], best[1], mapping, path, self.need_subsidy)
         if first is not None:
             raise missing_columns_error(None, first[1], mapping, path, self.need_subsidy)
-        raise DocumentError(f"{path} has no rows")
+        raise DocumentError(f"{path} has no rows; expected a header row (employee, hire_date and a subsidy or "
+                            f"eligibility column) and one row per employee")
 
     def _count_rows(self, iterator: Any, columns: ColumnMap, doc: DocumentTally, label: Callable[[Any], str]) -> None:
         index = columns.index

@@ -404,7 +404,7 @@ def write_pdfs(view: Any, files: SiteOutput) -> None:
             continue
         credential = view.credential(record.cert_id)
         if credential is not None:
-            files.write(path, render_pdf(json.loads(json.dumps(credential)), facts), immutable=True)
+            files.write(path, render_pdf(json.loads(json.dumps(dict(credential))), facts), immutable=True)
 
 
 def write_verifier_files(view: Any, files: SiteOutput) -> None:
