@@ -51,6 +51,8 @@ class Application:
     criteria: str
     documents: list[DocumentFile] = field(default_factory=list)
     _tempdir: Path | None = None
+    # True when application.toml gave no reference_date and today was used: every output says so.
+    reference_date_defaulted: bool = False
 
     def documents_of(self, *kinds: str) -> list[DocumentFile]:
         return [d for d in self.documents if d.kind in kinds]
@@ -78,6 +80,7 @@ class Application:
         return {
             "organisation": org,
             "reference_date": self.reference_date.isoformat(),
+            **({"reference_date_defaulted": True} if self.reference_date_defaulted else {}),
             "criteria": self.criteria,
             # A file name may hold a personnummer ("lista-19800101-1234.csv"): masked wherever shown.
             "documents": [{**d.describe(), "path": scrub(d.path)} for d in self.documents],
@@ -257,6 +260,14 @@ def _load_folder(
         raise PackageError(f"{label}: [application] must be a table")
     _unknown(app_table, _APP_KEYS, f"{label} [application]")
     reference_date = app_table.get("reference_date", today or dt.date.today())
+    defaulted = "reference_date" not in app_table
+    if isinstance(reference_date, str):
+        try:
+            as_date = dt.date.fromisoformat(reference_date.strip())
+        except ValueError:
+            as_date = None
+        hint = f"write it without quotes: reference_date = {as_date.isoformat()}" if as_date else "write a TOML date without quotes, like reference_date = 2026-10-31"
+        raise PackageError(f"{label} [application]: reference_date = {reference_date!r} is a string; {hint}")
     if isinstance(reference_date, dt.datetime) or not isinstance(reference_date, dt.date):
         raise PackageError(f"{label} [application]: reference_date must be a TOML date like 2026-10-31")
     criteria = app_table.get("criteria", "asf-v1")
@@ -316,6 +327,7 @@ def _load_folder(
         root=root,
         organisation=Organisation(name=name.strip(), org_number=org_number, legal_form=legal_form),
         reference_date=reference_date,
+        reference_date_defaulted=defaulted,
         criteria=criteria,
         documents=documents,
     )

@@ -136,6 +136,9 @@ _IDENTIFIER = (
     r"(?<![0-9A-Za-z])(?:"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # uuids
     r"|[0-9a-f]{32,}"  # hex digests
+    # The 12-hex ledger id in a log origin (host/8612123456d5, in checkpoints and vkeys): masking
+    # ten digits in it would corrupt every printed checkpoint and vkey of that workspace.
+    r"|(?<=/)(?=[0-9]*[a-f])[0-9a-f]{12}"
     r")(?![0-9A-Za-z])"
 )
 _SCAN = re.compile(f"(?P<id>{_IDENTIFIER})|{_PNR_TEXT}")

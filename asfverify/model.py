@@ -157,6 +157,8 @@ class Run:
     machine_decision: Decision | None = None
     # A fresh run once appended to the ledger.
     receipt: Receipt | None = None
+    # application.toml gave no reference_date, so the day of the run was used (shown wherever the date is).
+    reference_date_defaulted: bool = False
 
     def __post_init__(self) -> None:
         # Accept the JSON shapes too (tests and older callers build a run from dicts).
@@ -189,6 +191,7 @@ class Run:
     def application(self) -> dict[str, Any]:
         """The application as `run --json` and the ledger's run entry describe it."""
         return {"organisation": dict(self.organisation), "reference_date": self.reference_date,
+                **({"reference_date_defaulted": True} if self.reference_date_defaulted else {}),
                 "criteria": self.criteria_set, "documents": [dict(d) for d in self.documents]}
 
     def requirement_ids(self) -> list[str]:
@@ -231,6 +234,7 @@ class Run:
                 "run_id": self.run_id,
                 "organisation": dict(self.organisation),
                 "reference_date": self.reference_date,
+                **({"reference_date_defaulted": True} if self.reference_date_defaulted else {}),
                 "criteria": self.criteria_set,
                 "documents": [dict(d) for d in self.documents],
                 "plugins": [dict(p) for p in self.plugins],

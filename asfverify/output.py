@@ -32,6 +32,26 @@ def missing_text(requirement: RequirementOutcome) -> str:
     return _("no verifier produced a result")
 
 
+def reference_date_text(run: Run) -> str:
+    """The reference date, saying when it is the day of the run because application.toml gave none."""
+    if not run.reference_date_defaulted:
+        return str(run.reference_date)
+    return _("{date} (today: application.toml sets no reference_date; add reference_date = YYYY-MM-DD under [application])",
+             date=run.reference_date)
+
+
+def requirement_text(req: RequirementOutcome, summaries: Mapping[str, list[str]]) -> str:
+    """What a requirement's line says: a review in force first, with the machine's finding marked superseded."""
+    machine = "; ".join(summaries.get(req.id, [])) or missing_text(req)
+    review = req.review
+    if review is None:
+        return machine
+    decided = _("Decided by {reviewer} ({time}): {outcome} — {note}.", reviewer=review.reviewer or "?",
+                time=review.time or "?", outcome=label(review.outcome), note=review.note)
+    return decided + " " + _("Superseded machine finding ({outcome}): {summary}",
+                             outcome=label(req.machine_outcome or Outcome.MISSING), summary=machine)
+
+
 def render_run(run: Run, *, columns: int | None = None, colour: bool = False) -> str:
     """One line per criterion (outcome and summary), its requirements beneath, the decision last.
 
@@ -48,19 +68,19 @@ def render_run(run: Run, *, columns: int | None = None, colour: bool = False) ->
 
     org = run.organisation
     lines = [hang("", _("{name} ({org_number}) · reference date {date} · run {run_id}", name=org["name"],
-                        org_number=org["org_number"], date=run.reference_date, run_id=run.run_id), columns)]
+                        org_number=org["org_number"], date=reference_date_text(run), run_id=run.run_id), columns)]
     summaries = requirement_summaries(run.results)
     for criterion in run.criteria:
         info = "" if criterion.required else "  " + _("(informative)")
         reqs = criterion.requirements
         if len(reqs) == 1:
-            first = "; ".join(summaries.get(reqs[0].id, [])) or missing_text(reqs[0])
+            first = requirement_text(reqs[0], summaries)
         else:
             first = ", ".join(f"{r.id} {label(r.outcome)}" for r in reqs)
         lines.append(hang(f"  {criterion.id:<4} {word(criterion.outcome, 8)}", first + info, columns))
         if len(reqs) > 1:
             for req in reqs:
-                text = "; ".join(summaries.get(req.id, [])) or missing_text(req)
+                text = requirement_text(req, summaries)
                 lines.append(hang(f"      {req.id:<15} {word(req.outcome, 8)}", text, columns))
     if run.receipt is not None:  # a fresh run just recorded
         receipt = run.receipt

@@ -228,7 +228,9 @@ def _header_html(state: Run, generated: str) -> str:
         ("Organisation", esc(org.get("name"))),
         (bi("Organisationsnummer", "org. number"), esc(org.get("org_number"))),
         *([(bi("Juridisk form", "legal form"), esc(org.get("legal_form")))] if org.get("legal_form") else []),
-        (bi("Referensdatum", "reference date"), esc(state.reference_date)),
+        (bi("Referensdatum", "reference date"), esc(state.reference_date) + (
+            " " + bi("(dagens datum: application.toml anger inget reference_date)",
+                     "(today: application.toml sets no reference_date)") if state.reference_date_defaulted else "")),
         (bi("Kriterier", "criteria set"), esc(state.criteria_set)),
         (bi("Körning", "run"), f'<span class="mono">{esc(state.run_id)}</span>'),
         (bi("Körd", "run at"), esc(state.time)),

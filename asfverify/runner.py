@@ -154,6 +154,7 @@ def verify_package(
             run_id=new_run_id(),
             organisation=described["organisation"],
             reference_date=described["reference_date"],
+            reference_date_defaulted=bool(described.get("reference_date_defaulted")),
             criteria_set=criteria_set.id,
             documents=described["documents"],
             plugins=plugins,

@@ -52,6 +52,7 @@ def load_run(ledger: Any, run_id: str) -> Run:
         run_id=run_id,
         organisation=entry["organisation"],
         reference_date=entry["reference_date"],
+        reference_date_defaulted=bool(entry.get("reference_date_defaulted")),
         criteria_set=entry["criteria"],
         documents=entry["documents"],
         plugins=entry.get("plugins", []),

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from pkgbuild import make_pdf
 from stdnum import luhn
 
-from asfverify.cli import cli
+from asfverify.cli import COMMANDS, cli
 
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -131,6 +131,24 @@ def _package(root: Path) -> Path:
     return root
 
 
+def _configure_publishing(ws: Path) -> None:
+    """[certifier] org_number and [publish] prefix (DESIGN §11), keeping what init wrote."""
+    import tomllib
+
+    config = tomllib.loads((ws / "asfverify.toml").read_text(encoding="utf-8"))
+    config.setdefault("certifier", {}).setdefault("org_number", "556677-8899")
+    config.setdefault("publish", {}).setdefault("prefix", "https://certifier.example/asf")
+
+    def value(v: object) -> str:
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+
+    lines = [f"{k} = {value(v)}" for k, v in config.items() if not isinstance(v, dict)]
+    for table, body in config.items():
+        if isinstance(body, dict):
+            lines += ["", f"[{table}]"] + [f"{k} = {value(v)}" for k, v in body.items()]
+    (ws / "asfverify.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @pytest.fixture
 def leaky_ws(tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
@@ -182,6 +200,11 @@ def test_no_personal_number_reaches_any_channel(leaky_ws: Path, tmp_path: Path, 
     code, _ = call("certify", "certify", run_id, "-o", str(cert), "--html", str(html))
     assert code == 0, channels["certify stderr"]
     call("verify", "verify", str(cert), "--json")
+    site = tmp_path / "site"
+    if "publish" in COMMANDS:  # the published site (issue 14) is one more channel, once it exists
+        _configure_publishing(leaky_ws)
+        code, _ = call("publish", "publish", str(site))
+        assert code == 0, channels["publish stderr"]
     # A package error quoting a file name with a personal number in it.
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -194,6 +217,7 @@ def test_no_personal_number_reaches_any_channel(leaky_ws: Path, tmp_path: Path, 
     files = {p: p.read_bytes().decode("utf-8", "replace") for p in [report_path, cert, html]}
     files |= {p: p.read_bytes().decode("utf-8", "replace") for p in leaky_ws.rglob("*") if p.is_file() and p.suffix != ".py"}
     files |= {p: p.read_bytes().decode("utf-8", "replace") for p in temp.rglob("*") if p.is_file()}
+    files |= {p: p.read_bytes().decode("utf-8", "replace") for p in site.rglob("*") if p.is_file()}
     leaks = {name: _leaks(text) for name, text in channels.items()} | {str(p): _leaks(t) for p, t in files.items()}
     assert {k: v for k, v in leaks.items() if v} == {}
     assert any(p.name == "cache.db" for p in files), "the bylaws text should have been cached (and masked)"

@@ -93,6 +93,14 @@ def test_samordningsnummer_and_org_numbers() -> None:
     assert mask_personal_numbers("Saab AB 556036-0793") == "Saab AB 556036-0793"
 
 
+def test_a_ledger_id_in_an_origin_is_left_whole() -> None:
+    # A random 12-hex ledger id can hold a valid personnummer's digits; the vkey must print intact.
+    vkey = "vm.asfverify.local/8112189876d5+06e5db68+AfDB/7IWrSOyIWT"
+    assert mask_personal_numbers(f"--trust {vkey}") == f"--trust {vkey}"
+    assert mask_personal_numbers("vm.asfverify.local/8112189876d5\n12\n") == "vm.asfverify.local/8112189876d5\n12\n"
+    assert mask_personal_numbers("id 8112189876ab") == f"id {MASK}ab"  # only the origin segment is exempt
+
+
 def test_digests_and_uuids_are_left_whole() -> None:
     digest = "ab" + "8811113334" + "cd" * 26
     assert mask_personal_numbers(f"sha256 {digest}") == f"sha256 {digest}"

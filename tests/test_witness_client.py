@@ -213,3 +213,23 @@ def test_the_client_body_is_what_the_server_parses(log: MemoryLog):
     request = parse_add_checkpoint(body)
     assert request.old_size == 3 and list(request.proof) == log.proof(3, 7)
     assert request.checkpoint_note == log.checkpoint()
+
+
+def test_a_monitor_reads_what_each_witness_cosigned(witnesses, log: MemoryLog):
+    from asfverify.witness.client import fetch_witness_checkpoint
+
+    (s1, w1), (s2, w2) = witnesses
+    policy = parse_policy(f"witness A {s1.cosigner.vkey} {w1.url}\nwitness B {s2.cosigner.vkey} {w2.url}\n"
+                          "group G any A B\nquorum G\n")
+    a, b = policy.witnesses
+    assert fetch_witness_checkpoint(a, log.origin) is None  # nothing cosigned yet: 404
+    log.append(3)
+    request_cosignatures(policy, log.checkpoint(), log.proof, log_keys=[log.verifier])
+    seen = fetch_witness_checkpoint(a, log.origin)
+    assert seen is not None and seen.startswith(split_note(log.checkpoint())[0])
+    assert evaluate(parse_policy(f"witness A {s1.cosigner.vkey}\nquorum A\n"), seen, logs=[log.verifier]).satisfied
+    # B's answer is not A's: checked against the witness asked.
+    swapped = type(a)(a.name, a.cosigner, w2.url)
+    assert fetch_witness_checkpoint(swapped, log.origin) is None
+    down = type(a)(a.name, a.cosigner, _closed_port_url())
+    assert fetch_witness_checkpoint(down, log.origin, timeout=1) is None

@@ -86,6 +86,17 @@ def test_init_refuses_a_bad_name_and_add_log_a_bad_vkey(tmp_path: Path, log: Mem
     assert missing.exit_code == 2 and "not a witness folder" in missing.output
 
 
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path, log: MemoryLog):
+    folder, _ = _init(tmp_path, log)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["witness", "serve", str(folder), "--port", str(port)])
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
 def test_serve_command_binds_localhost_and_cosigns(tmp_path: Path, log: MemoryLog):
     folder, vkey = _init(tmp_path, log)
     log.append(3)

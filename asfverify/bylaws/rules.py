@@ -309,7 +309,7 @@ def _structure(data: Mapping[str, Any], compiler: Compiler) -> tuple[Grammar | N
         agent_preps=words("agent_prepositions"), segment_words=words("segment_words"),
         relative=frozenset(w.casefold() for w in data.get("settings", {}).get("relative_words", ["som"])),
         conditional=words("conditional_words"), noun_negation_after=words("noun_negation_after"),
-        internal=words("internal_words"), actor_firsts=firsts_of(actors), subject_firsts=firsts_of(subjects),
+        internal=words("internal_words"), own_genitives=words("own_genitives"), actor_firsts=firsts_of(actors), subject_firsts=firsts_of(subjects),
     )
     return grammar, forms
 

@@ -62,6 +62,7 @@ class Grammar:
     conditional: frozenset[str]  # "om", "skulle", "ifall": a clause opened by them ends at its comma
     noun_negation_after: frozenset[str]  # "icke" after these words negates a noun ("och icke medlemmar")
     internal: frozenset[str]  # "inom" ("utser inom sig ordförande")
+    own_genitives: frozenset[str] = frozenset()  # "stiftelsens", "föreningens": the organisation's own
     # Word-test ids that can begin an actor or a subject: a token with none of them is skipped at once.
     actor_firsts: frozenset[int] = frozenset()
     subject_firsts: frozenset[int] = frozenset()
@@ -89,6 +90,8 @@ def actor_at(g: Grammar, toks: Sequence[Token], ids: Sequence[frozenset[int]], t
     """The actor kind that begins at token i and where it ends, or ("", i)."""
     if g.actor_firsts.isdisjoint(ids[i]):
         return "", i
+    if toks[i].surface in g.own_genitives:
+        return "", i  # "stiftelsens årsmöte", "föreningens stämma": the organisation's own organ follows
     for kind, patterns in g.actors:
         end = _first_match(patterns, ids, i)
         if end > 0:
@@ -153,6 +156,8 @@ def appointments(g: Grammar, toks: Sequence[Token], ids: Sequence[frozenset[int]
             agent_spans.append((a0, a1))
         if passive:
             obj = _object_before(g, toks, ids, v, agent_spans, seg0)
+            if obj[0] == "unknown":
+                obj = _object_after(g, toks, ids, v, seg1)  # "Vid årsmötet väljs styrelse": inverted order
         else:
             obj = _object_after(g, toks, ids, v, seg1)
             if obj[0] == "unknown" and seg0 > 0 and toks[seg0].surface in g.relative | {"av"}:

@@ -18,6 +18,9 @@ For the register engineer (certify/publish) — the one call to make after signi
     result.sizes              # witness name -> the size it now holds, to pass as known_sizes next time
     result.outcomes           # per witness: cosigned or why not (down, slow, garbage, 403/404/422…)
 
+For monitors: fetch_witness_checkpoint(witness, origin) returns the latest checkpoint a witness
+cosigned for a log (its monitoring endpoint), or None.
+
 Every witness with a URL in the policy is asked in parallel. A witness starts from `known_sizes`
 (default 0); on 409 it is asked again once from the size it reports, with the proof from
 `proof_for(old, new)` — which may raise ValueError/AsfError when that size is not one of ours (a
@@ -153,6 +156,39 @@ def _ask(witness: PolicyWitness, note: str, text: str, new_size: int, start: int
             reason = "timed out" if isinstance(exc, (socket.timeout, TimeoutError)) else f"unreachable: {exc}"
             return WitnessOutcome(witness.name, url, None, None, reason)
     return WitnessOutcome(witness.name, url, None, old, "size kept changing (409 three times)")
+
+
+def fetch_witness_checkpoint(witness: PolicyWitness, origin: str, timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    """The latest checkpoint `witness` cosigned for `origin` (GET <url>/<sha256(origin)>/checkpoint), for
+    monitors comparing views; None when it has none (404), is unreachable, or the answer carries no
+    valid cosignature by it. The log's signature is the caller's to check (evaluate() does both)."""
+    import hashlib
+
+    if not witness.url:
+        return None
+    parts = urlsplit(witness.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    path = parts.path.rstrip("/") + "/" + hashlib.sha256(origin.encode()).hexdigest() + "/checkpoint"
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = connection_class(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        data = response.read(MAX_ANSWER_BYTES + 1)
+        if response.status != 200 or len(data) > MAX_ANSWER_BYTES:
+            return None
+        note = data.decode("utf-8")
+        text, signatures = split_note(note)
+        if parse_checkpoint(text).origin != origin:
+            return None
+        if not any(witness.cosigner.verify(text, s) is not None for s in signatures):
+            return None
+        return note
+    except (OSError, http.client.HTTPException, UnicodeDecodeError, NoteError, ValueError):
+        return None
+    finally:
+        conn.close()
 
 
 def request_cosignatures(policy: Policy, checkpoint_note: str, proof_for: ProofProvider, *,
