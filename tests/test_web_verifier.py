@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from web_support import PREFIX, Server, build_site, chromium_missing, start_chromium
 
 from asfverify.certs.pdf import PdfFacts, render_pdf
-from web_support import PREFIX, Server, build_site, chromium_missing, start_chromium
 
 pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
 
@@ -299,3 +299,55 @@ def test_the_print_view_is_a_receipt(site, browser):
         assert browser.find_element("id", "steps").is_displayed()
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_the_pages_rfc8785_and_rfc9162_code_agrees_with_the_python_side(site, browser):
+    """The JavaScript JCS and inclusion-proof code against asfverify's own (rfc8785 package, merkle)."""
+    import base64
+    import random
+
+    from asfverify.jcs import canonical
+    from asfverify.ledger import merkle
+
+    _, server = site
+    _open(browser, server)
+    rng = random.Random(7)
+    alphabet = ["a", "Z", "é", "ö", "\u2028", "\u20ac", "😀", "\U0001f600a", "\x00", "\x1f", '"', "\\", "/", "\ud7ff", "\ue000"]
+
+    def value(depth: int):
+        kind = rng.randrange(6 if depth < 3 else 4)
+        if kind == 0:
+            return rng.choice([True, False, None])
+        if kind == 1:
+            return rng.choice([0, -1, 1, 2**53 - 1, -(2**53 - 1), 1000000, 42])
+        if kind in (2, 3):
+            return "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
+        if kind == 4:
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        return {"".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 4))): value(depth + 1)
+                for _ in range(rng.randrange(5))}
+
+    documents = [value(0) for _ in range(200)] + [json.loads(json.dumps(site[0].certificates["valid"]))]
+    texts = [json.dumps(d, ensure_ascii=rng.random() < 0.5) for d in documents]
+    got = browser.execute_script("return arguments[0].map(t => AsfLib.jcs(AsfLib.parseStrict(t)))", texts)
+    assert got == [canonical(d).decode("utf-8") for d in documents]
+
+    leaves = [merkle.leaf_hash(b"leaf %d" % i) for i in range(40)]
+    cases = []
+    for size in range(1, 40, 3):
+        root = merkle.root_of(leaves[:size])
+        for index in range(size):
+            path = merkle.inclusion_path(index, size, lambda a, b: merkle.root_of(leaves[a:b]))
+            cases.append([index, size, base64.b64encode(leaves[index]).decode(),
+                          [base64.b64encode(p).decode() for p in path], base64.b64encode(root).decode()])
+    bad = browser.execute_async_script("""
+        const [cases, done] = arguments; const L = AsfLib, b = (t) => L.base64decode(t);
+        (async () => { let bad = 0;
+          for (const [i, size, leaf, path, root] of cases) {
+            const r = await L.rootFromInclusion(i, size, b(leaf), path.map(b));
+            if (!r || !L.equal(r, b(root))) bad++;
+            const wrong = await L.rootFromInclusion((i + 1) % size, size, b(leaf), path.map(b));
+            if (size > 1 && wrong && L.equal(wrong, b(root))) bad++;
+          } return bad; })().then(done);
+    """, cases)
+    assert bad == 0
