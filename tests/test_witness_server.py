@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from witnesslog import MemoryLog, Running
 
 from asfverify.cli import cli
 from asfverify.ledger.note import split_note
 from asfverify.witness.cosignature import parse_cosigner_vkey
 from asfverify.witness.protocol import format_add_checkpoint
-
-from witnesslog import MemoryLog, Running
 
 
 def _init(tmp_path: Path, log: MemoryLog, name: str = "witness.example/w1") -> tuple[Path, str]:
@@ -186,6 +185,29 @@ def test_status_codes_for_bad_requests(served: Running, log: MemoryLog):
     assert served.witness.latest(log.origin).size == 5
     assert _add(served, log, 5)[0] == 200
     assert served.witness.latest(log.origin).size == 8
+
+
+def test_a_log_whose_origin_is_not_its_key_name(tmp_path: Path):
+    from asfverify.ledger.note import format_checkpoint, format_vkey, sign_note
+
+    log = MemoryLog(origin="sigsum.example/v1/tree/abc")
+    folder, _ = _init(tmp_path, MemoryLog())
+    signer_name = "sigsum.example/log-key"
+    vkey = format_vkey(signer_name, log.public)
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["witness", "add-log", str(folder), vkey, "--origin", "two\nlines"])
+    assert bad.exit_code == 2
+    result = runner.invoke(cli, ["witness", "add-log", str(folder), vkey, "--origin", log.origin])
+    assert result.exit_code == 0 and f"Accepting checkpoints of {log.origin} signed by {signer_name}+" in result.output
+    log.append(2)
+    note = sign_note(format_checkpoint(log.origin, 2, log.root()), signer_name, log.public, log.key.sign)
+    running = Running(folder)
+    try:
+        assert running.post(format_add_checkpoint(0, [], note))[0] == 200
+        # Signed under the origin's name instead of the configured key name: not a trusted signature.
+        assert running.post(format_add_checkpoint(2, [], log.checkpoint()))[0] == 403
+    finally:
+        running.stop()
 
 
 def test_a_size_zero_checkpoint_needs_the_empty_root(tmp_path: Path, log: MemoryLog):

@@ -39,20 +39,22 @@ def init(folder: str, name: str) -> None:
 @witness.command("add-log")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
 @click.argument("vkey", metavar="VKEY")
-def add_log(folder: str, vkey: str) -> None:
+@click.option("--origin", help="The log's checkpoint origin, when it differs from the key's name.")
+def add_log(folder: str, vkey: str, origin: str | None) -> None:
     """Accept checkpoints signed by the log key VKEY, for the origin that is the key's name.
 
     VKEY is the log's signed-note verifier key (`asfverify keys show` prints a workspace's).
+    Run it again with another key to accept a log's next key during a rotation.
     """
     from ..witness.state import Witness
 
     state = Witness(folder)
     try:
-        verifier, added = state.add_log(vkey)
+        verifier, added = state.add_log(vkey, origin)
     finally:
         state.close()
     verb = "Accepting" if added else "Already accepting"
-    click.echo(f"{verb} checkpoints of {verifier.name} signed by key {verifier.key_id.hex()}")
+    click.echo(f"{verb} checkpoints of {origin or verifier.name} signed by {verifier.name}+{verifier.key_id.hex()}")
 
 
 @witness.command("logs")

@@ -169,19 +169,23 @@ class Witness:
 
     # ------------------------------------------------------------ configuration
 
-    def add_log(self, vkey: str) -> tuple[NoteVerifier, bool]:
-        """Accept checkpoints signed by vkey for the origin named in it; (verifier, newly added)."""
+    def add_log(self, vkey: str, origin: str | None = None) -> tuple[NoteVerifier, bool]:
+        """Accept checkpoints signed by vkey for origin (default: the key's name, as tlog-policy
+        expects); (verifier, newly added)."""
         try:
             verifier = parse_vkey(vkey)
         except NoteError as exc:
             raise WitnessError(f"log vkey: {exc}") from None
+        origin = verifier.name if origin is None else origin
+        if not origin or len(origin) > 1000 or any(c in origin for c in "\n\r") or not origin.isprintable():
+            raise WitnessError(f"--origin {origin[:80]!r}: an origin is one printable line")
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
             known = conn.execute("SELECT 1 FROM logs WHERE origin = ? AND vkey = ?",
-                                 (verifier.name, verifier.vkey)).fetchone()
+                                 (origin, verifier.vkey)).fetchone()
             if known is None:
-                conn.execute("INSERT INTO logs VALUES (?, ?, ?)", (verifier.name, verifier.vkey, _now()))
+                conn.execute("INSERT INTO logs VALUES (?, ?, ?)", (origin, verifier.vkey, _now()))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
