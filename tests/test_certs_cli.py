@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_support import RUN
 
 from asfverify import workspace
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
-from test_certs_support import RUN
 
 
 # certify, revoke and publish need the certifier and the publish prefix (DESIGN §11).

@@ -7,9 +7,10 @@ import json
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, VerificationError
 from ..jcs import CanonicalJSONError
@@ -136,7 +137,7 @@ def utc_now() -> str:
 class Transaction:
     """Appends inside one BEGIN IMMEDIATE transaction; the checkpoint is signed and stored on exit."""
 
-    def __init__(self, ledger: "Ledger", signer: "Signer"):
+    def __init__(self, ledger: Ledger, signer: Signer):
         self.ledger = ledger
         self.db = ledger.db
         self.signer = signer
@@ -237,7 +238,7 @@ class Ledger:
         self._tx: Transaction | None = None
 
     @property
-    def signer(self) -> "Signer":
+    def signer(self) -> Signer:
         if self._signer is None:
             from ..keys import load_signer
 
@@ -444,12 +445,11 @@ class Ledger:
 
     # -- verification --------------------------------------------------------------------------
 
-    def verify(self, trusted_checkpoints: tuple[str, ...] | list[str] = (), jobs: int | None = None) -> "VerifyReport":
+    def verify(self, trusted_checkpoints: tuple[str, ...] | list[str] = (), jobs: int | None = None) -> VerifyReport:
         """Re-check every entry, signature, the tree, stored nodes and every checkpoint; never raises for tampering."""
         from ..keys import public_keys
-        from .verify import verify_ledger
-
         from .schema import missing_triggers
+        from .verify import verify_ledger
 
         report = verify_ledger(self.db.conn, self.origin, public_keys(self.ws.keys_dir),
                                list(trusted_checkpoints), jobs=jobs, tables=self.tables)
