@@ -206,10 +206,10 @@ def render_config(ledger_id: str, origin: str, certifier: str | None = None) -> 
     # it refuse naming it (DESIGN §11).
     return (
         "# asfverify workspace\n"
-        f'database = "ledger.db"\n'
-        f'keys = "keys"\n'
+        'database = "ledger.db"\n'
+        'keys = "keys"\n'
         "# Local verifier plugins: every *.py module in this folder is loaded.\n"
-        f'plugins = "plugins"\n'
+        'plugins = "plugins"\n'
         "\n[certifier]\n"
         + (f"name = {_toml_string(certifier)}\n" if certifier else "")
         + "\n[ledger]\n"

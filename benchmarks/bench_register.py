@@ -58,7 +58,7 @@ def _credential(i: int, time_text: str) -> dict[str, Any]:
 def _entry(i: int) -> dict[str, Any]:
     """Entry i of a generated register: half certificates, the rest status lists, ledger-anchor-like
     entries and the odd suspension (as publishing and certifying produce them)."""
-    time_text = "2026-11-%02dT10:00:00Z" % (i % 28 + 1)
+    time_text = f"2026-11-{i % 28 + 1:02d}T10:00:00Z"
     if i % CERT_SHARE == 0:
         from asfverify.certs.credential import credential_digest
 
@@ -71,7 +71,7 @@ def _entry(i: int) -> dict[str, Any]:
         return {"kind": "suspension", "cert_id": f"urn:uuid:{uuid.UUID(int=i - 1)}", "status_index": (i - 1) // CERT_SHARE,
                 "reason_category": "under-investigation", "time": time_text, "actor": "Certifieringsorganet AB"}
     return {"kind": "status-list", "purpose": "revocation", "url": PREFIX + "/status/revocation.json",
-            "sha256": "%064x" % i, "valid_from": time_text, "valid_until": "2026-12-31T10:00:00Z",
+            "sha256": f"{i:064x}", "valid_from": time_text, "valid_until": "2026-12-31T10:00:00Z",
             "time": time_text, "actor": "Certifieringsorganet AB"}
 
 

@@ -13,7 +13,6 @@ from asfverify import workspace
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
 
-
 # certify, revoke and publish need the certifier and the publish prefix (DESIGN §11).
 CERTIFIER_FLAGS = ("--certifier", "Certifieringsorganet AB", "--org-number", "556677-8899",
                    "--publish-prefix", "https://certifier.example/asf")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 from asfverify.cli import cli
 from asfverify.publish import files as site_files
-from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 
 def _invoke(*args: str, ws: Path | None = None):

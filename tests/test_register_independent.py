@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 from asfverify.cli import cli
-from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 GOCODE = Path("/usr/share/gocode")
 TLOG = GOCODE / "src/golang.org/x/mod/sumdb/tlog"

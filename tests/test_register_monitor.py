@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 from asfverify import workspace
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
 from asfverify.ledger.store import open_register
-from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 
 def _invoke(*args: str, ws: Path | None = None):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 from asfverify import workspace
 from asfverify.cli import cli
@@ -15,7 +16,6 @@ from asfverify.errors import BadInput
 from asfverify.ledger import merkle
 from asfverify.ledger.store import open_register
 from asfverify.publish.tiles import Tile, decode_bundle, index_path, parse_index_path, split_hashes, tiles_for
-from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 PREFIX = "https://certifier.example/asf"
 

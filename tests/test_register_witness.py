@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 from asfverify import workspace
 from asfverify.cli import cli
@@ -15,7 +16,6 @@ from asfverify.ledger import open_ledger
 from asfverify.witness.policy import evaluate, parse_policy
 from asfverify.witness.server import WitnessServer
 from asfverify.witness.state import Witness, init_witness
-from test_certs_cli import CERTIFIER_FLAGS, _record_run
 
 
 def _invoke(*args: str, ws: Path | None = None):
@@ -93,7 +93,7 @@ def test_certify_embeds_a_cosigned_register_checkpoint_and_publish_and_monitor_c
     assert "cosigned by W1, W2" in watched.output
     # A checkpoint whose cosignatures were stripped fails the monitor's policy check.
     text = (site / "register/checkpoint").read_text(encoding="utf-8")
-    (site / "register/checkpoint").write_text("\n".join(l for l in text.split("\n") if "w2.example" not in l),
+    (site / "register/checkpoint").write_text("\n".join(line for line in text.split("\n") if "w2.example" not in line),
                                               encoding="utf-8")
     stripped = _invoke("monitor", str(site), "--state", str(tmp_path / "m2.json"))
     assert stripped.exit_code == 1 and "witness policy not satisfied" in stripped.output

@@ -171,7 +171,7 @@ def change_status(ws: Any, cert_id: str, kind: str, reason: str, category: str) 
         tx.append(private)
         org = (entry.get("organisation") or {}).get("org_number")
         index = rtx.append(status_statement(kind, cert_id, int(entry["status_index"]), category, org))
-    from ..publish.witnessing import witness_logs, policy_of
+    from ..publish.witnessing import policy_of, witness_logs
 
     witness_logs(ws, ledger, register, policy_of(ws), required=False)
     return index

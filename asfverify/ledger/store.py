@@ -229,7 +229,7 @@ class Ledger:
     and the public register (REGISTER, origin <publish prefix host/path>/register).
     """
 
-    def __init__(self, ws: "Workspace", db: Any = None, tables: LogTables = LEDGER, origin: str | None = None):
+    def __init__(self, ws: Workspace, db: Any = None, tables: LogTables = LEDGER, origin: str | None = None):
         self.ws = ws
         self.db = db if db is not None else ws.db()
         self.tables = tables
@@ -279,7 +279,7 @@ class Ledger:
             )
 
     @contextmanager
-    def transaction(self, signer: "Signer | None" = None, *, join: bool = False) -> Iterator[Transaction]:
+    def transaction(self, signer: Signer | None = None, *, join: bool = False) -> Iterator[Transaction]:
         """One atomic write: entries (and any other writes through tx.db) plus their signed checkpoint.
 
         join=True adds this log's appends to a transaction already open on the same connection (the
@@ -463,7 +463,7 @@ class Ledger:
         return report
 
 
-def open_register(ws: "Workspace", db: Any = None) -> Ledger:
+def open_register(ws: Workspace, db: Any = None) -> Ledger:
     """The workspace's public register (DESIGN §11); needs [publish] prefix for its origin."""
     prefix = ws.require("publish", "prefix")
     from ..workspace import origin_of_prefix

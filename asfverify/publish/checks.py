@@ -21,7 +21,7 @@ class RegisterReport:
     lines: list[str] = field(default_factory=list)
     problem: str | None = None
 
-    def fail(self, problem: str) -> "RegisterReport":
+    def fail(self, problem: str) -> RegisterReport:
         self.ok, self.problem = False, problem
         return self
 
@@ -45,7 +45,7 @@ def _has_register(conn: sqlite3.Connection) -> bool:
     return bool(row and row[0])
 
 
-def verify_register(ledger: "Ledger", jobs: int | None = None) -> RegisterReport:
+def verify_register(ledger: Ledger, jobs: int | None = None) -> RegisterReport:
     """Every register step; the first failure ends it with a message naming sizes and entries."""
     report = RegisterReport()
     ws = ledger.ws

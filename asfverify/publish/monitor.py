@@ -62,7 +62,7 @@ class Site:
     def _connection(self) -> http.client.HTTPConnection:
         if self._conn is None:
             cls = http.client.HTTPSConnection if self._parts.scheme == "https" else http.client.HTTPConnection
-            self._conn = cls(self._parts.hostname, self._parts.port, timeout=TIMEOUT)
+            self._conn = cls(self._parts.hostname or "", self._parts.port, timeout=TIMEOUT)
         return self._conn
 
     def get(self, relpath: str, limit: int, required: bool = True) -> bytes | None:
@@ -140,7 +140,7 @@ class MonitorState:
     tail: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, path: Path | None) -> "MonitorState":
+    def load(cls, path: Path | None) -> MonitorState:
         if path is None or not path.exists():
             return cls()
         try:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput
 from ..ledger.schema import CREDENTIALS, REGISTER
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from ..workspace import Workspace
 
 
-def open_logs(ws: "Workspace") -> tuple["Ledger", "Ledger"]:
+def open_logs(ws: Workspace) -> tuple[Ledger, Ledger]:
     """The ledger and the register over one connection, so one transaction can write both."""
     from ..ledger import open_ledger
     from ..ledger.store import open_register
@@ -24,7 +25,7 @@ def open_logs(ws: "Workspace") -> tuple["Ledger", "Ledger"]:
 
 
 @contextmanager
-def register_transaction(register: "Ledger") -> Iterator["Transaction"]:
+def register_transaction(register: Ledger) -> Iterator[Transaction]:
     """Register appends joined to the ledger transaction already open on the connection.
 
     The register's first entry introduces the key that signs it, so a reader of the site alone
@@ -38,7 +39,7 @@ def register_transaction(register: "Ledger") -> Iterator["Transaction"]:
 
 
 @contextmanager
-def both_logs(ws: "Workspace") -> Iterator[tuple["Ledger", "Transaction", "Ledger", "Transaction"]]:
+def both_logs(ws: Workspace) -> Iterator[tuple[Ledger, Transaction, Ledger, Transaction]]:
     """One SQLite transaction appending to the private ledger and the public register together."""
     ws.require_publishing()
     ledger, register = open_logs(ws)
@@ -47,18 +48,18 @@ def both_logs(ws: "Workspace") -> Iterator[tuple["Ledger", "Transaction", "Ledge
             yield ledger, tx, register, rtx
 
 
-def register_entries(register: "Ledger", kind: str) -> list[dict[str, Any]]:
+def register_entries(register: Ledger, kind: str) -> list[dict[str, Any]]:
     return [e.entry for e in register.entries(kind=kind)]
 
 
-def store_credential(register: "Ledger", cert_id: str, index: int, credential_json: str) -> None:
+def store_credential(register: Ledger, cert_id: str, index: int, credential_json: str) -> None:
     """Keep the issued certificate for certificates/<uuid>.json (outside the log: it is large)."""
     register.db.conn.execute(
         f"INSERT OR IGNORE INTO {CREDENTIALS} (cert_id, register_index, credential) VALUES (?, ?, ?)",
         (cert_id, index, credential_json))
 
 
-def find_certificate(register: "Ledger", cert_id: str) -> dict[str, Any]:
+def find_certificate(register: Ledger, cert_id: str) -> dict[str, Any]:
     row = register.db.conn.execute(
         f"SELECT entry FROM {REGISTER.entries} WHERE kind = 'certificate' AND instr(entry, ?) > 0",
         (f'"cert_id":"{cert_id}"',)).fetchone()
@@ -69,7 +70,7 @@ def find_certificate(register: "Ledger", cert_id: str) -> dict[str, Any]:
     return json.loads(row[0])
 
 
-def current_status(register: "Ledger", cert_id: str) -> str:
+def current_status(register: Ledger, cert_id: str) -> str:
     """revoked | suspended | valid, from the register's status statements in order."""
     status = "valid"
     rows = register.db.conn.execute(

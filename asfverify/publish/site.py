@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..errors import BadInput, NegativeOutcome, VerificationError
 from ..jcs import canonical
@@ -24,7 +25,7 @@ from ..ledger.schema import ROWS, STATUS_LISTS
 from .files import SiteFiles
 from .registry import open_logs, register_transaction
 from .statements import ledger_anchor_statement, status_list_statement
-from .tiles import Tile, bundles_for, encode_bundle, tiles_for
+from .tiles import bundles_for, encode_bundle, tiles_for
 from .view import IssuerInfo, RegisterReader, RegisterView
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def _site_checkpoint(files: SiteFiles, relpath: str, origin: str) -> tuple[int, 
     return (checkpoint.size, checkpoint.root) if checkpoint.origin == origin else None
 
 
-def check_against(log: "Ledger", size: int, root: bytes, what: str) -> None:
+def check_against(log: Ledger, size: int, root: bytes, what: str) -> None:
     """The log must contain the tree of `size` with `root` (a kept witnessed or published checkpoint)."""
     current = log.size()
     if current < size:
@@ -108,7 +109,7 @@ def check_against(log: "Ledger", size: int, root: bytes, what: str) -> None:
         raise VerificationError(f"the {log.tables.name}'s tree at size {size} differs from {what} (forked or rewritten)")
 
 
-def check_anchors(ledger: "Ledger", register: "Ledger") -> None:
+def check_anchors(ledger: Ledger, register: Ledger) -> None:
     """The ledger must extend every ledger-anchor in the register (a rolled-back ledger fails here)."""
     import base64
 
@@ -117,18 +118,18 @@ def check_anchors(ledger: "Ledger", register: "Ledger") -> None:
         check_against(ledger, int(e["size"]), base64.b64decode(e["root"]), f"ledger-anchor at register entry {item.index}")
 
 
-def check_witnessed(ledger: "Ledger", register: "Ledger") -> None:
+def check_witnessed(ledger: Ledger, register: Ledger) -> None:
     from .witnessing import latest_cosigned
 
     for log in (ledger, register):
         kept = latest_cosigned(log.db.conn, log.tables.name)
         if kept is not None:
-            check_against(log, kept[0], kept[1], f"the latest witnessed checkpoint")
+            check_against(log, kept[0], kept[1], "the latest witnessed checkpoint")
 
 
 # ---- status lists -----------------------------------------------------------------------------------
 
-def _status_bits(register: "Ledger") -> dict[str, list[int]]:
+def _status_bits(register: Ledger) -> dict[str, list[int]]:
     """Status indexes set in each list, from the register's status statements in order (SQLite reads them)."""
     revoked: set[int] = set()
     suspended: set[int] = set()
@@ -145,7 +146,7 @@ def _status_bits(register: "Ledger") -> dict[str, list[int]]:
     return {"revocation": sorted(revoked), "suspension": sorted(suspended)}
 
 
-def _signed_list(ws: "Workspace", register: "Ledger", purpose: str, indexes: list[int], now: datetime) -> dict:
+def _signed_list(ws: Workspace, register: Ledger, purpose: str, indexes: list[int], now: datetime) -> dict:
     from ..certs.credential import format_time
     from ..certs.issue import sign_credential, status_list_url
     from ..certs.statuslist import status_list_credential
@@ -159,7 +160,7 @@ def _signed_list(ws: "Workspace", register: "Ledger", purpose: str, indexes: lis
     return sign_credential(listing, signer.sign, signer.did, start)
 
 
-def _refresh_status_lists(ws: "Workspace", register: "Ledger", rtx, now: datetime) -> dict[str, str]:
+def _refresh_status_lists(ws: Workspace, register: Ledger, rtx, now: datetime) -> dict[str, str]:
     """Re-sign a list only when its content changed or it nears expiry; append a status-list entry then."""
     from ..certs.credential import format_time
 
@@ -184,7 +185,7 @@ def _refresh_status_lists(ws: "Workspace", register: "Ledger", rtx, now: datetim
 
 # ---- files ------------------------------------------------------------------------------------------
 
-def _write_tiles(register: "Ledger", files: SiteFiles, size: int, since: int, trusted: bool) -> None:
+def _write_tiles(register: Ledger, files: SiteFiles, size: int, since: int, trusted: bool) -> None:
     conn = register.db.conn
     t = register.tables
     for tile in tiles_for(size, since if trusted else 0):
@@ -206,7 +207,7 @@ def _write_tiles(register: "Ledger", files: SiteFiles, size: int, since: int, tr
         files.write(f"register/{bundle.path()}", encode_bundle(r[0].encode("utf-8") for r in rows), immutable=trusted)
 
 
-def _write_issuer(ws: "Workspace", files: SiteFiles) -> None:
+def _write_issuer(ws: Workspace, files: SiteFiles) -> None:
     """issuer.json (asfverify.issuer's signed description); re-signed only when its content changed."""
     from ..issuer import build_issuer_json, unsigned_issuer_document
 
@@ -247,7 +248,7 @@ def _sql_csv(expr: str) -> str:
     return f"(CASE WHEN {special} THEN '\"' || replace({text}, '\"', '\"\"') || '\"' ELSE {text} END)"
 
 
-def _cache_rows(register: "Ledger", prefix: str) -> None:
+def _cache_rows(register: Ledger, prefix: str) -> None:
     """Render the register.json/csv cells of certificates not cached yet, in SQLite (cost grows with what is new)."""
     conn = register.db.conn
     done = conn.execute(f"SELECT COALESCE(MAX(register_index), -1) FROM {ROWS}").fetchone()[0]
@@ -279,7 +280,7 @@ _TAIL = b"]}\n"
 def _header(name: str, size: int, next_expiry: str | None, csv_bytes: int) -> bytes:
     # One line, so the next publish reads what the files cover without parsing them.
     return (f'{{"issuer": {json.dumps(name, ensure_ascii=False)}, "register_size": {size}, '
-            f'"next_expiry": {json.dumps(next_expiry)}, "csv_bytes": {csv_bytes}, "certificates": [\n').encode("utf-8")
+            f'"next_expiry": {json.dumps(next_expiry)}, "csv_bytes": {csv_bytes}, "certificates": [\n').encode()
 
 
 def _previous_tables(files: SiteFiles) -> tuple[int, str | None, bytes, bytes] | None:
@@ -298,7 +299,7 @@ def _previous_tables(files: SiteFiles) -> tuple[int, str | None, bytes, bytes] |
     return size, expiry, old_json, old_csv
 
 
-def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -> tuple[bytes, bytes]:
+def _register_tables(register: Ledger, view: RegisterView, files: SiteFiles) -> tuple[bytes, bytes]:
     """register.json and register.csv: one row per certificate, from the cached cells plus today's status.
 
     When only certificates were added since the site's files were written (no status statement, no
@@ -356,11 +357,11 @@ def _register_tables(register: "Ledger", view: RegisterView, files: SiteFiles) -
 
 # ---- the command --------------------------------------------------------------------------------------
 
-def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = None,
+def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
                  unwitnessed: bool = False) -> PublishReport:
     """Append the ledger-anchor and status-list entries due, witness, and write the site into directory."""
     ws.require_publishing()
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if directory.exists() and not directory.is_dir():
         raise BadInput(f"{directory}: not a folder")
     files = SiteFiles(directory)
@@ -397,8 +398,8 @@ def publish_site(ws: "Workspace", directory: Path, *, now: datetime | None = Non
     ledger_note = (cosigned_note(ledger.db.conn, "ledger", ledger.size()) or ledger.checkpoint()) if ledger.size() else None
     witnessed = None
     if policy is not None:
-        from ..witness.policy import evaluate
         from ..ledger.note import verifier_for
+        from ..witness.policy import evaluate
 
         quorum = evaluate(policy, register_note, logs=[verifier_for(register.origin, register.signer.public_key)])
         witnessed = quorum.satisfied

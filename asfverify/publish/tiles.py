@@ -7,8 +7,8 @@ subtree of height 8*L at position N*256 + i, i.e. the stored node (8*L, N*256 + 
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 TILE_WIDTH = 256
 TILE_HEIGHT = 8

@@ -7,11 +7,12 @@ Loading is lazy: a writer that needs only the new entries never pays for reading
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from ..ledger.schema import CREDENTIALS, REGISTER
 

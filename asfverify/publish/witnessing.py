@@ -22,7 +22,7 @@ UNWITNESSED_NOTICE = ("note: this workspace has no [witnesses] policy, so its ch
                       "certifier alone and its certificates are unwitnessed")
 
 
-def policy_of(ws: "Workspace") -> Any | None:
+def policy_of(ws: Workspace) -> Any | None:
     """The parsed [witnesses] policy, or None when the workspace has none."""
     path = ws.witness_policy_path
     if path is None:
@@ -34,7 +34,7 @@ def policy_of(ws: "Workspace") -> Any | None:
     return load_policy(path)
 
 
-def preflight(ws: "Workspace", unwitnessed: bool) -> Any | None:
+def preflight(ws: Workspace, unwitnessed: bool) -> Any | None:
     """The policy certify will need, read before anything is written (a broken policy refuses early)."""
     return policy_of(ws)
 
@@ -52,7 +52,7 @@ def cosigned_note(conn: sqlite3.Connection, log: str, size: int) -> str | None:
     return row[0] if row else None
 
 
-def witness_log(log: "Ledger", policy: Any) -> tuple[str, Any]:
+def witness_log(log: Ledger, policy: Any) -> tuple[str, Any]:
     """Ask the witnesses to cosign the log's latest checkpoint; keep and return the cosigned note."""
     from ..witness.client import request_cosignatures
 
@@ -78,7 +78,7 @@ def witness_log(log: "Ledger", policy: Any) -> tuple[str, Any]:
     return result.note, result.quorum
 
 
-def witness_logs(ws: "Workspace", ledger: "Ledger", register: "Ledger", policy: Any | None, *,
+def witness_logs(ws: Workspace, ledger: Ledger, register: Ledger, policy: Any | None, *,
                  required: bool, notices: list[str] | None = None) -> str:
     """Witness both logs' latest checkpoints; return the register's note (cosigned when witnessed).
 
