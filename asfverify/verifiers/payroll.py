@@ -219,7 +219,9 @@ def _problems_of(unreadable: Any, prefix: str = "") -> list[str]:
         more = f" and {count - len(unreadable.rows[reason])} more" if count > len(unreadable.rows[reason]) else ""
         out.append(f"{prefix}{count} row{'s' if count != 1 else ''} with {reason} ({named}{more})")
     if any("date" in reason for reason in unreadable.counts):
-        out.append(f"dates are read as {ACCEPTED_DATE_FORMS}")
+        # Point at both fixes: rewrite the dates, or map the header of a column that holds readable ones.
+        out.append(f"dates are read as {ACCEPTED_DATE_FORMS}; if the dates are in another column, map its header "
+                   f"with `columns = {{ hire_date = \"…\" }}` in the document's entry in application.toml")
     return out
 
 
