@@ -58,7 +58,8 @@ class IdentityVerifier(BaseVerifier):
             return [result("fail", _("{number} is not an organisationsnummer: its third digit must be 2 or more.", number=shown))]
         group = digits[0]
         if group == "2":
-            return [result("fail", _("{number} is in group 2 ({group_name}): the applicant is part of the public sector.", number=shown, group_name=GROUPS["2"]))]
+            return [result("fail", _("{number} is in group 2 ({group_name}): the applicant is part of the public sector.",
+                                     number=shown, group_name=GROUPS["2"]))]
         if group not in GROUPS:
             return [result("fail", _("{number} has group digit {group}, which Skatteverket does not assign.", number=shown, group=group))]
         if group == "1":
@@ -68,6 +69,7 @@ class IdentityVerifier(BaseVerifier):
             return [result("review", _("{number} is in group {group} ({group_name}), which does not fit the declared legal form {legal_form}.",
                                       number=shown, group=group, group_name=GROUPS[group], legal_form=org.legal_form))]
         if group in {"3", "6"}:
-            return [result("review", _("{number} is in group {group} ({group_name}), unusual for an ASF.", number=shown, group=group, group_name=GROUPS[group]))]
+            return [result("review", _("{number} is in group {group} ({group_name}), unusual for an ASF.",
+                                       number=shown, group=group, group_name=GROUPS[group]))]
         return [result("pass", _("{number} is a valid organisationsnummer in group {group} ({group_name}), outside the public sector.",
                                      number=shown, group=group, group_name=GROUPS[group]))]
