@@ -8,9 +8,10 @@ import stat
 import tomllib
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from . import confine
 from .documents import DocumentFile, sha256_file
@@ -62,7 +63,7 @@ class Application:
             shutil.rmtree(self._tempdir, ignore_errors=True)
             self._tempdir = None
 
-    def __enter__(self) -> "Application":
+    def __enter__(self) -> Application:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -265,7 +266,8 @@ def _load_folder(
             as_date = dt.date.fromisoformat(reference_date.strip())
         except ValueError:
             as_date = None
-        hint = f"write it without quotes: reference_date = {as_date.isoformat()}" if as_date else "write a TOML date without quotes, like reference_date = 2026-10-31"
+        hint = (f"write it without quotes: reference_date = {as_date.isoformat()}" if as_date
+                else "write a TOML date without quotes, like reference_date = 2026-10-31")
         raise PackageError(f"{label} [application]: reference_date = {reference_date!r} is a string; {hint}")
     if isinstance(reference_date, dt.datetime) or not isinstance(reference_date, dt.date):
         raise PackageError(f"{label} [application]: reference_date must be a TOML date like 2026-10-31")

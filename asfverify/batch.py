@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .application import MANIFEST
 from .errors import AsfError, BadInput
@@ -94,7 +95,7 @@ def verify_many(
     """Yield each package's outcome as it completes (in-process for one job, else worker processes)."""
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            yield _guarded(source, lambda: verify_package(source, ws=ws, host=host, limits=limits))
+            yield _guarded(source, functools.partial(verify_package, source, ws=ws, host=host, limits=limits))
         return
     init_args = (str(ws.root) if ws else None, str(ws.plugins_dir) if ws and ws.plugins_dir else None, limits)
     _worker.update(ws=ws, host=host, limits=limits)

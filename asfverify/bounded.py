@@ -19,7 +19,8 @@ import pickle
 import select
 import signal
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import DocumentError
 

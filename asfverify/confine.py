@@ -18,8 +18,8 @@ import stat
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Sequence
 
 from .errors import PackageError
 

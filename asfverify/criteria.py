@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import BadInput
 from .model import CriterionOutcome, RequirementOutcome
@@ -41,7 +42,7 @@ class CriteriaSet:
     def requirement_ids(self) -> list[str]:
         return [r.id for c in self.criteria for r in c.requirements]
 
-    def with_extra(self, extra: Iterable[Criterion]) -> "CriteriaSet":
+    def with_extra(self, extra: Iterable[Criterion]) -> CriteriaSet:
         known = {c.id for c in self.criteria}
         added = tuple(c for c in extra if c.id not in known)
         return CriteriaSet(self.id, self.title, self.criteria + added, self.policy, self.validity_days)

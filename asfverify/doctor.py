@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ class Context:
     ws: Any
     site: Path | None = None
     trust_list: Any = None  # trustlist.check.TrustListInput
-    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
     description: Any = None  # the IssuerDescription built from the workspace
     witness_timeout: float = 3.0
 

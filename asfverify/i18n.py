@@ -17,9 +17,10 @@ from __future__ import annotations
 import ast
 import gettext
 import os
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
@@ -122,7 +123,7 @@ def read_po(path: Path) -> dict[str, str]:
     return messages
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(path: str) -> Catalogue:
     file = Path(path)
     return Catalogue(read_po(file) if file.is_file() else {})

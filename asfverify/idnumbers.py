@@ -180,7 +180,7 @@ def mask_personal_numbers(text: str, *, keep_identifiers: bool = True) -> str:
                 return m.group(0)
             return MASK if _valid_groups(m.group(3), m.group(4), m.group(5), m.group(6)) else m.group(0)
         return _SCAN.sub(replace, text)
-    return _STRICT_SCAN.sub(lambda m: MASK if _valid_groups(*m.groups()[1:]) else m.group(0), text)
+    return _STRICT_SCAN.sub(lambda m: MASK if _valid_groups(*m.groups()[1:]) else m.group(0), text)  # type: ignore[arg-type]
 
 
 def mask_personal_number_shapes(text: str) -> str:
@@ -190,7 +190,7 @@ def mask_personal_number_shapes(text: str) -> str:
         return text
     if not text.isascii():
         text = _INVISIBLE_RE.sub("", text)
-    return _STRICT_SCAN.sub(lambda m: MASK if _valid_groups(*m.groups()[1:], check_digit=False) else m.group(0), text)
+    return _STRICT_SCAN.sub(lambda m: MASK if _valid_groups(*m.groups()[1:], check_digit=False) else m.group(0), text)  # type: ignore[arg-type, misc]
 
 
 def contains_personal_number(text: str, *, across_punctuation: bool = False) -> bool:

@@ -18,7 +18,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -38,7 +38,7 @@ PASSPHRASE_ENV = "ASFVERIFY_KEY_PASSPHRASE"
 
 def now_rfc3339() -> str:
     """The current UTC time as RFC 3339 with seconds, e.g. 2026-11-27T05:41:26Z."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def key_id_of(public_key: bytes) -> str:

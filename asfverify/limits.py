@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 MiB = 1024 * 1024
 
@@ -26,7 +27,7 @@ class Limits:
     max_zip_ratio: int = 200  # uncompressed / compressed, per member: a zip bomb guard
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None) -> "Limits":
+    def from_config(cls, config: Mapping[str, Any] | None) -> Limits:
         """[limits] in asfverify.toml overrides the defaults (documented in the README)."""
         raw = dict((config or {}).get("limits", {}))
         fields = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}

@@ -34,7 +34,7 @@ class Review:
     def from_json(cls, raw: Mapping[str, Any]) -> Review:
         return cls(
             requirement=str(raw.get("requirement")),
-            outcome=Outcome(raw.get("outcome")),
+            outcome=Outcome(str(raw.get("outcome"))),
             note=raw.get("note") or "",
             reviewer=raw.get("reviewer") or "",
             time=raw.get("time") or "",

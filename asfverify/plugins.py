@@ -6,10 +6,11 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pluggy
 
@@ -212,7 +213,7 @@ def load_host(
     # certifier's edited copy in plugins/, say): the whole bundled plugin is dropped, hooks and all.
     others = {r.verifier.name for name, regs in offered if not infos.get(name, PluginInfo(name, "?", "")).bundled for r in regs}
     for plugin_name, regs in offered:
-        info = infos.get(plugin_name)
+        info = infos.get(plugin_name)  # type: ignore[assignment]
         if info is not None and info.bundled and any(r.verifier.name in others for r in regs):
             pm.unregister(name=plugin_name)
             del infos[plugin_name]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .outcomes import Decision, Outcome
 
@@ -358,14 +359,14 @@ def render_report(
     state: Run,
     checkpoint: str,
     *,
-    criteria_set: "CriteriaSet | None" = None,
+    criteria_set: CriteriaSet | None = None,
     leaf_hashes: Mapping[int, str] | None = None,
     certificates: Sequence[Mapping[str, Any]] = (),
     generated: str | None = None,
 ) -> str:
     """The run as one self-contained HTML page: criteria, requirements, results, evidence, reviews, ledger."""
     leaf_hashes = leaf_hashes or {}
-    generated = generated or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    generated = generated or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     documents_by_sha = {str(d.get("sha256")): d for d in state.documents if d.get("sha256")}
     criteria = state.criteria
     css = (resources.files("asfverify") / "templates" / "report.css").read_text(encoding="utf-8")

@@ -19,8 +19,9 @@ Contract:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Collection
+from typing import Any
 
 from .idnumbers import contains_personal_number, mask_personal_numbers
 from .verifier import OUTCOMES, Evidence, Result

@@ -6,9 +6,10 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from . import application, criteria, resultcheck
 from .errors import DocumentError

@@ -16,16 +16,16 @@ Nothing here touches the network or any folder but the one you pass in.
 
 from __future__ import annotations
 
-import os
-
 import csv
 import datetime as dt
 import io
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from .verifier import Result
 

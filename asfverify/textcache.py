@@ -88,7 +88,7 @@ class TextCache:
                 "sha256": sha256,
                 "extractor": extractor,
                 "pages_json": json.dumps(pages, ensure_ascii=False),
-                "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             },
             pk=("sha256", "extractor"),
         )

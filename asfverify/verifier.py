@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -110,7 +111,7 @@ class Application(Protocol):
 class Context(Protocol):
     """What the host offers a verifier besides the application."""
 
-    workspace: "Workspace | None"
+    workspace: Workspace | None
     policy: dict[str, Any]  # the criteria set's [policy] table
 
     def pseudonymise(self, value: str) -> str: ...

@@ -23,15 +23,17 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from stdnum import luhn  # noqa: E402
 
 from asfverify import workspace  # noqa: E402
 from asfverify.agreements import registry  # noqa: E402
 from asfverify.agreements.sources import RegistrySource  # noqa: E402
-from stdnum import luhn  # noqa: E402
 
 ROWS = 100_000
 IMPORT_TARGET_S = 5.0

@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -103,8 +104,9 @@ def _browser_rows(site_root: Path, certificate: dict) -> list[dict]:
 
 
 def _directory(count: int, credential: dict):
-    from asfverify.web.directory import Directory, Event, Listing
     from common import luhn_complete
+
+    from asfverify.web.directory import Directory, Event, Listing
 
     listings, events = [], []
     for i in range(count):
@@ -146,12 +148,12 @@ class _Files:
 
 
 def _directory_rows(credential: dict) -> list[dict]:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from asfverify.certs.pdf import PdfFacts, render_pdf
     from asfverify.web.directory import directory_pages
 
-    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
     directory = _directory(CERTIFICATES, credential)
     first, again, floor, sizes, count = [], [], [], [], 0
     for _ in range(3):

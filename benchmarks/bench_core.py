@@ -77,7 +77,7 @@ def batch_rows(count: int = 300, runs: int = 1) -> list[dict]:
                 env = clean_env(ASFVERIFY_WORKSPACE=str(ws))
                 start = time.perf_counter()
                 proc = subprocess.run([*cli(), "run", str(packages), "--jobs", str(jobs), "--json"],
-                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                      env=env, capture_output=True)
                 times[jobs].append(time.perf_counter() - start)
                 if proc.returncode != 0:  # every generated application is certifiable
                     raise RuntimeError(f"exit {proc.returncode}: {proc.stderr.decode()[-400:]}")

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from common import EXAMPLE, clean_env, cli, fresh_workspace, median_of, time_command  # noqa: E402
+from common import EXAMPLE, clean_env, cli, fresh_workspace, time_command  # noqa: E402
 from hostile import inflating_pdf, long_line_csv, wide_xlsx  # noqa: E402
 
 LIMIT_SECONDS = 10

@@ -7,8 +7,8 @@ baseline is measured in the same run. Pass module names to run only some: `pytho
 from __future__ import annotations
 
 import importlib
-import platform
 import os
+import platform
 import sys
 import time
 import traceback

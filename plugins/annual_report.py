@@ -20,9 +20,9 @@ asfverify and the standard library. Reads only the documents it is given; no net
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Sequence
 
 from asfverify import BaseVerifier, Evidence, Result, hookimpl
 
@@ -366,7 +366,7 @@ def _received_at(clause: str, at: int, received: re.Pattern[str] | None) -> bool
     return any(m.start() <= at < m.end() for m in received.finditer(clause))
 
 
-def find_dividends(pages: Sequence[str], vocab: "Vocabulary | None" = None) -> list[Finding]:
+def find_dividends(pages: Sequence[str], vocab: Vocabulary | None = None) -> list[Finding]:
     """Clauses anywhere in the report that propose or record a distribution (utdelning, återbäring, efterlikvid …)."""
     out: list[Finding] = []
     pattern = vocab.distribution if vocab is not None else _DIVIDEND

@@ -20,8 +20,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from asfverify import BaseVerifier, Evidence, Result, hookimpl, plugin_translator
 

@@ -29,8 +29,8 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from asfverify import BaseVerifier, Evidence, Result, hookimpl
 

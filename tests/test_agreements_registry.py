@@ -125,7 +125,7 @@ def test_many_bad_rows_name_the_first_few_and_count_the_rest() -> None:
         (b"  \n\n", "empty file"),
         (HEADER.encode(), "no agreement rows"),
         (GOOD.encode("utf-16"), "not UTF-8"),
-        (("org_number;motpart;agreement;kind;valid_from\n").encode(), "unknown column 'motpart'"),
+        ((b"org_number;motpart;agreement;kind;valid_from\n"), "unknown column 'motpart'"),
         (b"org_number;agreement;kind;valid_from\n", "lacks column 'counterparty'"),
         (b"org_number;org_number;counterparty;agreement;kind;valid_from\n", "twice"),
         (GOOD.encode() + b'769618-4022;Fremia;"' + b"x" * 200_000, "not readable as CSV near line 4"),

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pkgbuild import make_package, make_pdf
 
 from asfverify import workspace as workspace_mod
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
-
-from pkgbuild import make_package, make_pdf
 
 # A verifier that misbehaves on the "Krasch" package only; {action} stands in for a parser that
 # segfaults (the process dies without a word) or hangs inside one page.

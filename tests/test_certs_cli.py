@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_support import RUN
 
 from asfverify import workspace
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
-from test_certs_support import RUN
 
 
 def _invoke(*args: str, ws: Path | None = None):

@@ -22,13 +22,13 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_certs_support import AT, CERT_ID, LIST_URL, RUN, HandLog, did_of, make_certificate, raw_public
 
 from asfverify.certs.credential import ASF_CONTEXT, CRITERIA_BASE, build_credential, certificate_entry
 from asfverify.certs.issue import attach_ledger_proof, sign_credential
 from asfverify.certs.statuslist import V2_CONTEXT
-from asfverify.certs.verify import verify_certificate
 from asfverify.certs.trust import TrustedKey
-from test_certs_support import AT, CERT_ID, LIST_URL, RUN, HandLog, did_of, make_certificate, raw_public
+from asfverify.certs.verify import verify_certificate
 
 jsonld = pytest.importorskip("pyld.jsonld", reason="pyld (test extra) checks JSON-LD expansion")
 

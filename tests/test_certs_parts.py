@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_certs_support import AT, did_of, make_certificate, raw_public
 
 from asfverify.certs.html import render_html
 from asfverify.certs.statuslist import MIN_ENTRIES, StatusListError, decode_list, encode_list, is_set
@@ -18,7 +19,6 @@ from asfverify.certs.verify import load_document, verify_certificate
 from asfverify.errors import BadInput
 from asfverify.keys import public_pem
 from asfverify.ledger.note import format_vkey
-from test_certs_support import AT, did_of, make_certificate, raw_public
 
 
 @settings(max_examples=40, deadline=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -99,4 +99,4 @@ def make_status_list(key: Ed25519PrivateKey, revoked: list[int], valid_from: str
     return sign_credential(unsigned, key.sign, did_of(key), valid_from)
 
 
-AT = datetime(2027, 6, 1, tzinfo=timezone.utc)
+AT = datetime(2027, 6, 1, tzinfo=UTC)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_certs_support import AT, HandLog, did_of, make_certificate, make_status_list, raw_public
 
 from asfverify.certs.trust import TrustedKey
 from asfverify.certs.verify import verify_certificate
-from test_certs_support import AT, HandLog, did_of, make_certificate, make_status_list, raw_public
 
 
 @pytest.fixture(scope="module")
@@ -190,8 +190,8 @@ def test_a_consistently_resigned_forgery_fails_on_the_ledger(key, trusted):
 
 
 def test_expired_and_not_yet_valid(cert, trusted):
-    late = verify_certificate(cert, trusted, at=datetime(2028, 11, 1, 9, 0, 1, tzinfo=timezone.utc))
-    early = verify_certificate(cert, trusted, at=datetime(2026, 11, 1, 8, 59, 59, tzinfo=timezone.utc))
+    late = verify_certificate(cert, trusted, at=datetime(2028, 11, 1, 9, 0, 1, tzinfo=UTC))
+    early = verify_certificate(cert, trusted, at=datetime(2026, 11, 1, 8, 59, 59, tzinfo=UTC))
     assert failed(late) == ["validity"] and "expired" in late.steps[3].detail
     assert failed(early) == ["validity"] and "not yet valid" in early.steps[3].detail
 

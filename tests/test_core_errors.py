@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_certs_support import AT, make_certificate, make_status_list, raw_public
 
 from asfverify import errors, testing
 from asfverify.bylaws.patterns import PatternError
@@ -23,7 +24,6 @@ from asfverify.cli import cli
 from asfverify.jcs import CanonicalJSONError
 from asfverify.multibase import MultibaseError
 from asfverify.outcomes import Decision, Outcome
-from test_certs_support import AT, make_certificate, make_status_list, raw_public
 
 
 @pytest.mark.parametrize(

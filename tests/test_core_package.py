@@ -8,11 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pkgbuild import make_package, make_pdf
 
 from asfverify import workspace as workspace_mod
 from asfverify.ledger import open_ledger
-
-from pkgbuild import make_package, make_pdf
 
 
 def ledger_size(ws: Path) -> int:
@@ -66,7 +65,8 @@ def test_good_package_runs(invoke, workspace, tmp_path):
         ("[organisation]\nname = 'X'\norg_number = '769612-3459'\n[[documents]]\npath = 'saknas.pdf'\nkind = 'bylaws'\n", "file not found"),
         ("[organisation]\nname = 'X'\norg_number = '769612-3459'\n[[documents]]\npath = '/etc/passwd'\nkind = 'other'\n", "absolute path"),
         ("[organisation]\nname = 'X'\norg_number = '769612-3459'\n[[documents]]\npath = '../secret.txt'\nkind = 'other'\n", "'..'"),
-        ("[organisation]\nname = 'X'\norg_number = '769612-3459'\n[[documents]]\npath = 'stadgar.pdf'\nkind = 'payroll'\ncolumns = { salary = 'Lön' }\n", "unknown key 'salary'"),
+        ("[organisation]\nname = 'X'\norg_number = '769612-3459'\n[[documents]]\npath = 'stadgar.pdf'\nkind = 'payroll'\n"
+         "columns = { salary = 'Lön' }\n", "unknown key 'salary'"),
     ],
 )
 def test_bad_manifest(invoke, workspace, tmp_path, toml, needle):

@@ -7,11 +7,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from asfverify import criteria, pdftext, workspace as workspace_mod
-from asfverify.ledger import open_ledger
-
 from pkgbuild import make_package, make_pdf
+
+from asfverify import criteria, pdftext
+from asfverify import workspace as workspace_mod
+from asfverify.ledger import open_ledger
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 

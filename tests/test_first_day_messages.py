@@ -70,3 +70,19 @@ def test_output_in_a_missing_folder_says_how_to_create_it(workspace: Path, tmp_p
         result = _in(workspace, *args)
         assert result.exit_code == 2 and f"create it first (mkdir -p {tmp_path / 'out'})" in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_unreadable_hire_dates_say_how_many_the_format_and_the_column_mapping(workspace: Path, tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE, package)
+    listing = package / "anstallda-2026-10-31.csv"
+    import re
+
+    text = listing.read_text(encoding="utf-8-sig")
+    listing.write_text(re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3/\2/\1", text), encoding="utf-8")
+    assert "01/" in listing.read_text(encoding="utf-8") or "/0" in listing.read_text(encoding="utf-8")
+    data = json.loads(_in(workspace, "run", "--json", str(package)).stdout)
+    summary = next(r["summary"] for r in data["results"] if r["requirement"] == "C2.ratio")
+    assert "rows could not be read" in summary and "dates are read as YYYY-MM-DD" in summary
+    assert "columns = { hire_date =" in summary and "application.toml" in summary
+    assert "No employee" not in summary

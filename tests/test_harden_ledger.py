@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_certs_cli import _invoke, _record_run
 
 from asfverify import workspace
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
-from test_certs_cli import _invoke, _record_run
 
 
 def _append(ws: Path, n: int, start: int = 0) -> None:

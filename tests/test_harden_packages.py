@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pkgbuild import make_pdf
 
 from asfverify.cli import cli
-
-from pkgbuild import make_pdf
 
 MANIFEST = (
     '[organisation]\nname = "{name}"\norg_number = "769612-3459"\n'

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pkgbuild import make_pdf
 from stdnum import luhn
 
 from asfverify.cli import COMMANDS, cli
-
-from pkgbuild import make_pdf
 
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 

@@ -8,17 +8,15 @@ benchmarks/bench_hostile.py records the times and peaks in docs/performance.md.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hostile import inflating_pdf, long_line_csv, wide_xlsx
 
 from asfverify.cli import cli
-
-from hostile import inflating_pdf, long_line_csv, wide_xlsx
 
 ASFVERIFY = Path(sys.executable).with_name("asfverify")
 GiB = 1024 ** 3

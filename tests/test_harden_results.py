@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pkgbuild import make_package, make_pdf
 
 from asfverify.cli import cli
-
-from pkgbuild import make_package, make_pdf
 
 BAD_PLUGIN = '''
 from asfverify import hookimpl, BaseVerifier, Evidence, Result

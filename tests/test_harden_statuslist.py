@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
+from test_certs_cli import _invoke, _record_run
 
 from asfverify import workspace
 from asfverify.certs.issue import build_status_list, sign_credential, status_list_url
 from asfverify.certs.statuslist import status_list_credential
 from asfverify.cli import cli
 from asfverify.keys import load_signer
-from test_certs_cli import _invoke, _record_run
 
 
 def _workspace(root: Path) -> Path:
@@ -59,12 +59,12 @@ def test_a_list_dated_in_the_future_or_without_expiry_is_refused(tmp_path: Path)
     assert _invoke("certify", "run0001", "-o", str(cert), ws=a).exit_code == 0
     ws = workspace.find(a)
     future = tmp_path / "future.json"
-    future.write_text(json.dumps(build_status_list(ws, now=datetime.now(timezone.utc) + timedelta(days=3))))
+    future.write_text(json.dumps(build_status_list(ws, now=datetime.now(UTC) + timedelta(days=3))))
     result = _verify(cert, future, a)
     assert result.exit_code == 1 and "the status list is dated in the future" in result.output, result.output
     # A list without validUntil, properly signed by the issuer (as older versions wrote with --valid-days 0).
     signer = load_signer(ws.keys_dir)
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     forever = tmp_path / "forever.json"
     forever.write_text(json.dumps(sign_credential(
         status_list_credential(status_list_url(ws), signer.did, [], now), signer.sign, signer.did, now)))

@@ -13,8 +13,15 @@ from stdnum.se import orgnr
 
 from asfverify import idnumbers
 from asfverify.idnumbers import (
-    MASK, contains_personal_number, find_org_numbers, is_coordination_number, is_personal_number,
-    mask_personal_numbers, normalise_org_number, normalise_personal_number, parse_personal_number,
+    MASK,
+    contains_personal_number,
+    find_org_numbers,
+    is_coordination_number,
+    is_personal_number,
+    mask_personal_numbers,
+    normalise_org_number,
+    normalise_personal_number,
+    parse_personal_number,
 )
 
 

@@ -10,6 +10,7 @@ import stat
 
 import pytest
 from click.testing import CliRunner
+from test_ledger_support import make_workspace, raw, record_runs
 
 from asfverify import keys
 from asfverify.cli import cli
@@ -18,8 +19,6 @@ from asfverify.ledger import merkle, open_ledger
 from asfverify.ledger.note import open_checkpoint, parse_vkey
 from asfverify.ledger.tlogproof import verify_tlog_proof
 from asfverify.multibase import public_key_from_did
-
-from test_ledger_support import make_workspace, raw, record_runs
 
 
 @pytest.fixture(autouse=True)

@@ -8,14 +8,13 @@ import json
 import pytest
 import rfc8785
 from click.testing import CliRunner
+from test_ledger_support import ORG, make_workspace, raw, record_runs
 
 from asfverify.cli import cli
 from asfverify.keys import load_signer, public_from_pem, verify_signature
 from asfverify.ledger import merkle, open_ledger
 from asfverify.ledger.note import parse_vkey
 from asfverify.ledger.tlogproof import verify_tlog_proof
-
-from test_ledger_support import ORG, make_workspace, raw, record_runs
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pkgbuild import make_package, make_pdf
 
 from asfverify.cli import cli
 from asfverify.jcs import canonical
-
-from pkgbuild import make_package, make_pdf
 
 SCRIPT = Path(__file__).parent / "vectors" / "ledger" / "independent_verifier.js"
 NODE = shutil.which("node")

@@ -6,13 +6,12 @@ import pytest
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_ledger_support import make_workspace
 
 from asfverify.errors import BadInput
 from asfverify.jcs import CanonicalJSONError
 from asfverify.ledger import merkle, open_ledger
 from asfverify.ledger.canon import canonical_entry
-
-from test_ledger_support import make_workspace
 
 
 @pytest.fixture

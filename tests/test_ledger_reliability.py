@@ -12,10 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_ledger_support import make_workspace
 
 from asfverify.ledger import open_ledger
-
-from test_ledger_support import make_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent

@@ -8,14 +8,13 @@ import sqlite3
 
 import pytest
 import rfc8785
+from test_ledger_support import ORG, make_workspace, record_runs, run_entries
 
 from asfverify.errors import BadInput
 from asfverify.keys import load_signer, verify_signature
 from asfverify.ledger import merkle, open_ledger
 from asfverify.ledger.note import open_checkpoint, parse_vkey
 from asfverify.ledger.tlogproof import verify_tlog_proof
-
-from test_ledger_support import ORG, make_workspace, record_runs, run_entries
 
 
 @pytest.fixture
@@ -178,9 +177,9 @@ def test_tlog_proof_verifies_by_rfc9162_against_the_signed_checkpoint(ws):
 
 
 def test_a_ledger_with_uncovered_entries_is_not_extended(ws):
-    from asfverify.errors import VerificationError
-
     from test_ledger_support import raw
+
+    from asfverify.errors import VerificationError
 
     record_runs(ws, 1)
     conn = raw(ws)

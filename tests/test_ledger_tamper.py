@@ -7,13 +7,12 @@ import sqlite3
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_ledger_support import make_workspace, raw, record_runs, restore_triggers
 
 from asfverify import jcs
 from asfverify.keys import key_id_of
 from asfverify.ledger import merkle, open_ledger
 from asfverify.ledger.note import format_checkpoint, sign_note
-
-from test_ledger_support import make_workspace, raw, record_runs, restore_triggers
 
 COLUMNS = "idx, kind, run_id, org_number, entry, leaf_hash, signature, key_id"
 

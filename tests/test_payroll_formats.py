@@ -122,7 +122,7 @@ def test_xlsx_named_sheet(tmp_path: Path) -> None:
 
 
 def test_pdf_table_over_several_pages_with_repeated_headers(tmp_path: Path) -> None:
-    rows = [[str(500 + i), "2020-02-%02d" % (i % 28 + 1), "", "Nystartsjobb" if i % 3 else "Ingen", "100"] for i in range(70)]
+    rows = [[str(500 + i), f"2020-02-{i % 28 + 1:02d}", "", "Nystartsjobb" if i % 3 else "Ingen", "100"] for i in range(70)]
     pdf = write_pdf(tmp_path / "lista.pdf", rows)
     (result,) = run_verifier(PayrollVerifier, package(tmp_path, pdf))
     assert result.outcome == "pass", result.summary
@@ -284,9 +284,8 @@ def test_an_unexpected_failure_names_only_its_type(tmp_path: Path, monkeypatch: 
 
 
 def test_pdf_with_text_but_no_ruled_table_is_review(tmp_path: Path) -> None:
-    from test_payroll_helpers import HEADER
-
     from fpdf import FPDF
+    from test_payroll_helpers import HEADER
 
     regular = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     pdf = FPDF()

@@ -311,7 +311,6 @@ def test_vocabulary_toml_block_round_trips() -> None:
 
 def test_the_shipped_criteria_policy_reads_every_form_broadly() -> None:
     from asfverify import criteria
-
     from asfverify.payroll.vocabulary import DEFAULT_SUBSIDY_FORMS
 
     policy = criteria.load("asf-v1").policy

@@ -163,7 +163,7 @@ def test_report_holds_every_evidence_excerpt_highlighted(sample_run, sample_html
     evidence = [(r, ev) for r in state.results for ev in r.get("evidence", [])]
     assert evidence, "the sample run should have evidence"
     paths = {d["sha256"]: d["path"] for d in state.documents}
-    for result, ev in evidence:
+    for _result, ev in evidence:
         highlighted = highlight(ev["excerpt"], ev.get("matched", []))
         assert highlighted in page
         marks = [html.unescape(m).lower() for m in re.findall(r"<mark>(.*?)</mark>", highlighted, flags=re.S)]

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_certs_support import AT, ORIGIN, did_of, make_certificate, raw_public
 
 from asfverify.certs.eddsa_jcs import create_proof, verification_method_for
 from asfverify.certs.verify import verify_certificate
 from asfverify.ledger.note import format_vkey
 from asfverify.trustlist.check import TrustListInput
 from asfverify.trustlist.model import TrustListError, parse_trust_list, trust_list_from_object
-from test_certs_support import AT, ORIGIN, did_of, make_certificate, raw_public
 
 OWNER = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 CERTIFIER = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))

@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from web_support import PREFIX, DirFiles, build_site
 
 from asfverify.cli import cli
 from asfverify.web.directory import directory_pages, org_digits, write_directory
-from web_support import PREFIX, DirFiles, build_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

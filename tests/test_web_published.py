@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from asfverify.cli import cli
 from test_certs_cli import _record_run
 from web_support import Server, chromium_missing, start_chromium
+
+from asfverify.cli import cli
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("asfverify.publish") is None,
                                 reason="asfverify publish is not installed in this tree")
@@ -59,7 +59,7 @@ def test_publish_writes_the_buyers_pages(published):
     page = (org / "index.html").read_text(encoding="utf-8")
     assert "Vägen Framåt ekonomisk förening" in page and page.count("<li><h3>") == 2
     assert json.loads((org / "index.json").read_text(encoding="utf-8"))["status"] == "valid"
-    for name, cert in certs.items():
+    for cert in certs.values():
         uuid = cert["id"].removeprefix("urn:uuid:")
         assert (site / "c" / uuid / "index.html").is_file() and (site / "certificates" / f"{uuid}.json").is_file()
         pdf = site / "c" / uuid / "certifikat.pdf"

@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from web_support import PREFIX, Server, build_site, chromium_missing, start_chromium
 
 from asfverify.certs.pdf import PdfFacts, render_pdf
-from web_support import PREFIX, Server, build_site, chromium_missing, start_chromium
 
 pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from witnesslog import MemoryLog
 
 from asfverify.ledger.note import split_note
 from asfverify.witness.client import request_cosignatures
@@ -18,8 +19,6 @@ from asfverify.witness.policy import evaluate, parse_policy
 from asfverify.witness.protocol import format_add_checkpoint
 from asfverify.witness.server import WitnessServer
 from asfverify.witness.state import Witness, init_witness
-
-from witnesslog import MemoryLog
 
 
 class Fake(ThreadingHTTPServer):

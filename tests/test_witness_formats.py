@@ -11,7 +11,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from asfverify.ledger.note import NoteError, format_checkpoint, format_vkey, sign_note, split_note, verifier_for
 from asfverify.witness.cosignature import (
-    Cosigner, CosignatureError, cosign, cosigner_key_id, format_cosigner_vkey, parse_cosigner_vkey, signed_message,
+    CosignatureError,
+    Cosigner,
+    cosign,
+    cosigner_key_id,
+    format_cosigner_vkey,
+    parse_cosigner_vkey,
+    signed_message,
 )
 from asfverify.witness.policy import PolicyError, evaluate, parse_policy
 from asfverify.witness.protocol import ProtocolError, format_add_checkpoint, parse_add_checkpoint, parse_size

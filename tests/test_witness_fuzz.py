@@ -7,12 +7,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from witnesslog import MemoryLog
 
 from asfverify.witness.policy import PolicyError, parse_policy
 from asfverify.witness.protocol import format_add_checkpoint
 from asfverify.witness.state import Witness, init_witness
-
-from witnesslog import MemoryLog
 
 WORDS = st.sampled_from(["log", "witness", "group", "quorum", "none", "any", "all", "1", "2", "0", "#", "A", "B",
                          "\t", " ", "\n", "x+00000000+AAAA", "\xff", "\x00"])

@@ -12,12 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from witnesslog import MemoryLog, Running
 
 from asfverify.ledger.note import split_note
 from asfverify.witness.protocol import format_add_checkpoint
 from asfverify.witness.state import init_witness
-
-from witnesslog import MemoryLog, Running
 
 GO_SOURCE = Path(__file__).resolve().parent / "go" / "witnesscheck"
 X_MOD = Path("/usr/share/gocode/src/golang.org/x/mod")

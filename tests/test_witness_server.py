@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from witnesslog import MemoryLog, Running
 
 from asfverify.cli import cli
 from asfverify.ledger.note import split_note
 from asfverify.witness.cosignature import parse_cosigner_vkey
 from asfverify.witness.protocol import format_add_checkpoint
-
-from witnesslog import MemoryLog, Running
 
 
 def _init(tmp_path: Path, log: MemoryLog, name: str = "witness.example/w1") -> tuple[Path, str]:

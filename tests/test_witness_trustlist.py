@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_certs_support import RUN
 
 from asfverify import workspace
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
 from asfverify.witness.cosignature import Cosigner
-from test_certs_support import RUN
 
 
 def _invoke(*args: str):

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_certs_support import RUN
+from witnesslog import Running
 
 from asfverify import workspace
 from asfverify.certs.issue import sign_credential
@@ -19,8 +21,6 @@ from asfverify.witness.client import request_cosignatures
 from asfverify.witness.cosignature import Cosigner
 from asfverify.witness.policy import parse_policy
 from asfverify.witness.state import init_witness
-from test_certs_support import RUN
-from witnesslog import Running
 
 
 def _invoke(*args: str):

@@ -200,7 +200,7 @@ def test_concurrent_batches_append_to_one_valid_ledger(ws: Path, packages: Path)
     command = [str(ASFVERIFY), "--workspace", str(ws), "run", str(packages), "--jobs", "2", "--json"]
     procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     outputs = [p.communicate(timeout=240) for p in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs):
         assert proc.returncode == 2, err.decode()
         assert b"locked" not in err
     run_ids = [i["run_id"] for out, _ in outputs for i in json.loads(out) if "run_id" in i]

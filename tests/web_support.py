@@ -15,11 +15,12 @@ import os
 import shutil
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_certs_support import RUN, did_of, raw_public
 
 from asfverify.certs.credential import build_credential, certificate_entry, format_time
 from asfverify.certs.eddsa_jcs import create_proof, verification_method_for
@@ -32,7 +33,6 @@ from asfverify.ledger.tlogproof import format_tlog_proof
 from asfverify.web import verifier_page, write_verifier
 from asfverify.web.directory import write_directory, write_pdfs
 from asfverify.witness.cosignature import cosign, format_cosigner_vkey
-from test_certs_support import RUN, did_of, raw_public
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -71,7 +71,7 @@ class _Log:
         note = sign_note(text, ORIGIN, raw_public(self.key), self.key.sign)
         if witnessed:
             note += cosign(text, WITNESS, raw_public(self.witness), self.witness.sign,
-                           int(datetime.now(timezone.utc).timestamp()) - 3600)
+                           int(datetime.now(UTC).timestamp()) - 3600)
         return format_tlog_proof(index, path, note)
 
 
@@ -160,7 +160,7 @@ def _policy(witness: Ed25519PrivateKey) -> str:
 def build_site(root: Path) -> Site:
     """A published-site folder: verify/, issuer.json, witness-policy.txt, status lists, certificates/."""
     key, witness, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     start = now - timedelta(days=10)
     log = _Log(key, witness)
     site = Site(root, key)

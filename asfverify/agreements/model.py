@@ -51,7 +51,7 @@ class Agreement:
         }
 
     @classmethod
-    def from_mapping(cls, data: dict[str, Any], *, source: str) -> "Agreement":
+    def from_mapping(cls, data: dict[str, Any], *, source: str) -> Agreement:
         """Build from a plugin source's dict (dates as date objects or ISO strings)."""
         from .orgnumbers import normalise
 

@@ -7,9 +7,10 @@ import datetime as dt
 import hashlib
 import io
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -30,13 +31,13 @@ migrations = sqlite_utils.Migrations("asfverify.agreements")
 @migrations()
 def create_registry(db: sqlite_utils.Database) -> None:
     """Imports (one per distinct file digest) and their agreement rows, indexed on org number."""
-    db["agreement_imports"].create(
+    db.table("agreement_imports").create(
         {"id": int, "file_sha256": str, "file_name": str, "rows": int, "ledger_index": int, "imported_at": str},
         pk="id",
         not_null={"file_sha256", "file_name", "rows", "imported_at"},
     )
-    db["agreement_imports"].create_index(["file_sha256"], unique=True)
-    db["agreements"].create(
+    db.table("agreement_imports").create_index(["file_sha256"], unique=True)
+    db.table("agreements").create(
         {
             "id": int,
             "org_number": str,
@@ -52,7 +53,7 @@ def create_registry(db: sqlite_utils.Database) -> None:
         not_null={"org_number", "counterparty", "agreement", "kind", "valid_from", "import_id", "row_number"},
         foreign_keys=[("import_id", "agreement_imports", "id")],
     )
-    db["agreements"].create_index(["org_number", "valid_from"])
+    db.table("agreements").create_index(["org_number", "valid_from"])
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ def _iso_date(value: str, name: str) -> dt.date:
 # ---------------------------------------------------------------- importing
 
 
-def import_file(workspace: "Workspace", path: Path | str) -> ImportReport:
+def import_file(workspace: Workspace, path: Path | str) -> ImportReport:
     """Import a registry CSV into the workspace: validated whole, written with its ledger entry at once."""
     path = Path(path)
     try:
@@ -223,7 +224,7 @@ class _Duplicate(Exception):
         self.previous = previous
 
 
-def _import_ledgered(workspace: "Workspace", rows: list[Row], digest: str, file_name: str) -> ImportReport:
+def _import_ledgered(workspace: Workspace, rows: list[Row], digest: str, file_name: str) -> ImportReport:
     from ..ledger import open_ledger
 
     entry = {"kind": "registry-import", "file_sha256": digest, "rows": len(rows), "file_name": file_name}
@@ -255,7 +256,7 @@ def store_rows(
     ledger_index: int | None,
 ) -> int:
     """Insert one import and its rows; the caller holds the transaction. Returns the import id."""
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     cursor = db.conn.execute(
         "INSERT INTO agreement_imports (file_sha256, file_name, rows, ledger_index, imported_at) VALUES (?, ?, ?, ?, ?)",
         (file_sha256, file_name, len(rows), ledger_index, now),
@@ -270,7 +271,7 @@ def store_rows(
             for r in rows
         ),
     )
-    return int(import_id)
+    return int(import_id)  # type: ignore[arg-type]
 
 
 def import_into(db: sqlite_utils.Database, data: bytes, file_name: str) -> ImportReport:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .model import Agreement
 
@@ -31,7 +32,7 @@ class RegistrySource:
 
     name = "registry"
 
-    def __init__(self, workspace: "Workspace"):
+    def __init__(self, workspace: Workspace):
         self.workspace = workspace
 
     def lookup(self, org_number: str, date: dt.date) -> list[Agreement]:

@@ -21,8 +21,8 @@ cannot all be satisfied by the sentence's words is skipped without searching.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping, Sequence
 
 from ..errors import FormatError
 from .words import Token, stem
@@ -63,7 +63,7 @@ class WordTest:
 class Slot:
     """One position of a sequence: alternatives (word tests or whole sub-sequences) after a gap."""
 
-    alternatives: tuple["WordTest | Sequence_", ...]
+    alternatives: tuple[WordTest | Sequence_, ...]
     gap: int  # words allowed before this slot (the compiler's long_gap for "...")
     firsts: frozenset[int] = frozenset()  # test ids that can begin this slot
     long: bool = False  # the gap before it is "...": it may not cross a barrier token (a named other actor)
@@ -157,12 +157,12 @@ class Compiler:
         self._cache[name] = seq
         return seq
 
-    def lexicon(self) -> "Lexicon":
+    def lexicon(self) -> Lexicon:
         """An index over every word test compiled so far."""
         return Lexicon(self.tests)
 
 
-def _slot(alts: Sequence["WordTest | Sequence_"], gap: int, long: bool = False) -> Slot:
+def _slot(alts: Sequence[WordTest | Sequence_], gap: int, long: bool = False) -> Slot:
     firsts: set[int] = set()
     for alt in alts:
         if isinstance(alt, WordTest):
@@ -227,7 +227,7 @@ class Lexicon:
 _NO_BARRIERS: frozenset[int] = frozenset()
 
 
-def _match_alt(alt: "WordTest | Sequence_", ids: Sequence[frozenset[int]], i: int,
+def _match_alt(alt: WordTest | Sequence_, ids: Sequence[frozenset[int]], i: int,
                barriers: frozenset[int] = _NO_BARRIERS) -> Iterator[tuple[int, tuple[int, ...]]]:
     if isinstance(alt, WordTest):
         if i < len(ids) and alt.id in ids[i]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import FormatError
 from .patterns import Compiler, Lexicon, PatternError, Sequence_, WordTest
@@ -105,7 +106,7 @@ class RuleSet:
     digest: str = ""
     grammar: Grammar | None = None
     barrier_requirements: frozenset[str] = frozenset()
-    form_checked: frozenset[str] = frozenset()  # requirements a legal-form mismatch turns from pass to review  # requirements whose "..." gaps stop at other actors
+    form_checked: frozenset[str] = frozenset()  # requirements a legal-form mismatch turns from pass to review
     legal_forms: Mapping[str, LegalForm] = field(default_factory=dict)
 
     def family(self, legal_form: str | None) -> str:

@@ -22,8 +22,8 @@ The word lists (actor kinds, subjects, segment words) are data in bylaws-rules.t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from .patterns import Sequence_, match_at
 from .words import Token

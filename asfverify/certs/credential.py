@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import FormatError
@@ -27,7 +27,7 @@ UNDIGESTED = ("proof", "ledgerProof")
 
 def format_time(moment: datetime) -> str:
     """UTC dateTimeStamp with seconds precision: 2026-11-27T05:41:50Z."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(text: Any) -> datetime:

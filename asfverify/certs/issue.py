@@ -7,8 +7,9 @@ embed `ledgerProof` (entry + tlog-proof), and only then sign the Data Integrity 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision
@@ -65,7 +66,7 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
 
     ledger = _open(ws)
     signer = ledger.signer
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     valid_from, valid_until = format_time(moment), format_time(moment + timedelta(days=valid_days))
     cert_id = f"urn:uuid:{uuid.uuid4()}"
     list_url = status_list_url(ws)
@@ -122,7 +123,7 @@ def build_status_list(ws: Any, *, now: datetime | None = None, valid_days: int =
     index_of = {e.entry["cert_id"]: int(e.entry["status_index"]) for e in _certificates(ledger)}
     revoked = [index_of[e.entry["cert_id"]] for e in ledger.entries(kind="revocation") if e.entry.get("cert_id") in index_of]
     signer = ledger.signer
-    started = now or datetime.now(timezone.utc)
+    started = now or datetime.now(UTC)
     moment = format_time(started)
     if not 1 <= valid_days <= 3660:
         # A list without an end would stay acceptable forever and could hide a later revocation.

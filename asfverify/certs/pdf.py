@@ -217,7 +217,7 @@ def _criteria_table(page: _Page, criteria: list[dict[str, Any]]) -> None:
         pdf.set_font("Helvetica", "I", 7.5)
         pdf.multi_cell(width - 48, 3.4, _latin1(note_en), new_x="LMARGIN", new_y="NEXT")
         bottom = pdf.get_y()
-        word_sv, word_en = OUTCOMES.get(criterion.get("outcome"), (str(criterion.get("outcome")), ""))
+        word_sv, word_en = OUTCOMES.get(str(criterion.get("outcome")), (str(criterion.get("outcome")), ""))
         mark = " *" if reviewed else ""
         pdf.set_xy(pdf.l_margin + width - 38, y + 0.8)
         pdf.set_text_color(*(GREEN if criterion.get("outcome") == "pass" else INK))

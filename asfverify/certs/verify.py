@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import AsfError, FormatError, VerificationError
@@ -96,6 +96,7 @@ def _parse(state: _State) -> str:
     _expect(isinstance(cert, dict), "the certificate is not a JSON object")
     context = cert.get("@context")
     _expect(isinstance(context, list) and context[:1] == [V2_CONTEXT], f"@context must start with {V2_CONTEXT}")
+    assert isinstance(context, list)  # for the type checker: _expect has raised otherwise
     # Older certificates carry the VC context alone; newer ones add the asfverify context, nothing else.
     _expect(context[1:] in ([], [ASF_CONTEXT]), f"@context may only add {ASF_CONTEXT} after {V2_CONTEXT}")
     types = cert.get("type")
@@ -109,6 +110,7 @@ def _parse(state: _State) -> str:
         _expect(name is None or (isinstance(name, str) and 0 < len(name) <= 200), "issuer name is not a short string")
         issuer = issuer.get("id")
     _expect(isinstance(issuer, str) and issuer.startswith("did:key:") and len(issuer) < 200, "issuer is not a did:key")
+    assert isinstance(issuer, str)
     state.issuer_did = issuer
     try:
         state.issuer_key = public_key_from_did(issuer)
@@ -189,7 +191,7 @@ def _validity(state: _State) -> str:
     except FormatError as exc:
         raise StepFailed(f"validity dates: {exc}") from None
     _expect(start <= end, "validUntil is before validFrom")
-    when = state.at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = state.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     _expect(state.at >= start, f"not yet valid at {when} (valid from {cert['validFrom']})")
     _expect(state.at <= end, f"expired at {when} (valid until {cert['validUntil']})")
     return f"valid from {cert['validFrom']} until {cert['validUntil']} (checked at {when})"
@@ -267,10 +269,13 @@ def _revocation(state: _State) -> str:
     status = cert.get("credentialStatus")
     _expect(isinstance(status, dict) and status.get("type") == "BitstringStatusListEntry"
             and status.get("statusPurpose") == "revocation", "the certificate has no revocation status entry")
+    assert isinstance(status, dict)
     index_text = status.get("statusListIndex")
     _expect(isinstance(index_text, str) and index_text.isascii() and index_text.isdigit() and len(index_text) < 20,
             "statusListIndex is not a decimal string")
+    assert isinstance(index_text, str)
     _expect(isinstance(listing, dict), "the status list is not a JSON object")
+    assert isinstance(listing, dict)
     types = listing.get("type") or []
     _expect(isinstance(types, list) and "BitstringStatusListCredential" in types,
             "the status list is not a BitstringStatusListCredential")
@@ -377,7 +382,7 @@ def verify_certificate(
     policy: the buyer's tlog-policy (asfverify.witness.policy.Policy) for the witness step; without
     it the trust list's policy for this certifier applies, and without either the step is skipped.
     """
-    state = _State(cert, trusted, at or datetime.now(timezone.utc), status_list, trust_list=trust_list,
+    state = _State(cert, trusted, at or datetime.now(UTC), status_list, trust_list=trust_list,
                    policy=policy)
     report = Report()
     if isinstance(cert, dict):

@@ -7,6 +7,7 @@ only the pure certificate and ledger-proof modules (no sqlite, no PDF libraries)
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -62,9 +63,8 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
         asfverify certify 3f9c2a1b -o certifikat.json --html certifikat.html --pdf certifikat.pdf
         asfverify verify certifikat.json --trust keys/ledger.pub
     """
-    from ..cli import workspace_from
     from ..certs.issue import issue_certificate
-
+    from ..cli import workspace_from
     from ..errors import BadInput
 
     if not 1 <= valid_days <= 3660:
@@ -122,7 +122,7 @@ def _write_bytes(path: str, data: bytes) -> None:
     from ..errors import BadInput
 
     if path == "-":
-        click.get_binary_stream("stdout").write(data)
+        click.get_binary_stream("stdout").write(data)  # type: ignore[operator]
         return
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp")
@@ -150,9 +150,8 @@ def _certificate_bytes(path: str) -> bytes:
 
 
 def _read(path: str, what: str) -> bytes:
-    from ..errors import BadInput
-
     from ..certs.verify import MAX_DOCUMENT_BYTES
+    from ..errors import BadInput
 
     if path == "-":  # `verify -`: the certificate on standard input, read no further than the bound
         import sys
@@ -174,17 +173,17 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _parse_at(value: str | None):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ..errors import BadInput
 
     if value is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise BadInput(f"--at {value}: not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _workspace_keys():
@@ -321,8 +320,8 @@ def revoke(cert_id: str, reason: str, as_json: bool) -> None:
     Example:
         asfverify revoke urn:uuid:4f706184-f0c2-4cb5-99e8-70e6494cf51a --reason "Uppgifterna var felaktiga"
     """
-    from ..cli import workspace_from
     from ..certs.issue import normalise_cert_id, revoke_certificate
+    from ..cli import workspace_from
 
     ws = workspace_from(click.get_current_context())
     if not cert_id.lower().startswith("urn:uuid:") and Path(cert_id).is_file():
@@ -357,8 +356,8 @@ def _id_from_file(path: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Machine output: {id, output, valid_from, valid_until} (needs -o FILE).")
 def status_list(output: str | None, valid_days: int, as_json: bool) -> None:
     """Write the signed revocation status list (W3C BitstringStatusListCredential) of every revocation so far."""
-    from ..cli import workspace_from
     from ..certs.issue import build_status_list
+    from ..cli import workspace_from
 
     ws = workspace_from(click.get_current_context())
     _check_output(output, "-o")

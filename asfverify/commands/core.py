@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import console
-from . import current_workspace, optional_workspace
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision
+from . import current_workspace, optional_workspace
 
 if TYPE_CHECKING:
     from ..model import Run

@@ -66,11 +66,10 @@ def rotate(as_json: bool) -> None:
 
     Certificates and checkpoints signed before keep verifying with the old key.
     """
+    from .. import keys as keystore
     from ..cli import workspace_from
     from ..ledger import open_ledger
     from ..ledger.rotation import rotate as do_rotate
-
-    from .. import keys as keystore
 
     ws = workspace_from(click.get_current_context())
     result = do_rotate(open_ledger(ws))

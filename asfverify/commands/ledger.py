@@ -143,7 +143,8 @@ def check_consistency(old_checkpoint: str, new_checkpoint: str, proof: str, keys
     """
     from ..certs.trust import parse_trust
     from ..errors import BadInput
-    from ..ledger.consistency import check_consistency as check, parse_proof
+    from ..ledger.consistency import check_consistency as check
+    from ..ledger.consistency import parse_proof
 
     def read(path: str, what: str) -> str:
         try:

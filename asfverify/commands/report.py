@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import current_ledger, current_workspace
 from ..errors import BadInput
+from . import current_ledger, current_workspace
 
 
 def _check_output(output: str) -> Path:

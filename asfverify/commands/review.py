@@ -7,11 +7,9 @@ from typing import Any
 
 import click
 
-from . import current_ledger, current_workspace, pass_ledger_readonly
 from ..errors import BadInput, NegativeOutcome
 from ..outcomes import Decision, Outcome
-
-
+from . import current_ledger, current_workspace, pass_ledger_readonly
 
 
 @click.command()

@@ -149,8 +149,8 @@ def show(directory: str, as_json: bool) -> None:
               "valid_from, valid_until, certifiers}.")
 def sign(directory: str, output: str | None, valid_days: int, as_json: bool) -> None:
     """Sign the next version of the list (sequence number one higher), keep it in DIR/versions/ and write it."""
-    from .certs import _check_output, _dump, _write
     from ..trustlist.owner import open_owner, sign_list
+    from .certs import _check_output, _dump, _write
 
     owner = open_owner(Path(directory))
     _check_output(output, "-o")

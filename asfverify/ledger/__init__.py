@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 __all__ = ["open_ledger", "Ledger", "LedgerEntry", "Receipt", "VerifyReport"]
 
 
-def open_ledger(ws: "Workspace", *, readonly: bool = False) -> "Ledger":
+def open_ledger(ws: Workspace, *, readonly: bool = False) -> Ledger:
     """The ledger of a workspace (its database with migrations applied); `readonly` for commands that
     only read, so a read-only copy of a workspace can still be verified."""
     from .store import Ledger

@@ -7,8 +7,8 @@ import binascii
 import functools
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..errors import VerificationError
 

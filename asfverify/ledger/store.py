@@ -7,9 +7,10 @@ import json
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, VerificationError
 from ..jcs import CanonicalJSONError
@@ -136,7 +137,7 @@ def utc_now() -> str:
 class Transaction:
     """Appends inside one BEGIN IMMEDIATE transaction; the checkpoint is signed and stored on exit."""
 
-    def __init__(self, ledger: "Ledger", signer: "Signer"):
+    def __init__(self, ledger: Ledger, signer: Signer):
         self.ledger = ledger
         self.db = ledger.db
         self.signer = signer
@@ -219,7 +220,7 @@ class Transaction:
 class Ledger:
     """The workspace ledger: appends, reads, checkpoints, proofs and verification."""
 
-    def __init__(self, ws: "Workspace", db: Any = None):
+    def __init__(self, ws: Workspace, db: Any = None):
         self.ws = ws
         self.db = db if db is not None else ws.db()
         self.origin = ws.origin
@@ -227,7 +228,7 @@ class Ledger:
         self._tx: Transaction | None = None
 
     @property
-    def signer(self) -> "Signer":
+    def signer(self) -> Signer:
         if self._signer is None:
             from ..keys import load_signer
 
@@ -253,7 +254,7 @@ class Ledger:
                 delay = min(delay * 2, 0.2)
 
     @contextmanager
-    def transaction(self, signer: "Signer | None" = None) -> Iterator[Transaction]:
+    def transaction(self, signer: Signer | None = None) -> Iterator[Transaction]:
         """One atomic write: entries (and any other writes through tx.db) plus their signed checkpoint."""
         signer = signer or self.signer
         conn = self.db.conn
@@ -402,12 +403,11 @@ class Ledger:
 
     # -- verification --------------------------------------------------------------------------
 
-    def verify(self, trusted_checkpoints: tuple[str, ...] | list[str] = (), jobs: int | None = None) -> "VerifyReport":
+    def verify(self, trusted_checkpoints: tuple[str, ...] | list[str] = (), jobs: int | None = None) -> VerifyReport:
         """Re-check every entry, signature, the tree, stored nodes and every checkpoint; never raises for tampering."""
         from ..keys import public_keys
-        from .verify import verify_ledger
-
         from .schema import missing_triggers
+        from .verify import verify_ledger
 
         report = verify_ledger(self.db.conn, self.origin, public_keys(self.ws.keys_dir),
                                list(trusted_checkpoints), jobs=jobs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from .merkle import verify_inclusion
 from .note import Checkpoint, NoteError, NoteVerifier, open_checkpoint

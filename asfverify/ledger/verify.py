@@ -12,8 +12,9 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from . import merkle
 from .note import NoteError, open_checkpoint, verifier_for

@@ -7,7 +7,7 @@ package's answers by tests/test_idnumbers.py and tests/test_payroll_identity.py)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from ..idnumbers import PNR_SHAPE, normalise_match, normalise_personal_number, normalise_separators
 

@@ -8,7 +8,8 @@ no entity expansion, no external DTDs — the file is hostile until proven other
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..errors import DocumentError
 

@@ -7,7 +7,7 @@ at the same load, so a very long list stays within bounded memory.
 from __future__ import annotations
 
 from array import array
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 _EMPTY = 0
 

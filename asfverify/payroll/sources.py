@@ -13,9 +13,10 @@ import io
 import time
 import warnings
 import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from .. import bounded
 from ..errors import DocumentError
@@ -98,7 +99,7 @@ def _csv_source(document: Any, head: bytes, mapping: Any) -> Source:
         while True:
             try:
                 for number, cells in _read_csv(document, enc, delimiter, skip=done):
-                    done = number
+                    done = number  # type: ignore[assignment]
                     yield number, cells
                 return
             except UnicodeDecodeError:

@@ -7,12 +7,12 @@ people who left before the date or were hired after it are counted and dropped.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..errors import DocumentError
-from .headers import (HEADER_SEARCH_ROWS, ColumnMap, complete_for, decision_headers, match_header,
-                      missing_columns_error)
+from .headers import HEADER_SEARCH_ROWS, ColumnMap, complete_for, decision_headers, match_header, missing_columns_error
 from .identity import REASONS, EmployeeKeyer
 from .people import PersonTable
 from .subsidy import ELIGIBLE, NOT_ELIGIBLE, UNKNOWN, SubsidyMatcher, nameable
@@ -256,7 +256,7 @@ class Tally:
         else:
             self.unknown_unnamed += 1
 
-    def join(self, decisions: "Decisions") -> "Join":
+    def join(self, decisions: Decisions) -> Join:
         """Mark as eligible the people a subsidy-decisions list names with an eligible form (by employee id)."""
         matched = unsure = 0
         seen: set[int] = set()
@@ -274,7 +274,7 @@ class Tally:
                 unsure += 1
         return Join(matched, len(self.people) - matched, len(decisions.status) - len(seen), unsure)
 
-    def totals(self) -> "Totals":
+    def totals(self) -> Totals:
         """Employees, eligible, unsure and FTE sums over everyone employed on the reference date."""
         employees = eligible = unsure = 0
         rate_all = rate_eligible = 0

@@ -142,7 +142,7 @@ def parse_flag(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        return {1: True, 0: False}.get(value)  # type: ignore[call-overload]
+        return {1: True, 0: False}.get(value)  # type: ignore[call-overload, arg-type]
     text = " ".join(str(value).split()).casefold()
     if text in YES:
         return True

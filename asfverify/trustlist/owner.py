@@ -14,7 +14,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,9 @@ def _inside_workspace(root: Path) -> Path | None:
 
 def init_owner(root: Path, name: str, org_number: str | None = None) -> Owner:
     """Create the owner's folder and key; refuses an existing owner and any certifier workspace."""
-    from .. import keys
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from .. import keys
 
     if not name.strip() or len(name) > 200:
         raise BadInput("--name must be a non-empty name of at most 200 characters")
@@ -175,7 +176,7 @@ def add_certifier(owner: Owner, issuer: IssuerDescription, criteria: tuple[str, 
     keys = {k.public_key: k for k in (existing.keys if existing else ())}
     for key in issuer.keys:  # the certifier's own periods win for keys it still lists
         keys[key.public_key] = key
-    ordered = sorted(keys.values(), key=lambda k: k.period.start or datetime.min.replace(tzinfo=timezone.utc))
+    ordered = sorted(keys.values(), key=lambda k: k.period.start or datetime.min.replace(tzinfo=UTC))
     updated = ListedCertifier(issuer.name, issuer.org_number, tuple(ordered), issuer.ledger, issuer.register,
                               issuer.witness_policy, tuple(accreditations))
     # Round-trip through the parser: what is saved is exactly what a verifier will accept.
@@ -214,7 +215,7 @@ def remove_certifier(owner: Owner, which: str, when: str | None = None) -> tuple
     """End the certifier's running accreditations at `when` (default now); the history stays on the list."""
     certifiers = load_certifiers(owner)
     certifier = find_certifier(certifiers, which)
-    end = when or format_stamp(datetime.now(timezone.utc))
+    end = when or format_stamp(datetime.now(UTC))
     moment = parse_stamp(end, "--from")
     running = [a for a in certifier.accreditations if a.period.end is None or a.period.end > moment]
     if not running:
@@ -256,7 +257,7 @@ def sign_list(owner: Owner, *, valid_days: int = 31, now: datetime | None = None
         raise BadInput(f"{owner.keys_dir / KEY_NAME}: not the key of {owner.root / OWNER_FILE}")
     certifiers = load_certifiers(owner)
     sequence = last_sequence(owner) + 1
-    start = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    start = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     document = {
         "@context": [V2_CONTEXT],
         "id": f"urn:uuid:{uuid.uuid4()}",

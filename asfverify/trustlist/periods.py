@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # XML Schema dateTimeStamp as VC 2.0 uses it: a time zone is required.
@@ -26,7 +26,7 @@ def parse_stamp(value: Any, where: str) -> datetime:
 
 
 def format_stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_user_date(value: str, option: str) -> str:
@@ -37,7 +37,7 @@ def parse_user_date(value: str, option: str) -> str:
     except ValueError:
         raise PeriodError(f"{option} {value}: not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return format_stamp(moment)
 
 
@@ -51,7 +51,7 @@ class Period:
     end: datetime | None
 
     @classmethod
-    def of(cls, valid_from: Any, valid_until: Any, where: str, *, open_start: bool = False) -> "Period":
+    def of(cls, valid_from: Any, valid_until: Any, where: str, *, open_start: bool = False) -> Period:
         if valid_from is None and not open_start:
             raise PeriodError(f"{where}: validFrom is required")
         start = None if valid_from is None else parse_stamp(valid_from, f"{where} validFrom")
@@ -67,10 +67,10 @@ class Period:
             return True
         return moment <= self.end if end_inclusive else moment < self.end
 
-    def overlaps(self, other: "Period") -> bool:
+    def overlaps(self, other: Period) -> bool:
         """True when the two share more than a boundary instant (a rotation's end meets the next start)."""
-        a_start, b_start = self.start or datetime.min.replace(tzinfo=timezone.utc), other.start or datetime.min.replace(tzinfo=timezone.utc)
-        a_end, b_end = self.end or datetime.max.replace(tzinfo=timezone.utc), other.end or datetime.max.replace(tzinfo=timezone.utc)
+        a_start, b_start = self.start or datetime.min.replace(tzinfo=UTC), other.start or datetime.min.replace(tzinfo=UTC)
+        a_end, b_end = self.end or datetime.max.replace(tzinfo=UTC), other.end or datetime.max.replace(tzinfo=UTC)
         return a_start < b_end and b_start < a_end
 
     def describe(self) -> str:
@@ -79,7 +79,7 @@ class Period:
 
 def check_no_overlap(periods: list[tuple[str, Period]], where: str) -> None:
     """Refuse two labelled periods that overlap (touching ends are fine)."""
-    ordered = sorted(periods, key=lambda item: item[1].start or datetime.min.replace(tzinfo=timezone.utc))
+    ordered = sorted(periods, key=lambda item: item[1].start or datetime.min.replace(tzinfo=UTC))
     for (label_a, a), (label_b, b) in zip(ordered, ordered[1:]):
         if a.overlaps(b):
             raise PeriodError(f"{where}: {label_a} ({a.describe()}) overlaps {label_b} ({b.describe()})")

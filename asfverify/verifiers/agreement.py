@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..agreements.model import Agreement
 from ..agreements.orgnumbers import find_org_numbers, normalise, redact_personal_numbers
@@ -173,7 +174,7 @@ class AgreementVerifier(BaseVerifier):
                 NO_TEXT: "The agreement document has no text layer; read it by hand",
             }[reading.status]
             if expired:
-                summary += f"; the {self._describe(expired[-1], known)} ended {expired[-1].valid_to.isoformat()}"
+                summary += f"; the {self._describe(expired[-1], known)} ended {expired[-1].valid_to.isoformat()}"  # type: ignore[union-attr]
             evidence = [e for r in human for e in r.evidence] + [self._agreement_evidence(a) for a in expired + future]
             return Result(REQUIREMENT, "review", summary + asf_note + ".", evidence, metrics, trace)
 
@@ -194,7 +195,7 @@ class AgreementVerifier(BaseVerifier):
         elif expired:
             last = expired[-1]
             summary = (
-                f"The {self._describe(last, known)} ended {last.valid_to.isoformat()}, before the reference date"
+                f"The {self._describe(last, known)} ended {last.valid_to.isoformat()}, before the reference date"  # type: ignore[union-attr]
                 f" {day.isoformat()}, and there is no newer evidence"
             )
         elif future:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..idnumbers import MASK, is_personal_number, public_org_number
 from ..verifier import Application, BaseVerifier, Context, Evidence, Result

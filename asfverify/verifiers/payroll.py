@@ -6,16 +6,16 @@ and reports only totals: no personnummer, name or per-person subsidy leaves this
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import DocumentError
 from ..payroll.sources import NeedsHuman, open_source
 from ..payroll.subsidy import SubsidyMatcher
 from ..payroll.tally import Decisions, DocumentTally, Join, Tally, Totals
-from ..payroll.values import ACCEPTED_DATE_FORMS
 from ..payroll.text import fold
-from ..payroll.values import RATE_SCALE, decimal_text
+from ..payroll.values import ACCEPTED_DATE_FORMS, RATE_SCALE, decimal_text
 from ..verifier import Application, BaseVerifier, Context, Evidence, Result
 
 REQUIREMENT = "C2.ratio"
@@ -59,7 +59,8 @@ class PayrollVerifier(BaseVerifier):
                     decisions.add(document.path, source.rows(), mapping, matcher, context.pseudonymise,
                                   f"{document.path} " if len(decision_docs) > 1 else "")
                 except NeedsHuman as exc:
-                    return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
+                    return [Result(REQUIREMENT, "review", f"{exc}.",
+                                   evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
                 except DocumentError as exc:
                     return [_error(document, _sentence(str(exc)))]
                 except Exception as exc:  # noqa: BLE001
@@ -79,7 +80,8 @@ class PayrollVerifier(BaseVerifier):
                         f"(employee id and stödform), which is joined to it by anstid."))]
                 done = tally.add_document(document.path, source.rows(), mapping, f"{document.path} " if several else "")
             except NeedsHuman as exc:
-                return [Result(REQUIREMENT, "review", f"{exc}.", evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
+                return [Result(REQUIREMENT, "review", f"{exc}.",
+                               evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
             except DocumentError as exc:
                 return [_error(document, _sentence(str(exc)))]
             except Exception as exc:  # noqa: BLE001
@@ -88,7 +90,7 @@ class PayrollVerifier(BaseVerifier):
             evidence.append(Evidence(
                 document=document.sha256,
                 page=(source.page or _header_page(document, done)) if source.format == "pdf" else None,
-                excerpt=f"{done.rows} rows, columns: {done.columns.describe()} ({source.format.upper()}, {source.detail})",
+                excerpt=f"{done.rows} rows, columns: {done.columns.describe()} ({source.format.upper()}, {source.detail})",  # type: ignore[union-attr]
             ))
         join = tally.join(decisions) if decisions is not None else None
         participants = _work_training_participants(application)
@@ -217,7 +219,9 @@ def _problems_of(unreadable: Any, prefix: str = "") -> list[str]:
         more = f" and {count - len(unreadable.rows[reason])} more" if count > len(unreadable.rows[reason]) else ""
         out.append(f"{prefix}{count} row{'s' if count != 1 else ''} with {reason} ({named}{more})")
     if any("date" in reason for reason in unreadable.counts):
-        out.append(f"dates are read as {ACCEPTED_DATE_FORMS}")
+        # Point at both fixes: rewrite the dates, or map the header of a column that holds readable ones.
+        out.append(f"dates are read as {ACCEPTED_DATE_FORMS}; if the dates are in another column, map its header "
+                   f"with `columns = {{ hire_date = \"…\" }}` in the document's entry in application.toml")
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from importlib import resources
 from typing import Any, Protocol
@@ -338,7 +338,7 @@ def feed(d: Directory, listings: list[Listing], events: list[Event], *, path: st
     """An Atom feed (RFC 4287) of issuances, suspensions, reinstatements, revocations and expiries."""
     by_id = {c.cert_id: c for c in listings}
     items: list[tuple[str, str, str, Listing]] = []  # (time, kind, id, listing)
-    stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for c in listings:
         items.append((c.issued_at or c.valid_from, "certificate", f"{d.prefix}/certificates/{c.uuid}.json#issued", c))
         if c.valid_until <= stamp:

@@ -10,12 +10,11 @@ step fails whatever the policy, with the reason, as DESIGN §12 asks.
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import VerificationError
 from ..ledger.note import NoteError, parse_checkpoint, split_note, verifier_for
 from .policy import Policy, PolicyError, evaluate, parse_policy
-
 
 UNWITNESSED_KEY = "unwitnessed"  # in ledgerProof: true when certify ran with --unwitnessed
 

@@ -35,9 +35,9 @@ from __future__ import annotations
 import http.client
 import socket
 import time
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..errors import AsfError
@@ -152,7 +152,7 @@ def _ask(witness: PolicyWitness, note: str, text: str, new_size: int, start: int
             return WitnessOutcome(witness.name, url, None, old, str(exc))
         except (ValueError, AsfError) as exc:
             return WitnessOutcome(witness.name, url, None, old, f"no consistency proof from size {old}: {exc}")
-        except (OSError, http.client.HTTPException, socket.timeout) as exc:
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
             reason = "timed out" if isinstance(exc, (socket.timeout, TimeoutError)) else f"unreachable: {exc}"
             return WitnessOutcome(witness.name, url, None, None, reason)
     return WitnessOutcome(witness.name, url, None, old, "size kept changing (409 three times)")

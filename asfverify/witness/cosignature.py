@@ -13,10 +13,10 @@ import binascii
 import hashlib
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from ..ledger.note import EM_DASH, NoteError, NoteSignature, _ed25519_key, _check_name
+from ..ledger.note import EM_DASH, NoteError, NoteSignature, _check_name, _ed25519_key
 
 SIG_COSIGNATURE_V1 = 0x04
 HEADER = "cosignature/v1"
@@ -43,7 +43,7 @@ def signed_message(checkpoint_text: str, timestamp: int) -> bytes:
         raise CosignatureError("checkpoint text must end with a newline")
     if not 0 < timestamp <= MAX_TIMESTAMP:
         raise CosignatureError("cosignature timestamp must be between 1 and 2^63-1")
-    return f"{HEADER}\ntime {timestamp}\n{checkpoint_text}".encode("utf-8")
+    return f"{HEADER}\ntime {timestamp}\n{checkpoint_text}".encode()
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ only). Names are opaque octets (non-ASCII is not normalised).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from ..errors import BadInput
 from ..ledger.note import Checkpoint, NoteError, NoteVerifier, parse_checkpoint, parse_vkey, split_note

@@ -31,7 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; with Nagle's algorithm the second waits for the
     # client's delayed ACK (~40 ms per request on Linux). TCP_NODELAY sends both at once.
     disable_nagle_algorithm = True
-    server: "WitnessServer"
+    server: WitnessServer
     server_version = "asfverify-witness"
     sys_version = ""
 
