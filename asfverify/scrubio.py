@@ -25,13 +25,21 @@ class ScrubbingStream(io.TextIOBase):
         self.target = target
         self._pending = ""
 
+    # encoding and errors always set, so click takes this stream as it is and never re-wraps the
+    # binary buffer beneath it for text (which would bypass the scrubber).
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self.target, "encoding", None) or "utf-8"
 
     @property
-    def errors(self) -> str | None:  # type: ignore[override]
-        return getattr(self.target, "errors", None)
+    def errors(self) -> str:  # type: ignore[override]
+        return getattr(self.target, "errors", None) or "strict"
+
+    @property
+    def buffer(self):  # type: ignore[no-untyped-def]
+        """The binary stream beneath, for binary output (a PDF to stdout): pending text goes first."""
+        self.flush()
+        return self.target.buffer
 
     def writable(self) -> bool:
         return True

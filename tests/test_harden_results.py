@@ -100,3 +100,17 @@ def test_nothing_is_written_when_the_key_passphrase_is_missing(tmp_path: Path, m
     assert "ASFVERIFY_KEY_PASSPHRASE" in result.stderr
     assert set(p.name for p in ws.iterdir()) <= set(before)
     assert not (ws / "cache.db").exists()
+
+
+def test_binary_output_passes_the_scrubbing_stream(tmp_path: Path) -> None:
+    # certify --pdf - writes the PDF to stdout's binary buffer, beneath the text scrubber.
+    from test_certs_cli import _record_run
+    from test_certs_pdf import _configure
+
+    ws = tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
+    _configure(ws)
+    _record_run(ws, "run0001certifiable")
+    result = CliRunner().invoke(cli, ["-w", str(ws), "certify", "run0001", "-o", str(tmp_path / "c.json"), "--pdf", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(b"%PDF-")
