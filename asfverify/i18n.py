@@ -159,8 +159,9 @@ def plugin_translator(module_file: str) -> Callable[..., str]:
         lang = language()
         if lang == "en":
             return message.format(**fields) if fields else message
-        for folder in (module.parent, module.resolve().parent):
-            candidate = folder / f"{module.stem}.{lang}.po"
+        target = module.resolve()
+        for folder, stem in ((module.parent, module.stem), (target.parent, target.stem)):
+            candidate = folder / f"{stem}.{lang}.po"
             if candidate.is_file():
                 return translate(message, candidate, **fields)
         return message.format(**fields) if fields else message

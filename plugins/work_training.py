@@ -32,9 +32,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from asfverify import BaseVerifier, Evidence, Result, hookimpl
+from asfverify import BaseVerifier, Evidence, Result, hookimpl, plugin_translator
 
 __version__ = "1.0"
+
+# Messages in the certifier's language: Swedish from work_training.sv.po beside this file.
+_ = plugin_translator(__file__)
 
 KIND = "work-training"
 MAX_FOLLOWUP_DAYS = 92  # "at least every three months"
@@ -283,7 +286,7 @@ class WorkTrainingVerifier(BaseVerifier):
             names = ", ".join(d.path for d in scanned)
             ev = [Evidence(document=d.sha256, page=1, excerpt="", note="no text layer") for d in scanned]
             for requirement in self.requirements:
-                yield Result(requirement, "review", f"The work-training description {names} has no text layer (a scan?): a person must read it.", evidence=ev)
+                yield Result(requirement, "review", _("The work-training description {names} has no text layer (a scan?): a person must read it.", names=names), evidence=ev)
             return
         yield self._plan(found)
         yield self._supervisor(found)
@@ -298,11 +301,11 @@ class WorkTrainingVerifier(BaseVerifier):
         universal = [(d, s) for d, s in hits if _EVERY.search(s.text) and not _ONLY_SOMETIMES.search(s.text)]
         if universal:
             d, s = universal[0]
-            return Result("Q1.plan", "pass", "Every participant has an individual plan.", [self._ev(d, s, "plan-each")])
+            return Result("Q1.plan", "pass", _("Every participant has an individual plan."), [self._ev(d, s, "plan-each")])
         if hits:
             d, s = hits[0]
-            return Result("Q1.plan", "review", "Individual plans are mentioned, but not for every participant: a person must check.", [self._ev(d, s, "plan")])
-        return Result("Q1.plan", "fail", "The work-training description mentions no individual plan for the participants.")
+            return Result("Q1.plan", "review", _("Individual plans are mentioned, but not for every participant: a person must check."), [self._ev(d, s, "plan")])
+        return Result("Q1.plan", "fail", _("The work-training description mentions no individual plan for the participants."))
 
     def _supervisor(self, found) -> Result:
         named = [(d, s) for d, s in found if named_supervisors(s.text)]
@@ -310,12 +313,12 @@ class WorkTrainingVerifier(BaseVerifier):
         if role or named:
             d, s = (role or named)[0]
             metrics = {"named_supervisors": len(set().union(*(named_supervisors(x.text) for _d, x in named)))}
-            return Result("Q1.supervisor", "pass", "Participants have a named handledare (names are not recorded).", [self._ev(d, s, "supervisor")], metrics)
+            return Result("Q1.supervisor", "pass", _("Participants have a named handledare (names are not recorded)."), [self._ev(d, s, "supervisor")], metrics)
         general = [(d, s) for d, s in found if _SUPERVISOR.search(s.text)]
         if general:
             d, s = general[0]
-            return Result("Q1.supervisor", "review", "Handledare are mentioned, but not a named handledare for each participant: a person must check.", [self._ev(d, s, "supervisor")])
-        return Result("Q1.supervisor", "fail", "The work-training description names no handledare.")
+            return Result("Q1.supervisor", "review", _("Handledare are mentioned, but not a named handledare for each participant: a person must check."), [self._ev(d, s, "supervisor")])
+        return Result("Q1.supervisor", "fail", _("The work-training description names no handledare."))
 
     def _followup(self, found) -> Result:
         stated = []
@@ -330,12 +333,12 @@ class WorkTrainingVerifier(BaseVerifier):
             d, s, days = min(stated, key=lambda item: item[2])
             metrics = {"followup_interval_days": days}
             if days <= MAX_FOLLOWUP_DAYS:
-                return Result("Q1.followup", "pass", f"Participants are followed up at least every {days} days (three months or more often).", [self._ev(d, s, "followup")], metrics)
-            return Result("Q1.followup", "fail", f"Participants are followed up every {days} days, less often than every three months.", [self._ev(d, s, "followup")], metrics)
+                return Result("Q1.followup", "pass", _("Participants are followed up at least every {days} days (three months or more often).", days=days), [self._ev(d, s, "followup")], metrics)
+            return Result("Q1.followup", "fail", _("Participants are followed up every {days} days, less often than every three months.", days=days), [self._ev(d, s, "followup")], metrics)
         if mentioned:
-            d, s, _ = mentioned[0]
-            return Result("Q1.followup", "review", "Follow-up is mentioned without how often: a person must check it is at least every three months.", [self._ev(d, s, "followup")])
-        return Result("Q1.followup", "fail", "The work-training description says nothing about following up the participants.")
+            d, s, _days = mentioned[0]
+            return Result("Q1.followup", "review", _("Follow-up is mentioned without how often: a person must check it is at least every three months."), [self._ev(d, s, "followup")])
+        return Result("Q1.followup", "fail", _("The work-training description says nothing about following up the participants."))
 
 
     def _from_lists(self, lists: list[Roster], reference: dt.date) -> Iterable[Result]:
@@ -348,22 +351,23 @@ class WorkTrainingVerifier(BaseVerifier):
         total = len(people)
         if not total:
             for requirement in self.requirements:
-                yield Result(requirement, "review", "The participant list has no rows: a person must check the work-training places.", evidence)
+                yield Result(requirement, "review", _("The participant list has no rows: a person must check the work-training places."), evidence)
             return
 
         def count(name: str, ok, label: str, passed: str, failed: str, metric: str) -> Result:
             requirement = {"plan": "Q1.plan", "supervisor": "Q1.supervisor", "followup": "Q1.followup"}[name]
             if any(name not in r.columns for r in lists):
-                return Result(requirement, "review", f"The participant list has no {label} column: a person must check.", evidence, {"participants": total})
+                return Result(requirement, "review", _("The participant list has no {label} column: a person must check.", label=label), evidence, {"participants": total})
             verdicts = [(number, ok(r.value(row, name))) for r, number, row in people]
             bad = [n for n, v in verdicts if v is False]
             unreadable = [n for n, v in verdicts if v is None]
             metrics = {"participants": total, metric: total - len(bad) - len(unreadable)}
             if bad:
-                return Result(requirement, "fail", f"{len(bad)} of {total} participants {failed} (rows {_rows(bad)}).", evidence, metrics)
+                return Result(requirement, "fail", _("{count} of {total} participants {failed} (rows {rows}).", count=len(bad), total=total, failed=failed, rows=_rows(bad)), evidence, metrics)
             if unreadable:
-                return Result(requirement, "review", f"The {label} of {len(unreadable)} of {total} participants cannot be read (rows {_rows(unreadable)}).", evidence, metrics)
-            return Result(requirement, "pass", f"All {total} participants {passed}.", evidence, metrics)
+                return Result(requirement, "review", _("The {label} of {count} of {total} participants cannot be read (rows {rows}).", label=label, count=len(unreadable),
+                                                    total=total, rows=_rows(unreadable)), evidence, metrics)
+            return Result(requirement, "pass", _("All {total} participants {passed}.", total=total, passed=passed), evidence, metrics)
 
         def followed_up(value: str) -> bool | None:
             if value.casefold() in _NO:
@@ -371,10 +375,14 @@ class WorkTrainingVerifier(BaseVerifier):
             day = _date(value)
             return None if day is None else earliest <= day <= reference
 
-        yield count("plan", lambda v: v.casefold() not in _NO, "individual plan", "have an individual plan", "have no individual plan", "with_plan")
-        yield count("supervisor", lambda v: v.casefold() not in _NO, "handledare", "have a named handledare (names are not recorded)", "have no named handledare", "with_supervisor")
-        yield count("followup", followed_up, "latest follow-up", f"were followed up within {MAX_FOLLOWUP_DAYS} days before {reference.isoformat()}",
-                    f"were not followed up within {MAX_FOLLOWUP_DAYS} days before {reference.isoformat()}", "followed_up")
+        yield count("plan", lambda v: v.casefold() not in _NO, _("individual plan"), _("have an individual plan"),
+                    _("have no individual plan"), "with_plan")
+        yield count("supervisor", lambda v: v.casefold() not in _NO, _("handledare"),
+                    _("have a named handledare (names are not recorded)"), _("have no named handledare"), "with_supervisor")
+        yield count("followup", followed_up, _("latest follow-up"),
+                    _("were followed up within {days} days before {date}", days=MAX_FOLLOWUP_DAYS, date=reference.isoformat()),
+                    _("were not followed up within {days} days before {date}", days=MAX_FOLLOWUP_DAYS, date=reference.isoformat()),
+                    "followed_up")
 
 
 @hookimpl

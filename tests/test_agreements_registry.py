@@ -17,7 +17,9 @@ from asfverify.cli import cli
 from asfverify.errors import BadInput
 from asfverify.ledger import open_ledger
 
-SAMPLES = Path("/work/shared/samples")
+# The shared samples beside the repository; the tests that need them skip in a clone without them.
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
 HEADER = "org_number;counterparty;agreement;kind;valid_from;valid_to\n"
 GOOD = (
     HEADER
@@ -266,6 +268,7 @@ def test_lookup_uses_the_org_number_index(db) -> None:
 # ---------------------------------------------------------------- command line
 
 
+@needs_samples
 def test_cli_import_lookup_list(ws) -> None:
     result = invoke(ws, "import", str(SAMPLES / "registry.csv"))
     assert result.exit_code == 0, result.output

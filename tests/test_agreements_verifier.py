@@ -20,7 +20,8 @@ from asfverify.cli import cli
 from asfverify.errors import DocumentError
 from asfverify.verifiers.agreement import AgreementVerifier
 
-SAMPLES = Path("/work/shared/samples")
+# The shared samples beside the repository; the tests that need them skip in a clone without them.
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 ORG = "769612-3459"
 OTHER = "556987-6542"
@@ -376,6 +377,8 @@ EXPECTED = {"vagen-framat": "pass", "stadsdelsservice-ab": "fail", "skannade-sta
 
 @pytest.fixture
 def sample_ws(ws):
+    if not SAMPLES.exists():
+        pytest.skip("shared samples not present")
     import_file(ws, SAMPLES / "registry.csv")
     return ws
 

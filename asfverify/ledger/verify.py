@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..keys import key_id_of  # the one definition of a key id (re-exported for older importers)
 from . import merkle
 from .note import NoteError, open_checkpoint, verifier_for
 from .schema import CHECKPOINTS, ENTRIES, LEDGER, NODES, LogTables
@@ -55,9 +56,6 @@ class KeyPeriod:
     key_id: str
     public_key: bytes
 
-
-def key_id_of(public_key: bytes) -> str:
-    return hashlib.sha256(public_key).digest()[:8].hex()
 
 
 def key_entry_message(entry: dict[str, Any]) -> bytes:

@@ -108,12 +108,6 @@ def parse_rate(value: object, percent_format: bool = False) -> int | None:
     return int(scaled)
 
 
-def rate_text(units: int) -> str:
-    """RATE_SCALE units of percent as an exact FTE decimal string: 1 375 000 (137.5 %) → '1.375'."""
-    value = Fraction(units, RATE_FULL)
-    return decimal_text(value)
-
-
 def decimal_text(value: Fraction) -> str:
     """An exact decimal string for a fraction with a terminating expansion, else 'p/q'."""
     if value.denominator == 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..i18n import _
 from ..idnumbers import MASK, is_personal_number, public_org_number
 from ..verifier import Application, BaseVerifier, Context, Evidence, Result
 
@@ -52,19 +53,23 @@ class IdentityVerifier(BaseVerifier):
             return Result("C3.identity", outcome, summary, evidence=evidence, metrics=metrics)
 
         if is_personal_number(number):
-            return [result("fail", "The organisation number is a personnummer (enskild firma), not a legal person's organisationsnummer.")]
+            return [result("fail", _("The organisation number is a personnummer (enskild firma), not a legal person's organisationsnummer."))]
         if int(digits[2]) < 2:
-            return [result("fail", f"{shown} is not an organisationsnummer: its third digit must be 2 or more.")]
+            return [result("fail", _("{number} is not an organisationsnummer: its third digit must be 2 or more.", number=shown))]
         group = digits[0]
         if group == "2":
-            return [result("fail", f"{shown} is in group 2 ({GROUPS['2']}): the applicant is part of the public sector.")]
+            return [result("fail", _("{number} is in group 2 ({group_name}): the applicant is part of the public sector.",
+                                     number=shown, group_name=GROUPS["2"]))]
         if group not in GROUPS:
-            return [result("fail", f"{shown} has group digit {group}, which Skatteverket does not assign.")]
+            return [result("fail", _("{number} has group digit {group}, which Skatteverket does not assign.", number=shown, group=group))]
         if group == "1":
-            return [result("fail", f"{shown} is in group 1 (dödsbo), which cannot be an ASF.")]
+            return [result("fail", _("{number} is in group 1 (dödsbo), which cannot be an ASF.", number=shown))]
         expected = EXPECTED_GROUPS.get(org.legal_form or "")
         if expected is not None and group not in expected:
-            return [result("review", f"{shown} is in group {group} ({GROUPS[group]}), which does not fit the declared legal form {org.legal_form}.")]
+            return [result("review", _("{number} is in group {group} ({group_name}), which does not fit the declared legal form {legal_form}.",
+                                      number=shown, group=group, group_name=GROUPS[group], legal_form=org.legal_form))]
         if group in {"3", "6"}:
-            return [result("review", f"{shown} is in group {group} ({GROUPS[group]}), unusual for an ASF.")]
-        return [result("pass", f"{shown} is a valid organisationsnummer in group {group} ({GROUPS[group]}), outside the public sector.")]
+            return [result("review", _("{number} is in group {group} ({group_name}), unusual for an ASF.",
+                                       number=shown, group=group, group_name=GROUPS[group]))]
+        return [result("pass", _("{number} is a valid organisationsnummer in group {group} ({group_name}), outside the public sector.",
+                                     number=shown, group=group, group_name=GROUPS[group]))]
