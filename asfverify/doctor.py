@@ -153,7 +153,22 @@ def check_register(ctx: Context) -> tuple[str, str]:
         return _fail("no issuer.json to take the register from (see the issuer.json check)")
     if description.register is None:
         return _fail("no register origin: set [publish] prefix (the register's origin is <host/path>/register)")
-    return _ok(f"{description.register.origin} ({description.register.vkey[:48]}…)")
+    from . import keys
+    from .ledger.note import NoteError, open_checkpoint, verifier_for
+    from .ledger.store import open_register
+
+    register = open_register(ctx.ws)
+    origin = register.origin
+    if origin != description.register.origin:
+        return _fail(f"the register's origin {origin!r} is not issuer.json's {description.register.origin!r}")
+    if register.size() == 0:
+        return _ok(f"{origin}, no entries yet (the first certify or publish writes one)")
+    verifiers = [verifier_for(origin, k.public_key) for k in keys.public_keys(ctx.ws.keys_dir)]
+    try:
+        checkpoint, _ = open_checkpoint(register.checkpoint(), verifiers, origin)
+    except NoteError as exc:
+        return _fail(f"the register's latest checkpoint does not verify: {exc}")
+    return _ok(f"{origin}, checkpoint of size {checkpoint.size} signed by a workspace key")
 
 
 def check_witnesses(ctx: Context) -> tuple[str, str]:
