@@ -36,7 +36,8 @@ expected=$("$PY" -c "import ast,sys; t=ast.parse(open(sys.argv[1]).read()); prin
 grep -q "$expected" version.txt || { echo "check_wheel: --version does not say $expected" >&2; exit 1; }
 
 step "asfverify init"
-"$BIN/asfverify" init ws
+"$BIN/asfverify" init ws --certifier "Exempelcertifieraren AB" --org-number 556677-8899 \
+    --publish-prefix https://certifier.example/asf
 test -f ws/asfverify.toml
 
 step "the bundled example in the new workspace"
