@@ -370,17 +370,9 @@ def parse_issuer_json(data: bytes) -> IssuerDescription:
 
 def read_issuer_json(path: str | Path) -> IssuerDescription:
     """parse_issuer_json of a file; BadInput when it cannot be read."""
-    target = Path(path)
-    try:
-        if target.stat().st_size > MAX_ISSUER_BYTES:
-            raise _fail(f"{path}: larger than {MAX_ISSUER_BYTES // 1000} kB")
-        data = target.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+    from .inputfile import read_bounded
+
+    data = read_bounded(path, MAX_ISSUER_BYTES, str(path), _fail(f"{path}: larger than {MAX_ISSUER_BYTES // 1000} kB"))
     try:
         return parse_issuer_json(data)
     except IssuerError as exc:

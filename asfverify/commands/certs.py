@@ -168,16 +168,10 @@ def _read(path: str, what: str) -> bytes:
         if len(data) > MAX_DOCUMENT_BYTES:
             raise BadInput(f"{what} on standard input: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
         return data
-    try:
-        if Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
-            raise BadInput(f"{what} {path}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{what} {path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{what} {path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise BadInput(f"{what} {path}: cannot read: {exc.strerror}") from None
+    from ..inputfile import read_bounded
+
+    too_large = BadInput(f"{what} {path}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+    return read_bounded(path, MAX_DOCUMENT_BYTES, f"{what} {path}", too_large)
 
 
 def _parse_at(value: str | None):

@@ -295,19 +295,9 @@ def parse_trust_list(data: bytes) -> TrustList:
 
 
 def read_trust_list(path: str, option: str = "--trust-list") -> TrustList:
-    from pathlib import Path
+    from ..inputfile import read_bounded
 
-    target = Path(path)
-    try:
-        if target.stat().st_size > MAX_LIST_BYTES:
-            raise _fail(f"{path}: larger than {MAX_LIST_BYTES // 1_000_000} MB")
-        data = target.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{option} {path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{option} {path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise BadInput(f"{option} {path}: cannot read: {exc.strerror}") from None
+    data = read_bounded(path, MAX_LIST_BYTES, f"{option} {path}", _fail(f"{path}: larger than {MAX_LIST_BYTES // 1_000_000} MB"))
     try:
         return parse_trust_list(data)
     except TrustListError as exc:
