@@ -100,8 +100,8 @@ run asfverify monitor out/site --state out/monitor-state.json
 run asfverify revoke "$CERT" --reason "Demo: revoked to show a failing verification" --category incorrect-information
 run asfverify publish out/site
 run asfverify monitor out/site --state out/monitor-state.json
-say "asfverify verify out/revoked.json --trust out/issuer.pem --status out/site/status/revocation.json"
-if asfverify verify out/revoked.json --trust out/issuer.pem --status out/site/status/revocation.json; then
+say "asfverify verify out/revoked.json --trust out/issuer.pem --status out/site/status/revocation.json --status out/site/status/suspension.json"
+if asfverify verify out/revoked.json --trust out/issuer.pem --status out/site/status/revocation.json --status out/site/status/suspension.json; then
   echo "demo: the revoked certificate verified, which is wrong" >&2
   exit 1
 else

@@ -78,13 +78,13 @@ def test_certify_then_verify_offline_with_each_trust_key_form(ws, issued, tmp_pa
         result = _invoke("verify", str(issued), "--trust", trust)
         assert result.exit_code == 0, result.output
         lines = result.output.splitlines()
-        assert [line.split(":")[0] for line in lines] == ["OK"] * 7 + ["SKIP", "SKIP"]  # no status list, no policy
+        assert [line.split(":")[0] for line in lines] == ["OK"] * 7 + ["SKIP", "SKIP", "SKIP"]  # no status lists, no policy
 
 
 def test_verify_json_output(issued, ws):
     result = _invoke("verify", str(issued), "--json", "--trust", str(ws / "keys" / "ledger.pub"))
     report = json.loads(result.output)
-    assert result.exit_code == 0 and report["valid"] is True and len(report["steps"]) == 9
+    assert result.exit_code == 0 and report["valid"] is True and len(report["steps"]) == 10
 
 
 def test_verify_without_trust_outside_a_workspace_fails_as_untrusted(issued, tmp_path, monkeypatch):

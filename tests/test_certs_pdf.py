@@ -90,7 +90,7 @@ def test_verify_reads_the_pdf_and_checks_its_embedded_credential(issued, ws):
     from_json = _invoke("verify", str(out), "--trust-workspace", ws=ws)
     from_pdf = _invoke("verify", str(pdf), "--trust-workspace", ws=ws)
     assert from_pdf.exit_code == 0, from_pdf.output
-    assert [line.split(":")[0] for line in from_pdf.output.splitlines()] == ["OK"] * 7 + ["SKIP", "SKIP"]  # no status list, no witness policy
+    assert [line.split(":")[0] for line in from_pdf.output.splitlines()] == ["OK"] * 7 + ["SKIP", "SKIP", "SKIP"]  # no status lists, no witness policy
     assert from_pdf.output.splitlines()[:3] == from_json.output.splitlines()[:3]
 
 

@@ -71,6 +71,7 @@ class _State:
     trusted: Sequence[TrustedKey]
     at: datetime
     status_list: dict[str, Any] | None
+    suspension_list: dict[str, Any] | None = None
     issuer_key: bytes | None = None
     issuer_did: str = ""
     proof_ok: bool = False
@@ -264,8 +265,8 @@ def _checkpoint(state: _State) -> str:
     return f"checkpoint of size {checkpoint.size} signed by {who} as {signers[0].name}"
 
 
-def _revocation(state: _State) -> str:
-    cert, listing = state.cert, state.status_list
+def _status_entry(cert: dict[str, Any]) -> tuple[str, str]:
+    """The certificate's revocation status entry: (status list URL, index as a decimal string)."""
     status = cert.get("credentialStatus")
     _expect(isinstance(status, dict) and status.get("type") == "BitstringStatusListEntry"
             and status.get("statusPurpose") == "revocation", "the certificate has no revocation status entry")
@@ -274,13 +275,52 @@ def _revocation(state: _State) -> str:
     _expect(isinstance(index_text, str) and index_text.isascii() and index_text.isdigit() and len(index_text) < 20,
             "statusListIndex is not a decimal string")
     assert isinstance(index_text, str)
+    url = status.get("statusListCredential")
+    _expect(isinstance(url, str), "statusListCredential is not a URL")
+    assert isinstance(url, str)
+    return url, index_text
+
+
+# The published site (DESIGN §11) puts the suspension list beside the revocation list, with the same
+# index: a certificate names only its revocation list, so the suspension list's URL follows from it.
+REVOCATION_PATH, SUSPENSION_PATH = "/status/revocation.json", "/status/suspension.json"
+
+
+def suspension_url(revocation_url: str) -> str | None:
+    """The suspension list beside a published revocation list, or None for a list published elsewhere."""
+    if not revocation_url.endswith(REVOCATION_PATH):
+        return None
+    return revocation_url[: -len(REVOCATION_PATH)] + SUSPENSION_PATH
+
+
+def _revocation(state: _State) -> str:
+    url, index_text = _status_entry(state.cert)
+    revoked, listed = _status_bit(state, state.status_list, "revocation", url, index_text)
+    _expect(not revoked, f"REVOKED: index {index_text} is set in the status list of {listed}")
+    return f"not revoked (status list of {listed}, index {index_text})"
+
+
+def _suspension(state: _State) -> str:
+    revocation_url, index_text = _status_entry(state.cert)
+    url = suspension_url(revocation_url)
+    _expect(url is not None, f"the certificate's status list {revocation_url!r} is not on a published site, "
+                             "so it has no suspension list beside it")
+    assert url is not None
+    suspended, listed = _status_bit(state, state.suspension_list, "suspension", url, index_text)
+    _expect(not suspended, f"SUSPENDED: index {index_text} is set in the suspension list of {listed}")
+    return f"not suspended (suspension list of {listed}, index {index_text})"
+
+
+def _status_bit(state: _State, listing: Any, purpose: str, url: str, index_text: str) -> tuple[bool, str]:
+    """Whether the certificate's bit is set in a status list for ``purpose`` that is the one at ``url``,
+    signed by the certificate's issuer and current; with the list's validFrom for the step line."""
+    cert = state.cert
     _expect(isinstance(listing, dict), "the status list is not a JSON object")
     assert isinstance(listing, dict)
     types = listing.get("type") or []
     _expect(isinstance(types, list) and "BitstringStatusListCredential" in types,
             "the status list is not a BitstringStatusListCredential")
-    _expect(listing.get("id") == status.get("statusListCredential"),
-            f"the status list {listing.get('id')!r} is not the certificate's {status.get('statusListCredential')!r}")
+    _expect(listing.get("id") == url, f"the status list {listing.get('id')!r} is not the certificate's {url!r}")
     try:
         signer = verify_proof(listing)
     except ProofError as exc:
@@ -314,14 +354,13 @@ def _revocation(state: _State) -> str:
     except FormatError as exc:
         raise StepFailed(f"status list validity: {exc}") from None
     subject = listing.get("credentialSubject") or {}
-    _expect(isinstance(subject, dict) and subject.get("statusPurpose") == "revocation",
-            "the status list is not for revocation")
+    _expect(isinstance(subject, dict) and subject.get("statusPurpose") == purpose,
+            f"the status list is not for {purpose}")
     try:
-        revoked = is_set(decode_list(subject.get("encodedList")), int(index_text))
+        bit = is_set(decode_list(subject.get("encodedList")), int(index_text))
     except StatusListError as exc:
         raise StepFailed(f"status list: {exc}") from None
-    _expect(not revoked, f"REVOKED: index {index_text} is set in the status list of {listing['validFrom']}")
-    return f"not revoked (status list of {listing['validFrom']}, index {index_text})"
+    return bit, str(listing["validFrom"])
 
 
 def _same_issuer_keys(state: _State) -> set[bytes]:
@@ -363,6 +402,8 @@ STEPS: list[tuple[str, Callable[[_State], str], bool]] = [
     ("checkpoint signature", _checkpoint, True),
     ("revocation", _revocation, True),
     ("witness quorum", _witness_quorum, True),
+    # Last, so the numbers of the steps before it stay what older scripts and docs say.
+    ("suspension", _suspension, True),
 ]
 
 
@@ -376,14 +417,16 @@ def verify_certificate(
     parse_error: str | None = None,
     status_error: str | None = None,
     policy: Any = None,
+    suspension_list: dict[str, Any] | None = None,
+    suspension_error: str | None = None,
 ) -> Report:
     """Run every step; a failed parse stops the rest. Never raises for a bad certificate.
 
     policy: the buyer's tlog-policy (asfverify.witness.policy.Policy) for the witness step; without
     it the trust list's policy for this certifier applies, and without either the step is skipped.
     """
-    state = _State(cert, trusted, at or datetime.now(UTC), status_list, trust_list=trust_list,
-                   policy=policy)
+    state = _State(cert, trusted, at or datetime.now(UTC), status_list, suspension_list=suspension_list,
+                   trust_list=trust_list, policy=policy)
     report = Report()
     if isinstance(cert, dict):
         report.certificate = cert.get("id") if isinstance(cert.get("id"), str) else None
@@ -400,6 +443,13 @@ def verify_certificate(
             continue
         if name == "revocation" and status_list is None:
             report.steps.append(Step(number, name, "SKIP", "not checked; pass --status FILE with a current status list"))
+            continue
+        if name == "suspension" and suspension_error:
+            report.steps.append(Step(number, name, "FAIL", f"suspension list: {suspension_error}"))
+            continue
+        if name == "suspension" and suspension_list is None:
+            report.steps.append(Step(number, name, "SKIP",
+                                     "not checked; pass --status FILE with the site's status/suspension.json too"))
             continue
         if name == "witness quorum" and policy is None and not state.listed_policy:
             from ..witness.certstep import skipped_detail, unwitnessed_reason

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -218,14 +219,15 @@ def _workspace_keys():
               help="The scheme owner's key (did:key, PEM file or C2SP vkey) the trust list must be signed by.")
 @click.option("--state", "state_path", metavar="FILE",
               help="Remember the highest trust-list sequence seen here; an older list then fails (rollback).")
-@click.option("--status", "status_path", metavar="FILE", help="A signed status list (from 'asfverify status-list') to check revocation.")
+@click.option("--status", "status_paths", metavar="FILE", multiple=True,
+              help="A signed status list: the revocation list (step 8) and/or the site's suspension list (step 10); repeatable.")
 @click.option("--at", "at", metavar="DATE", help="Check validity at this date or date-time instead of now.")
 @click.option("--policy", "policy_path", metavar="FILE",
               help="A C2SP tlog-policy (witness-policy.txt): require its witness quorum on the embedded checkpoint.")
 @click.option("--json", "as_json", is_flag=True,
               help="Machine output: {valid, certificate, issuer, issuer_name, issuer_claimed_name, issuer_listed_name, steps}.")
 def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_path: str | None,
-           trust_list_key: str | None, state_path: str | None, status_path: str | None, at: str | None,
+           trust_list_key: str | None, state_path: str | None, status_paths: tuple[str, ...], at: str | None,
            policy_path: str | None, as_json: bool) -> None:
     """Verify certificate CERT (a file, or - for standard input) offline: proof, trusted issuer, validity,
     ledger inclusion, revocation, witnesses.
@@ -256,19 +258,17 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
         document, problem = load_document(_certificate_bytes(cert))
     except ValueError as exc:
         raise BadInput(f"certificate {cert}: {exc}") from None
-    status_list, status_problem = None, None
-    if status_path:
-        try:
-            status_list, status_problem = load_document(_read(status_path, "--status"))
-        except ValueError as exc:
-            raise BadInput(f"--status {status_path}: {exc}") from None
+    lists = _status_lists(status_paths)
+    status_list, status_problem = lists.get("revocation", (None, None))
+    suspension_list, suspension_problem = lists.get("suspension", (None, None))
     policy = None
     if policy_path:
         from ..witness.policy import load_policy
 
         policy = load_policy(policy_path)
     report = verify_certificate(document, keys, trust_list=listing, at=moment, status_list=status_list,
-                                parse_error=problem, status_error=status_problem, policy=policy)
+                                parse_error=problem, status_error=status_problem, policy=policy,
+                                suspension_list=suspension_list, suspension_error=suspension_problem)
     if listing is not None and state_path and report.trust_list_verified:
         from ..trustlist.check import remember
 
@@ -287,6 +287,28 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
     if not report.valid:
         failures = sum(1 for s in report.steps if s.status == "FAIL")
         raise VerificationError(f"{cert}: certificate is NOT valid ({failures} check{'s' if failures > 1 else ''} failed)")
+
+
+def _status_lists(paths: tuple[str, ...]) -> dict[str, tuple[Any, str | None]]:
+    """The --status files by their statusPurpose: {"revocation" | "suspension": (list, parse problem)}.
+
+    A list that does not parse counts as the revocation list, so its problem fails step 8 as before.
+    """
+    from ..certs.verify import load_document
+    from ..errors import BadInput
+
+    found: dict[str, tuple[Any, str | None]] = {}
+    for path in paths:
+        try:
+            document, problem = load_document(_read(path, "--status"))
+        except ValueError as exc:
+            raise BadInput(f"--status {path}: {exc}") from None
+        subject = document.get("credentialSubject") if isinstance(document, dict) else None
+        purpose = "suspension" if isinstance(subject, dict) and subject.get("statusPurpose") == "suspension" else "revocation"
+        if purpose in found:
+            raise BadInput(f"--status {path}: a second {purpose} list; give one revocation and one suspension list at most")
+        found[purpose] = (document, problem)
+    return found
 
 
 def _trust_list_input(path: str | None, key: str | None, state_path: str | None):
