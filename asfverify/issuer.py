@@ -228,21 +228,26 @@ def _text(value: Any, where: str, *, limit: int = MAX_NAME, optional: bool = Fal
     return value
 
 
-def parse_log(value: Any, where: str, fail=_fail) -> LogDescription:
-    """{"origin", "vkey"} whose vkey is a valid Ed25519 C2SP key named by the origin."""
+def _vkey_field(vkey: Any, where: str, fail):
+    """A C2SP verifier key field (bounded, parsed), or ``fail`` naming ``where``."""
     from .ledger.note import NoteError, parse_vkey
 
+    if not isinstance(vkey, str) or len(vkey) > 500:
+        raise fail(f"{where}.vkey must be a C2SP verifier key")
+    try:
+        return parse_vkey(vkey)
+    except NoteError as exc:
+        raise fail(f"{where}.vkey: {exc}") from None
+
+
+def parse_log(value: Any, where: str, fail=_fail) -> LogDescription:
+    """{"origin", "vkey"} whose vkey is a valid Ed25519 C2SP key named by the origin."""
     if not isinstance(value, dict) or set(value) != {"origin", "vkey"}:
         raise fail(f"{where} must be an object with exactly origin and vkey")
     origin, vkey = value["origin"], value["vkey"]
     if not isinstance(origin, str) or not origin or len(origin) > 300 or any(c.isspace() or c == "+" for c in origin):
         raise fail(f"{where}.origin must be a checkpoint origin (no spaces or '+')")
-    if not isinstance(vkey, str) or len(vkey) > 500:
-        raise fail(f"{where}.vkey must be a C2SP verifier key")
-    try:
-        verifier = parse_vkey(vkey)
-    except NoteError as exc:
-        raise fail(f"{where}.vkey: {exc}") from None
+    verifier = _vkey_field(vkey, where, fail)
     if verifier.name != origin:
         raise fail(f"{where}.vkey is named {verifier.name!r}, not the origin {origin!r}")
     return LogDescription(origin, vkey, verifier.public_key)
@@ -250,7 +255,6 @@ def parse_log(value: Any, where: str, fail=_fail) -> LogDescription:
 
 def parse_key(value: Any, where: str, fail=_fail) -> IssuerKey:
     """One key: its did:key and vkey must hold the same Ed25519 key; its period must not be inverted."""
-    from .ledger.note import NoteError, parse_vkey
     from .multibase import public_key_from_did
 
     if not isinstance(value, dict) or set(value) != {"id", "vkey", "validFrom", "validUntil"}:
@@ -263,12 +267,7 @@ def parse_key(value: Any, where: str, fail=_fail) -> IssuerKey:
     except ValueError as exc:
         raise fail(f"{where}.id: {exc}") from None
     vkey = value["vkey"]
-    if not isinstance(vkey, str) or len(vkey) > 500:
-        raise fail(f"{where}.vkey must be a C2SP verifier key")
-    try:
-        verifier = parse_vkey(vkey)
-    except NoteError as exc:
-        raise fail(f"{where}.vkey: {exc}") from None
+    verifier = _vkey_field(vkey, where, fail)
     if verifier.public_key != public:
         raise fail(f"{where}: vkey {vkey[:40]}… holds another key than {did}")
     try:
@@ -363,8 +362,6 @@ def parse_issuer_json(data: bytes) -> IssuerDescription:
         document = loads_strict(data)
     except CanonicalJSONError as exc:
         raise _fail(str(exc)) from None
-    except RecursionError:
-        raise _fail("nested too deeply") from None
     return issuer_from_object(document)
 
 

@@ -77,3 +77,5 @@ def loads_strict(text: str | bytes) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_no_float, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise CanonicalJSONError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:  # hostile input: [[[[…]]]] deep enough to exhaust the parser's stack
+        raise CanonicalJSONError("nested too deeply") from None

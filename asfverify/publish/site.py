@@ -26,7 +26,7 @@ from .files import SiteFiles
 from .registry import open_logs, register_transaction
 from .statements import ledger_anchor_statement, status_list_statement
 from .tiles import bundles_for, encode_bundle, tiles_for
-from .view import IssuerInfo, RegisterReader, RegisterView
+from .view import IssuerInfo, RegisterReader, RegisterView, status_sets
 
 if TYPE_CHECKING:
     from ..ledger.store import Ledger
@@ -131,18 +131,10 @@ def check_witnessed(ledger: Ledger, register: Ledger) -> None:
 
 def _status_bits(register: Ledger) -> dict[str, list[int]]:
     """Status indexes set in each list, from the register's status statements in order (SQLite reads them)."""
-    revoked: set[int] = set()
-    suspended: set[int] = set()
     rows = register.db.conn.execute(
         f"SELECT kind, CAST(json_extract(entry, '$.status_index') AS INTEGER) FROM {register.tables.entries} "
         "WHERE kind IN ('revocation', 'suspension', 'reinstatement') ORDER BY idx")
-    for kind, index in rows:
-        if kind == "revocation":
-            revoked.add(index)
-        elif kind == "suspension":
-            suspended.add(index)
-        else:
-            suspended.discard(index)
+    revoked, suspended = status_sets(rows)
     return {"revocation": sorted(revoked), "suspension": sorted(suspended)}
 
 
@@ -342,14 +334,7 @@ def _register_tables(register: Ledger, view: RegisterView, files: SiteFiles) -> 
             joined = (rows_part[:-1] + b",\n" if rows_part else b"") + body + b"\n"
             new_csv = old_csv + lines + b"\n"
             return _header(name, view.size, expiry, len(new_csv)) + joined + _TAIL, new_csv
-    revoked, suspended = set(), set()
-    for event in view.events:
-        if event.kind == "revocation":
-            revoked.add(event.cert_id)
-        elif event.kind == "suspension":
-            suspended.add(event.cert_id)
-        else:
-            suspended.discard(event.cert_id)
+    revoked, suspended = status_sets((event.kind, event.cert_id) for event in view.events)
     body, lines, expiry = render(0, revoked, suspended)
     as_csv = (",".join(_CSV_FIELDS) + "\n").encode() + (lines + b"\n" if lines else b"")
     return _header(name, view.size, expiry, len(as_csv)) + (body + b"\n" if body else b"") + _TAIL, as_csv

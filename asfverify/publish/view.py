@@ -7,14 +7,16 @@ Loading is lazy: a writer that needs only the new entries never pays for reading
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from ..ledger.schema import CREDENTIALS, REGISTER
+
+T = TypeVar("T")
 
 STATUSES = ("valid", "suspended", "revoked", "expired")
 
@@ -39,6 +41,21 @@ class RegisterEntry:
     index: int
     kind: str
     entry: Mapping[str, Any]
+
+
+def status_sets(changes: Iterable[tuple[str, T]]) -> tuple[set[T], set[T]]:
+    """(revoked, suspended) after (kind, key) status changes in register order — keys are certificate
+    ids or status-list indexes. A reinstatement lifts a suspension, never a revocation."""
+    revoked: set[T] = set()
+    suspended: set[T] = set()
+    for kind, key in changes:
+        if kind == "revocation":
+            revoked.add(key)
+        elif kind == "suspension":
+            suspended.add(key)
+        else:
+            suspended.discard(key)
+    return revoked, suspended
 
 
 @dataclass(frozen=True)
@@ -106,14 +123,7 @@ class RegisterView:
     @cached_property
     def certificates(self) -> tuple[CertificateRecord, ...]:
         """Every certificate with its status now (SQLite extracts the fields: no JSON parsing in Python)."""
-        revoked, suspended = set(), set()
-        for event in self.events:
-            if event.kind == "revocation":
-                revoked.add(event.cert_id)
-            elif event.kind == "suspension":
-                suspended.add(event.cert_id)
-            else:
-                suspended.discard(event.cert_id)
+        revoked, suspended = status_sets((event.kind, event.cert_id) for event in self.events)
         now = self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
         url = self.url("certificates/")
         out = []
