@@ -32,8 +32,6 @@ PENDING: set[str] = {
     "asfverify/application.py",
     "asfverify/batch.py",
     "asfverify/bounded.py",
-    "asfverify/bylaws/patterns.py",
-    "asfverify/bylaws/rules.py",
     "asfverify/certs/credential.py",
     "asfverify/certs/eddsa_jcs.py",
     "asfverify/certs/issue.py",
