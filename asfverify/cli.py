@@ -15,6 +15,7 @@ from .errors import EXIT_OK, AsfError, exit_status
 # name -> "module:attribute"; each lives in asfverify/commands/.
 COMMANDS = {
     "init": "asfverify.commands.core:init",
+    "example": "asfverify.commands.example:example",
     "run": "asfverify.commands.core:run",
     "plugins": "asfverify.commands.core:plugins",
     "criteria": "asfverify.commands.core:criteria",
@@ -43,6 +44,7 @@ COMMANDS = {
 
 HELP_LINES = {
     "init": "Create a workspace: asfverify.toml, keys/, ledger.db, plugins/.",
+    "example": "Copy the bundled example application package into a folder.",
     "run": "Verify application packages and record everything in the ledger.",
     "plugins": "List installed verifiers: name, version, requirements, source.",
     "criteria": "Show the criteria set and requirements no verifier covers.",
@@ -246,7 +248,9 @@ def cli(ctx: click.Context, workspace: str | None, debug: bool, lang: str | None
     \b
     Example:
         asfverify init my-workspace && cd my-workspace
-        asfverify run ../ansokan      # a folder (or .zip) with application.toml
+        asfverify example             # the bundled example: example/vagen-framat, example/registry.csv
+        asfverify agreements import example/registry.csv
+        asfverify run example/vagen-framat   # or your own folder (or .zip) with application.toml
 
     \b
     Shell completion (bash; zsh_source in ~/.zshrc, fish_source for fish):
