@@ -36,7 +36,7 @@ def test_a_failing_bylaws_rule_is_explained_in_swedish(workspace: Path, tmp_path
     package = build_package(tmp_path / "pkg", [pdf_document("stadgar.pdf", "bylaws", STADGAR)])
     result = _swedish(workspace, "run", "--jobs", "1", str(package))
     line = next(x for x in result.stdout.splitlines() if x.split()[:1] == ["C4.bylaws"] or "C4.bylaws " in x[:24])
-    assert "underkänt enligt regel C4.dividend-allowed (sidan 1" in line, line
+    assert "underkänt enligt regel C4.dividend-allowed (sida 1" in line, line
     assert "en bestämmelse tillåter vinstutdelning (vinstutdelning får ske)" in line
     assert "fails by rule" not in result.stdout
     # explain reads the same rules in Swedish: every rule tried, and the decision's why.
