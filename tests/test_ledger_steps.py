@@ -189,3 +189,18 @@ def test_a_copy_without_the_register_tables_skips_the_register_steps(ws, tmp_pat
     conn.execute("DELETE FROM register_checkpoints")
     data = json.loads(_invoke("ledger", "verify", "--json", ws=copy).stdout)
     assert [s["status"] for s in data["steps"]][7:] == ["SKIP", "SKIP", "SKIP"]
+
+
+def test_workers_get_their_inputs_in_the_task_so_spawn_works_too(ws, monkeypatch):
+    """No module-global worker state: without fork (Windows, macOS default) spawned workers find the same."""
+    import multiprocessing
+
+    from asfverify.ledger import verify as verify_module
+
+    conn = _conn(ws)
+    conn.execute("UPDATE ledger_entries SET entry = entry || ' ' WHERE idx = 3")
+    restore_triggers(conn)
+    monkeypatch.setattr(verify_module, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    report = open_ledger(workspace.find(ws)).verify(jobs=2)
+    assert report.failed is not None and report.failed.number == 2 and report.bad_index == 3
