@@ -106,17 +106,21 @@ class LazyGroup(click.Group):
             sys.exit(EXIT_OK)
         except AsfError as exc:  # raised outside a command (while listing plugin commands for --help)
             if exc.diagnostics():
-                click.echo(f"Error: {exc.diagnostics()}", err=True)
+                click.echo(f"{_error_word()} {exc.diagnostics()}", err=True)
             sys.exit(exit_status(exc))
         except click.UsageError as exc:
-            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            from .i18n import _
+
+            hint = " " + _("(see '{command} --help')", command=exc.ctx.command_path) if exc.ctx is not None else ""
             click.echo(f"{_error_word()} {exc.format_message()}{hint}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except (click.Abort, EOFError, KeyboardInterrupt):
-            click.echo("Aborted.", err=True)
+            from .i18n import _
+
+            click.echo(_("Aborted."), err=True)
             sys.exit(1)  # click's status for an abort
         sys.exit(rv if isinstance(rv, int) else EXIT_OK)
 
@@ -147,8 +151,10 @@ class LazyGroup(click.Group):
             import difflib
 
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
-            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+            from .i18n import _
+
+            hint = " " + _("Did you mean {names}?", names=_(" or ").join(repr(c) for c in close)) if close else ""
+            raise click.UsageError(_("No such command {name!r}.", name=name) + hint, ctx)
         return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
@@ -194,7 +200,10 @@ class LazyGroup(click.Group):
             if problem is not None:
                 click.echo(f"{_error_word()} {problem.diagnostics()}", err=True)
                 ctx.exit(exit_status(problem))
-            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
+            from .i18n import _
+
+            click.echo(f"{_error_word()} " + _("internal error: {kind}: {error} (rerun with --debug for details)",
+                                                kind=type(exc).__name__, error=exc), err=True)
             ctx.exit(exit_status(exc))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
