@@ -15,6 +15,7 @@ from .errors import EXIT_OK, AsfError, exit_status
 # name -> "module:attribute"; each lives in asfverify/commands/.
 COMMANDS = {
     "init": "asfverify.commands.core:init",
+    "example": "asfverify.commands.example:example",
     "run": "asfverify.commands.core:run",
     "plugins": "asfverify.commands.core:plugins",
     "criteria": "asfverify.commands.core:criteria",
@@ -43,6 +44,7 @@ COMMANDS = {
 
 HELP_LINES = {
     "init": "Create a workspace: asfverify.toml, keys/, ledger.db, plugins/.",
+    "example": "Copy the bundled example application package into a folder.",
     "run": "Verify application packages and record everything in the ledger.",
     "plugins": "List installed verifiers: name, version, requirements, source.",
     "criteria": "Show the criteria set and requirements no verifier covers.",
@@ -104,17 +106,21 @@ class LazyGroup(click.Group):
             sys.exit(EXIT_OK)
         except AsfError as exc:  # raised outside a command (while listing plugin commands for --help)
             if exc.diagnostics():
-                click.echo(f"Error: {exc.diagnostics()}", err=True)
+                click.echo(f"{_error_word()} {exc.diagnostics()}", err=True)
             sys.exit(exit_status(exc))
         except click.UsageError as exc:
-            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            from .i18n import _
+
+            hint = " " + _("(see '{command} --help')", command=exc.ctx.command_path) if exc.ctx is not None else ""
             click.echo(f"{_error_word()} {exc.format_message()}{hint}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except (click.Abort, EOFError, KeyboardInterrupt):
-            click.echo("Aborted.", err=True)
+            from .i18n import _
+
+            click.echo(_("Aborted."), err=True)
             sys.exit(1)  # click's status for an abort
         sys.exit(rv if isinstance(rv, int) else EXIT_OK)
 
@@ -145,17 +151,20 @@ class LazyGroup(click.Group):
             import difflib
 
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
-            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+            from .i18n import _
+
+            hint = " " + _("Did you mean {names}?", names=_(" or ").join(repr(c) for c in close)) if close else ""
+            raise click.UsageError(_("No such command {name!r}.", name=name) + hint, ctx)
         return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:
-            return self.commands[name]
+            return with_lang_option(self.commands[name])
         target = COMMANDS.get(name)
         if target is None:
             self._load_plugin_commands(ctx)
-            return self.commands.get(name)
+            found = self.commands.get(name)
+            return with_lang_option(found) if found is not None else None
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
         # HELP_LINES is the one source of each command's short help: `asfverify --help` lists it
@@ -163,7 +172,7 @@ class LazyGroup(click.Group):
         if command.short_help is None and name in HELP_LINES:
             command.short_help = HELP_LINES[name]
         self.commands[name] = command
-        return command
+        return with_lang_option(command)
 
     def invoke(self, ctx: click.Context) -> Any:
         # The one place where an exception becomes a one-line message; errors.exit_status says the status.
@@ -191,7 +200,10 @@ class LazyGroup(click.Group):
             if problem is not None:
                 click.echo(f"{_error_word()} {problem.diagnostics()}", err=True)
                 ctx.exit(exit_status(problem))
-            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
+            from .i18n import _
+
+            click.echo(f"{_error_word()} " + _("internal error: {kind}: {error} (rerun with --debug for details)",
+                                                kind=type(exc).__name__, error=exc), err=True)
             ctx.exit(exit_status(exc))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -204,6 +216,31 @@ class LazyGroup(click.Group):
             rows.append((name, help_line or ""))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+LANG_HELP = "Language of messages: sv (default) or en (env ASFVERIFY_LANG); before or after the command."
+
+
+def _choose_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:  # not given here: the group's --lang (or ASFVERIFY_LANG) stays in force
+        from .i18n import set_language
+
+        set_language(value)
+
+
+def with_lang_option(command: click.Command) -> click.Command:
+    """Give `command` (and every subcommand of a group) its own --lang, so `asfverify run --lang en …`
+    works as well as `asfverify --lang en run …`; the one given last wins.
+
+    Eager, so it takes effect before the command's other options are checked and their errors are
+    worded. Added once, when the group hands out the command (built-in, nested or a plugin's)."""
+    if not any(param.name == "lang" for param in command.params):
+        command.params.append(click.Option(["--lang"], type=click.Choice(["sv", "en"]), expose_value=False,
+                                           is_eager=True, callback=_choose_language, help=LANG_HELP))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_lang_option(sub)
+    return command
 
 
 def _error_word() -> str:
@@ -228,8 +265,7 @@ def _error_word() -> str:
     help="Workspace folder (default: the nearest asfverify.toml upwards; env ASFVERIFY_WORKSPACE).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
-              help="Language of messages: sv (default) or en (env ASFVERIFY_LANG).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None, help=LANG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None, debug: bool, lang: str | None) -> None:
     """Verify ASF certification evidence, keep a signed ledger, issue and verify certificates.
@@ -237,7 +273,9 @@ def cli(ctx: click.Context, workspace: str | None, debug: bool, lang: str | None
     \b
     Example:
         asfverify init my-workspace && cd my-workspace
-        asfverify run ../ansokan      # a folder (or .zip) with application.toml
+        asfverify example             # the bundled example: example/vagen-framat, example/registry.csv
+        asfverify agreements import example/registry.csv
+        asfverify run example/vagen-framat   # or your own folder (or .zip) with application.toml
 
     \b
     Shell completion (bash; zsh_source in ~/.zshrc, fish_source for fish):

@@ -37,27 +37,28 @@ def set_language(lang: str | None) -> None:
     _chosen = normalise(lang) if lang else None
 
 
+def _code(lang: str) -> str | None:
+    """'sv', 'sv_SE.UTF-8', 'en-GB' -> 'sv' / 'en'; None for a language we have no messages in."""
+    code = lang.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
+    return code if code in LANGUAGES else None
+
+
 def normalise(lang: str) -> str:
     """'sv', 'sv_SE.UTF-8', 'en-GB' -> 'sv' / 'en'; anything else is an error naming the choices."""
-    code = lang.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
-    if code not in LANGUAGES:
+    code = _code(lang)
+    if code is None:
         from .errors import BadInput
 
-        raise BadInput(f"language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+        raise BadInput(_("language {lang!r}: choose one of {choices}", lang=lang, choices=", ".join(LANGUAGES)))
     return code
 
 
 def language() -> str:
-    """The language in force: --lang, else ASFVERIFY_LANG, else Swedish."""
+    """The language in force: --lang, else ASFVERIFY_LANG, else Swedish (also for an unknown ASFVERIFY_LANG)."""
     if _chosen:
         return _chosen
     raw = os.environ.get(ENV, "").strip()
-    if not raw:
-        return DEFAULT
-    try:
-        return normalise(raw)
-    except Exception:
-        return DEFAULT
+    return (_code(raw) if raw else None) or DEFAULT
 
 
 class Catalogue(gettext.NullTranslations):
@@ -133,7 +134,7 @@ def catalogue_path(lang: str, domain: str = DOMAIN) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def translate(message: str, catalogue: Path | None = None, **fields: Any) -> str:
+def translate(message: str, catalogue: Path | None = None, /, **fields: Any) -> str:
     """`message` in the current language, its {placeholders} filled from `fields`."""
     lang = language()
     text = message
@@ -142,7 +143,7 @@ def translate(message: str, catalogue: Path | None = None, **fields: Any) -> str
     return text.format(**fields) if fields else text
 
 
-def _(message: str, **fields: Any) -> str:
+def _(message: str, /, **fields: Any) -> str:
     """The message in the current language: `_("{n} of {total} employees", n=8, total=12)`."""
     return translate(message, **fields)
 
@@ -155,7 +156,7 @@ def plugin_translator(module_file: str) -> Callable[..., str]:
     """
     module = Path(module_file)
 
-    def plugin_(message: str, **fields: Any) -> str:
+    def plugin_(message: str, /, **fields: Any) -> str:
         lang = language()
         if lang == "en":
             return message.format(**fields) if fields else message

@@ -112,14 +112,18 @@ def render_summary(runs: Sequence[Run], errors: Sequence[tuple[str, str]]) -> st
         for criterion in run.criteria:
             counts = per_criterion.setdefault(criterion.id, {o.value: 0 for o in Outcome if o is not Outcome.ERROR})
             counts[criterion.outcome] = counts.get(criterion.outcome, 0) + 1
+    # Each column as wide as its (translated) heading, at least the English layout's width.
+    heads = {o: o if language() == "en" else label(o) for o in ("pass", "fail", "review", "missing")}
+    widths = {o: max(w, len(heads[o]) + 2) for o, w in (("pass", 6), ("fail", 6), ("review", 8), ("missing", 9))}
     lines = [
-        f"Summary: {len(runs) + len(errors)} packages · certifiable {decisions['certifiable']} · "
-        f"needs review {decisions['needs-review']} · rejected {decisions['rejected']} · errors {len(errors)}",
+        _("Summary: {total} packages · certifiable {certifiable} · needs review {review} · rejected {rejected} · "
+          "errors {errors}", total=len(runs) + len(errors), certifiable=decisions["certifiable"],
+          review=decisions["needs-review"], rejected=decisions["rejected"], errors=len(errors)),
         "",
-        f"  {'criterion':<10}{'pass':>6}{'fail':>6}{'review':>8}{'missing':>9}",
+        "  " + f"{_('criterion'):<10}" + "".join(f"{heads[o]:>{w}}" for o, w in widths.items()),
     ]
     for cid, counts in per_criterion.items():
-        lines.append(f"  {cid:<10}{counts['pass']:>6}{counts['fail']:>6}{counts['review']:>8}{counts['missing']:>9}")
+        lines.append(f"  {cid:<10}" + "".join(f"{counts[o]:>{w}}" for o, w in widths.items()))
     for source, message in errors:
-        lines.append(f"  error: {source}: {message}")
+        lines.append("  " + _("error: {source}: {problem}", source=source, problem=message))
     return "\n".join(lines)

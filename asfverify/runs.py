@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import BadInput
+from .i18n import _
 from .model import CriterionOutcome, Review, Run
 
 # The old name of a recorded run; it is the one run model now.
@@ -19,12 +20,14 @@ def resolve_run_id(ledger: Any, given: str) -> str:
     if exact:
         return given
     if len(given) < 4:
-        raise BadInput(f"no run {given!r} in the ledger; give the run id or at least 4 of its first characters ('asfverify runs' lists them)")
+        raise BadInput(_("no run {given!r} in the ledger; give the run id or at least {n} of its first characters "
+                          "('asfverify runs' lists them)", given=given, n=4))
     matches = sorted({e.entry["run_id"] for e in ledger.entries(kind="run") if e.entry["run_id"].startswith(given)})
     if not matches:
-        raise BadInput(f"no run {given!r} in the ledger ('asfverify runs' lists the recorded runs)")
+        raise BadInput(_("no run {given!r} in the ledger ('asfverify runs' lists the recorded runs)", given=given))
     if len(matches) > 1:
-        raise BadInput(f"run id prefix {given!r} is ambiguous ({', '.join(matches[:3])}…)")
+        raise BadInput(_("run id prefix {given!r} is ambiguous ({matches}…); give more characters",
+                         given=given, matches=", ".join(matches[:3])))
     return matches[0]
 
 
@@ -46,7 +49,7 @@ def load_run(ledger: Any, run_id: str) -> Run:
         elif kind == "review":
             reviews.append(Review.from_json(entry | {"index": item.index}))
     if run is None or decision is None:
-        raise BadInput(f"run {run_id} is incomplete in the ledger")
+        raise BadInput(_("run {run_id} is incomplete in the ledger (run 'asfverify ledger verify')", run_id=run_id))
     entry = run[1]
     return Run(
         run_id=run_id,

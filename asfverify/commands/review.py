@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..errors import BadInput, NegativeOutcome
+from ..i18n import _, label, language
 from ..outcomes import Decision, Outcome
 from . import current_ledger, current_workspace, pass_ledger_readonly
 
@@ -27,17 +28,17 @@ def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, fail
     from ..runs import load_run
 
     if passed and failed:
-        raise click.UsageError("--pass and --fail exclude each other; say one", ctx=ctx)
+        raise click.UsageError(_("--pass and --fail exclude each other; say one"), ctx=ctx)
     if not (passed or failed):
-        raise BadInput("say --pass or --fail")
+        raise BadInput(_("say --pass or --fail"))
     outcome = Outcome.PASS if passed else Outcome.FAIL
     if not note.strip():
-        raise BadInput("--note must say why")
+        raise BadInput(_("--note must say why"))
     ws = current_workspace(ctx)
     ledger = current_ledger(ctx)
     state = load_run(ledger, run_id)
     if requirement not in state.requirement_ids():
-        raise BadInput(f"run {state.run_id} has no requirement {requirement!r} (it has {', '.join(state.requirement_ids())})")
+        raise BadInput(_no_requirement(state.run_id, requirement, state.requirement_ids()))
     entry = {
         "kind": "review",
         "run_id": state.run_id,
@@ -54,8 +55,9 @@ def review(ctx: click.Context, run_id: str, requirement: str, passed: bool, fail
         console.echo_json({"run_id": state.run_id, "requirement": requirement, "outcome": outcome,
                            "ledger_entry": receipt.first, "decision": state.decision})
         return
-    click.echo(f"Recorded review of {requirement} in run {state.run_id}: {outcome} (ledger entry {receipt.first}).")
-    click.echo(f"Decision now: {state.decision}")
+    click.echo(_("Recorded review of {requirement} in run {run_id}: {outcome} (ledger entry {entry}).",
+                 requirement=requirement, run_id=state.run_id, outcome=_word(outcome), entry=receipt.first))
+    click.echo(_("Decision now: {decision}", decision=_word(state.decision)))
 
 
 @click.command()
@@ -75,10 +77,11 @@ def status(ledger: Any, run_id: str, as_json: bool) -> None:
 
         click.echo(render_run(state, columns=console.width(), colour=console.colour_enabled()))
         for r in state.reviews:
-            click.echo(f"  review: {r.requirement} {r.outcome} by {r.reviewer} ({r.time}): {r.note}")
+            click.echo("  " + _("review: {requirement} {outcome} by {reviewer} ({time}): {note}", requirement=r.requirement,
+                                outcome=_word(r.outcome), reviewer=r.reviewer, time=r.time, note=r.note))
         open_items = state.open_requirements()
         if open_items:
-            click.echo(f"  open: {', '.join(open_items)}")
+            click.echo("  " + _("open: {requirements}", requirements=", ".join(open_items)))
     if state.decision != Decision.CERTIFIABLE:
         raise NegativeOutcome()  # the decision is shown above
 
@@ -111,16 +114,30 @@ def runs(ledger: Any, org_number: str | None, decision: str | None, as_json: boo
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("No runs.")
+        click.echo(_("No runs."))
+    width = 13 if language() == "en" else 19  # the longest decision word and a space
     for row in rows:
-        reviewed = f" ({row['reviews']} reviews)" if row["reviews"] else ""
-        click.echo(f"{row['run_id']}  {row['time']}  {row['org_number']}  {row['decision']:<13}{row['name']}{reviewed}")
+        reviewed = ""
+        if row["reviews"]:
+            reviewed = " " + (_("(1 review)") if row["reviews"] == 1 else _("({n} reviews)", n=row["reviews"]))
+        click.echo(f"{row['run_id']}  {row['time']}  {row['org_number']}  {_word(str(row['decision'])):<{width}}{row['name']}{reviewed}")
 
 
-RULES_TEXT = (
-    "A requirement passes when it has results and all pass; fails when any result fails; "
-    "needs review when any result is review or error; is missing when no verifier produced a result."
-)
+
+
+def _rules_text() -> str:
+    return _("A requirement passes when it has results and all pass; fails when any result fails; "
+             "needs review when any result is review or error; is missing when no verifier produced a result.")
+
+
+def _word(value: str) -> str:
+    """An outcome or decision as its word: the code in English (as before), the Swedish word in Swedish."""
+    return value if language() == "en" else label(value)
+
+
+def _no_requirement(run_id: str, requirement: str, ids: list[str]) -> str:
+    return _("run {run_id} has no requirement {requirement!r} (it has {ids})", run_id=run_id, requirement=requirement,
+             ids=", ".join(ids))
 
 
 @click.command()
@@ -134,7 +151,7 @@ def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
 
     state = load_run(ledger, run_id)
     if requirement not in state.requirement_ids():
-        raise BadInput(f"run {state.run_id} has no requirement {requirement!r} (it has {', '.join(state.requirement_ids())})")
+        raise BadInput(_no_requirement(state.run_id, requirement, state.requirement_ids()))
     results = state.results_for(requirement)
     final = state.requirement(requirement)
     reviews = state.reviews_of(requirement)
@@ -143,26 +160,30 @@ def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
                                "results": [dict(r) for r in results], "reviews": [r.to_json() for r in reviews]},
                               ensure_ascii=False, indent=2))
         return
-    click.echo(f"{requirement} in run {state.run_id} ({state.organisation.get('name')}): {final.outcome}")
+    click.echo(_("{requirement} in run {run_id} ({name}): {outcome}", requirement=requirement, run_id=state.run_id,
+                 name=state.organisation.get("name"), outcome=_word(final.outcome)))
     if not results:
         from ..output import missing_text
 
-        click.echo(f"  No verifier produced a result for it, so it is missing: {missing_text(final)}.")
+        click.echo("  " + _("No verifier produced a result for it, so it is missing: {why}.", why=missing_text(final)))
     for result in results:
-        click.echo(f"\n  {result['verifier']} {result['version']} (plugin {result['plugin']}), ledger entry {result['index']}: {result['outcome']}")
+        click.echo("\n  " + _("{verifier} {version} (plugin {plugin}), ledger entry {entry}: {outcome}",
+                               verifier=result["verifier"], version=result["version"], plugin=result["plugin"],
+                               entry=result["index"], outcome=_word(result["outcome"])))
         click.echo(f"  {result['summary']}")
         for ev in result.get("evidence", []):
-            where = f"page {ev['page']}" if ev.get("page") else "document"
+            where = _("page {page}", page=ev["page"]) if ev.get("page") else _("document")
             doc = (ev.get("document") or "")[:12]
             rule = f" [{ev['rule']}]" if ev.get("rule") else ""
-            click.echo(f"    evidence{rule} {doc} {where}: {ev.get('excerpt', '')}")
+            click.echo("    " + _("evidence{rule} {doc} {where}: {excerpt}", rule=rule, doc=doc, where=where,
+                                  excerpt=ev.get("excerpt", "")))
         trace = result.get("trace") or []
         if trace:
-            click.echo("    rules tried:")
+            click.echo("    " + _("rules tried:"))
         for step in trace:
-            mark = "matched" if step.get("matched") else "no match"
-            page = f" p.{step['page']}" if step.get("page") else ""
-            words = f" words: {', '.join(step['words'])}" if step.get("words") else ""
+            mark = _("matched") if step.get("matched") else _("no match")
+            page = " " + _("p.{page}", page=step["page"]) if step.get("page") else ""
+            words = " " + _("words: {words}", words=", ".join(step["words"])) if step.get("words") else ""
             effect = f" -> {step['effect']}" if step.get("effect") and step.get("effect") != "none" else ""
             click.echo(f"      {step.get('rule', '?'):<28}{mark}{page}{effect}{words}")
             if step.get("excerpt") and (step.get("matched") or step.get("page")):
@@ -170,11 +191,13 @@ def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
             if step.get("why"):
                 click.echo(f"          {step['why']}")
             if step.get("clause") and step.get("matched") is not None and (step.get("page") or step.get("matched")):
-                subject = f"; subject: {step['subject']}" if step.get("subject") else ""
-                decided = f"decided by {step['decided_by']}: " if step.get("decided_by") else ""
-                click.echo(f"          {decided}clause: “{step['clause']}”{subject}")
-    click.echo(f"\n  Why: {RULES_TEXT}")
+                subject = "; " + _("subject: {subject}", subject=step["subject"]) if step.get("subject") else ""
+                decided = _("decided by {rule}: ", rule=step["decided_by"]) if step.get("decided_by") else ""
+                click.echo("          " + decided + _("clause: “{clause}”", clause=step["clause"]) + subject)
+    click.echo("\n  " + _("Why: {rules}", rules=_rules_text()))
     for r in reviews:
-        click.echo(f"  Review by {r.reviewer} ({r.time}): {r.outcome} — {r.note}")
+        click.echo("  " + _("Review by {reviewer} ({time}): {outcome} — {note}", reviewer=r.reviewer, time=r.time,
+                            outcome=_word(r.outcome), note=r.note))
     if final.reviewed:
-        click.echo(f"  The latest review replaces the machine outcome {final.machine_outcome} with {final.outcome}.")
+        click.echo("  " + _("The latest review replaces the machine outcome {machine} with {outcome}.",
+                            machine=_word(final.machine_outcome or ""), outcome=_word(final.outcome)))

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Fail when Swedish output holds an English sentence: `no_english.py FILE` (scripts/check_wheel.sh).
+
+The test of the same promise, tests/test_i18n.py, holds the one definition of what counts as English
+(its ENGLISH pattern of function words) and of the lines still waiting for a translation
+(NOT_YET_TRANSLATED, while it exists); both are read from there, so this check and the test cannot
+disagree. Prints each English line and exits 1; exits 0 with the number of lines checked.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+TEST = Path(__file__).resolve().parents[1] / "tests" / "test_i18n.py"
+
+
+def _definitions() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    pattern: re.Pattern[str] | None = None
+    pending: tuple[str, ...] = ()
+    for node in ast.parse(TEST.read_text(encoding="utf-8")).body:
+        if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+            continue
+        name = node.targets[0].id
+        if name == "ENGLISH" and isinstance(node.value, ast.Call):  # re.compile(r"…")
+            pattern = re.compile(ast.literal_eval(node.value.args[0]))
+        elif name == "NOT_YET_TRANSLATED":
+            pending = tuple(ast.literal_eval(node.value))
+    if pattern is None:
+        sys.exit(f"no_english: no ENGLISH pattern in {TEST}")
+    return pattern, pending
+
+
+def main(argv: list[str]) -> int:
+    english, pending = _definitions()
+    text = Path(argv[1]).read_text(encoding="utf-8")
+    checked, found = 0, []
+    for line in text.splitlines():
+        words = line.split()
+        if not words or words[0] in pending:
+            continue
+        checked += 1
+        if english.search(line):
+            found.append(line)
+    for line in found:
+        print(f"no_english: English in the Swedish output: {line}", file=sys.stderr)
+    if found:
+        return 1
+    print(f"no_english: {checked} lines checked, no English sentence" + (f" ({len(pending)} ids still pending)" if pending else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
