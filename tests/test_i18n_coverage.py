@@ -58,11 +58,6 @@ PENDING: set[str] = {
     "asfverify/ledger/store.py",
     "asfverify/ledger/tlogproof.py",
     "asfverify/multibase.py",
-    "asfverify/payroll/headers.py",
-    "asfverify/payroll/paxml.py",
-    "asfverify/payroll/sources.py",
-    "asfverify/payroll/subsidy.py",
-    "asfverify/payroll/tally.py",
     "asfverify/pdftext.py",
     "asfverify/plugins.py",
     "asfverify/publish/files.py",
@@ -73,7 +68,6 @@ PENDING: set[str] = {
     "asfverify/trustlist/check.py",
     "asfverify/trustlist/owner.py",
     "asfverify/verifiers/agreement.py",
-    "asfverify/verifiers/payroll.py",
     "asfverify/workspace.py",
 }
 
