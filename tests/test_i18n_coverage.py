@@ -27,8 +27,6 @@ CLICK_ERRORS = {"UsageError", "BadParameter", "ClickException", "BadOptionUsage"
 ECHOES = {"echo", "secho"}
 
 PENDING: set[str] = {
-    "asfverify/agreements/parties.py",
-    "asfverify/agreements/registry.py",
     "asfverify/application.py",
     "asfverify/batch.py",
     "asfverify/bounded.py",
@@ -46,7 +44,6 @@ PENDING: set[str] = {
     "asfverify/commands/trustlist.py",
     "asfverify/commands/witness.py",
     "asfverify/confine.py",
-    "asfverify/criteria.py",
     "asfverify/database.py",
     "asfverify/documents.py",
     "asfverify/inputfile.py",
@@ -57,14 +54,12 @@ PENDING: set[str] = {
     "asfverify/ledger/store.py",
     "asfverify/ledger/tlogproof.py",
     "asfverify/multibase.py",
-    "asfverify/pdftext.py",
     "asfverify/plugins.py",
     "asfverify/publish/files.py",
     "asfverify/publish/monitor.py",
     "asfverify/publish/registry.py",
     "asfverify/publish/site.py",
     "asfverify/publish/witnessing.py",
-    "asfverify/verifiers/agreement.py",
     "asfverify/workspace.py",
 }
 
