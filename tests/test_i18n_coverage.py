@@ -80,12 +80,6 @@ PENDING: set[str] = {
     "asfverify/trustlist/owner.py",
     "asfverify/verifiers/agreement.py",
     "asfverify/verifiers/payroll.py",
-    "asfverify/witness/certstep.py",
-    "asfverify/witness/client.py",
-    "asfverify/witness/cosignature.py",
-    "asfverify/witness/policy.py",
-    "asfverify/witness/protocol.py",
-    "asfverify/witness/state.py",
     "asfverify/workspace.py",
 }
 

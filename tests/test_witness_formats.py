@@ -277,3 +277,13 @@ def test_size_body():
 def test_note_errors_are_verification_errors():
     with pytest.raises(NoteError):
         split_note("no signatures\n")
+
+
+def test_a_checkpoint_size_of_thousands_of_digits_is_a_note_error():
+    # int() refuses strings of more than 4,300 digits with a bare ValueError; the parser says why first.
+    from asfverify.ledger.note import parse_checkpoint
+
+    root = base64.b64encode(bytes(32)).decode()
+    with pytest.raises(NoteError, match="more than 20 digits"):
+        parse_checkpoint(f"example.com/log\n{'9' * 5000}\n{root}\n")
+    assert parse_checkpoint(f"example.com/log\n{2**64 - 1}\n{root}\n").size == 2**64 - 1

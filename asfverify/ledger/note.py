@@ -206,6 +206,8 @@ def parse_checkpoint(text: str) -> Checkpoint:
     origin, size_text, root_text = lines[:3]
     if not size_text.isascii() or not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
         raise NoteError(f"checkpoint size {size_text[:20]!r} is not a decimal number")
+    if len(size_text) > 20:  # above 2^64; int() of thousands of digits would raise a bare ValueError
+        raise NoteError(f"checkpoint size {size_text[:20]!r}… has more than 20 digits")
     root = _b64decode(root_text)
     if len(root) != 32:
         raise NoteError("checkpoint root hash is not 32 bytes")

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 
 from ..errors import VerificationError
+from ..i18n import _
 from ..ledger.note import NoteError, parse_checkpoint, split_note, verifier_for
 from .policy import Policy, PolicyError, evaluate, parse_policy
 
@@ -26,7 +27,7 @@ class QuorumFailed(VerificationError):
 def _note_of(tlog_proof: str) -> str:
     from ..ledger.tlogproof import parse_tlog_proof
 
-    _, _, note = parse_tlog_proof(tlog_proof)
+    _log, _proof, note = parse_tlog_proof(tlog_proof)
     return note
 
 
@@ -44,7 +45,7 @@ def cosignature_count(tlog_proof: str) -> int:
 def unwitnessed_reason(ledger_proof: object) -> str | None:
     """The FAIL detail for a certificate marked as issued without a witness quorum, else None."""
     if isinstance(ledger_proof, dict) and ledger_proof.get(UNWITNESSED_KEY) is True:
-        return "issued with --unwitnessed: the witness quorum was not reached when it was certified"
+        return _("issued with --unwitnessed: the witness quorum was not reached when it was certified")
     return None
 
 
@@ -52,14 +53,16 @@ def skipped_detail(tlog_proof: str) -> str:
     """The SKIP line when no policy was given."""
     count = cosignature_count(tlog_proof)
     if count == 0:
-        return "not checked; the checkpoint carries no witness cosignatures (pass --policy FILE to require them)"
-    return f"not checked; the checkpoint carries {count} cosignature{'s' if count != 1 else ''}; pass --policy FILE to check them"
+        return _("not checked; the checkpoint carries no witness cosignatures (pass --policy FILE to require them)")
+    if count == 1:
+        return _("not checked; the checkpoint carries 1 cosignature; pass --policy FILE to check them")
+    return _("not checked; the checkpoint carries {count} cosignatures; pass --policy FILE to check them", count=count)
 
 
 def listed_policy(text: str) -> Policy:
     """Parse the policy a trust list names for a certifier; QuorumFailed when it is malformed."""
     try:
-        return parse_policy(text, "the trust list's witness policy")
+        return parse_policy(text, _("the trust list's witness policy"))
     except PolicyError as exc:
         raise QuorumFailed(str(exc)) from None
 
@@ -73,16 +76,17 @@ def check_quorum(tlog_proof: str, policy: Policy, issuer_keys: Sequence[bytes], 
     """
     try:
         note = _note_of(tlog_proof)
-        text, _ = split_note(note)
+        text, _signatures = split_note(note)
         origin = parse_checkpoint(text).origin
         context_logs = [] if policy.logs else [verifier_for(origin, key) for key in issuer_keys]
         result = evaluate(policy, note, logs=context_logs, now=int(time.time()))
     except NoteError as exc:
-        raise QuorumFailed(f"checkpoint: {exc}") from None
+        raise QuorumFailed(_("checkpoint: {error}", error=exc)) from None
     if result.log is None:
-        raise QuorumFailed(f"{source}the checkpoint of {origin} is not signed by a log the policy lists")
+        raise QuorumFailed(_("{source}the checkpoint of {origin} is not signed by a log the policy lists", source=source, origin=origin))
     if not result.satisfied:
-        raise QuorumFailed(f"{source}{result.reason} (quorum {policy.quorum})")
+        raise QuorumFailed(_("{source}{reason} (quorum {quorum})", source=source, reason=result.reason, quorum=policy.quorum))
     if policy.quorum == "none":
-        return f"{source}the policy requires no witnesses (quorum none)"
-    return f"{source}quorum {policy.quorum} met: cosigned by {', '.join(result.cosigned)} (size {result.checkpoint.size})"
+        return _("{source}the policy requires no witnesses (quorum none)", source=source)
+    return _("{source}quorum {quorum} met: cosigned by {names} (size {size})", source=source, quorum=policy.quorum,
+             names=", ".join(result.cosigned), size=result.checkpoint.size)

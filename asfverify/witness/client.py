@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import AsfError
+from ..i18n import _
 from ..ledger.note import EM_DASH, NoteError, NoteVerifier, parse_checkpoint, split_note
 from .policy import Policy, PolicyWitness, QuorumResult, evaluate
 from .protocol import MAX_BODY_BYTES, ProtocolError, format_add_checkpoint, parse_size
@@ -87,7 +88,7 @@ def _post(url: str, body: bytes, timeout: float) -> tuple[int, str, bytes]:
     """POST body to <url>/add-checkpoint; (status, content type, at most MAX_ANSWER_BYTES of body)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _Refused(f"unsupported witness URL {url!r}")
+        raise _Refused(_("unsupported witness URL {url!r}", url=url))
     path = parts.path.rstrip("/") + "/add-checkpoint"
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     conn = connection_class(parts.hostname, parts.port, timeout=timeout)
@@ -96,7 +97,7 @@ def _post(url: str, body: bytes, timeout: float) -> tuple[int, str, bytes]:
         response = conn.getresponse()
         data = response.read(MAX_ANSWER_BYTES + 1)
         if len(data) > MAX_ANSWER_BYTES:
-            raise _Refused("answer larger than 64 KiB")
+            raise _Refused(_("answer larger than 64 KiB"))
         return response.status, response.getheader("Content-Type", ""), data
     finally:
         conn.close()
@@ -107,32 +108,32 @@ def _cosignature_from(answer: bytes, witness: PolicyWitness, text: str) -> str:
     try:
         lines = answer.decode("utf-8").split("\n")
     except UnicodeDecodeError:
-        raise _Refused("answer is not UTF-8") from None
+        raise _Refused(_("answer is not UTF-8")) from None
     if not answer.endswith(b"\n") or not lines[0].startswith(EM_DASH + " "):
-        raise _Refused("answer is not note signature lines")
+        raise _Refused(_("answer is not note signature lines"))
     for line in lines[:-1]:
         try:
-            _, signatures = split_note(text + "\n" + line + "\n")
+            _text, signatures = split_note(text + "\n" + line + "\n")
         except NoteError:
             continue  # garbage lines are ignored
         if witness.cosigner.verify(text, signatures[0]) is not None:
             return line + "\n"
-    raise _Refused("answer holds no valid cosignature by the witness's key")
+    raise _Refused(_("answer holds no valid cosignature by the witness's key"))
 
 
 def _ask(witness: PolicyWitness, note: str, text: str, new_size: int, start: int,
          proof_for: ProofProvider, timeout: float, deadline: float) -> WitnessOutcome:
     url = witness.url
     if not url:
-        return WitnessOutcome(witness.name, None, None, None, "no URL in the policy")
+        return WitnessOutcome(witness.name, None, None, None, _("no URL in the policy"))
     old = start
     for _attempt in range(3):  # the first try, a resend after 409, and one more if it raced
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return WitnessOutcome(witness.name, url, None, None, "timed out")
+            return WitnessOutcome(witness.name, url, None, None, _("timed out"))
         try:
             if old > new_size:
-                raise _Refused(f"witness holds size {old}, larger than ours ({new_size}): a fork or a rollback")
+                raise _Refused(_("witness holds size {old}, larger than ours ({new}): a fork or a rollback", old=old, new=new_size))
             proof = list(proof_for(old, new_size)) if 0 < old < new_size else []
             status, content_type, data = _post(url, format_add_checkpoint(old, proof, note), min(timeout, remaining))
             if status == 200:
@@ -141,21 +142,21 @@ def _ask(witness: PolicyWitness, note: str, text: str, new_size: int, start: int
                 try:
                     reported = parse_size(data)
                 except ProtocolError as exc:
-                    raise _Refused(f"409 with a bad body: {exc}") from None
+                    raise _Refused(_("409 with a bad body: {error}", error=exc)) from None
                 if reported == old:
-                    raise _Refused(f"409 reporting the size we sent ({old})")
+                    raise _Refused(_("409 reporting the size we sent ({size})", size=old))
                 old = reported
                 continue
             detail = data[:200].decode("utf-8", "replace").strip().splitlines()
-            raise _Refused(f"HTTP {status}" + (f": {detail[0]}" if detail else ""))
+            raise _Refused(f"HTTP {status}: {detail[0]}" if detail else f"HTTP {status}")  # not for translation: status and the witness's own words
         except _Refused as exc:
             return WitnessOutcome(witness.name, url, None, old, str(exc))
         except (ValueError, AsfError) as exc:
-            return WitnessOutcome(witness.name, url, None, old, f"no consistency proof from size {old}: {exc}")
+            return WitnessOutcome(witness.name, url, None, old, _("no consistency proof from size {size}: {error}", size=old, error=exc))
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
-            reason = "timed out" if isinstance(exc, (socket.timeout, TimeoutError)) else f"unreachable: {exc}"
+            reason = _("timed out") if isinstance(exc, (socket.timeout, TimeoutError)) else _("unreachable: {error}", error=exc)
             return WitnessOutcome(witness.name, url, None, None, reason)
-    return WitnessOutcome(witness.name, url, None, old, "size kept changing (409 three times)")
+    return WitnessOutcome(witness.name, url, None, old, _("size kept changing (409 three times)"))
 
 
 def fetch_witness_checkpoint(witness: PolicyWitness, origin: str, timeout: float = DEFAULT_TIMEOUT) -> str | None:
@@ -196,10 +197,10 @@ def request_cosignatures(policy: Policy, checkpoint_note: str, proof_for: ProofP
                          total_timeout: float | None = None,
                          log_keys: Sequence[NoteVerifier] = ()) -> WitnessingResult:
     """Send checkpoint_note to every witness in policy; return the valid cosignatures (see module doc)."""
-    text, _ = split_note(checkpoint_note)
+    text, _signatures = split_note(checkpoint_note)
     checkpoint = parse_checkpoint(text)
     if len(checkpoint_note.encode("utf-8")) > MAX_BODY_BYTES // 2:
-        raise NoteError("checkpoint note too large to send to witnesses")
+        raise NoteError(_("checkpoint note too large to send to witnesses"))
     sizes = dict(known_sizes or {})
     deadline = time.monotonic() + (total_timeout if total_timeout is not None else 3 * timeout + 1)
     witnesses = list(policy.witnesses)
@@ -215,9 +216,9 @@ def request_cosignatures(policy: Policy, checkpoint_note: str, proof_for: ProofP
             elif future.done():
                 exc = future.exception()
                 outcomes.append(WitnessOutcome(witness.name, witness.url, None, None,
-                                               f"client error: {type(exc).__name__}: {exc}"))
+                                               _("client error: {kind}: {error}", kind=type(exc).__name__, error=exc)))
             else:
-                outcomes.append(WitnessOutcome(witness.name, witness.url, None, None, "timed out"))
+                outcomes.append(WitnessOutcome(witness.name, witness.url, None, None, _("timed out")))
         pool.shutdown(wait=False, cancel_futures=True)
     lines = tuple(o.cosignature for o in outcomes if o.cosignature)
     note = checkpoint_note + "".join(line for line in lines if line not in checkpoint_note)

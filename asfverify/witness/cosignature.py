@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..ledger.note import EM_DASH, NoteError, NoteSignature, _check_name, _ed25519_key
 
 SIG_COSIGNATURE_V1 = 0x04
@@ -40,9 +41,9 @@ def cosigner_key_id(name: str, public_key: bytes) -> bytes:
 def signed_message(checkpoint_text: str, timestamp: int) -> bytes:
     """The bytes a v1 cosignature signs: header line, time line, then the note text (final newline included)."""
     if not checkpoint_text.endswith("\n"):
-        raise CosignatureError("checkpoint text must end with a newline")
+        raise CosignatureError(_("checkpoint text must end with a newline"))
     if not 0 < timestamp <= MAX_TIMESTAMP:
-        raise CosignatureError("cosignature timestamp must be between 1 and 2^63-1")
+        raise CosignatureError(_("cosignature timestamp must be between 1 and 2^63-1"))
     return f"{HEADER}\ntime {timestamp}\n{checkpoint_text}".encode()
 
 
@@ -56,7 +57,7 @@ class Cosigner:
     def __post_init__(self) -> None:
         _check_name(self.name)
         if len(self.public_key) != 32:
-            raise CosignatureError("an Ed25519 public key is 32 bytes")
+            raise CosignatureError(_("an Ed25519 public key is 32 bytes"))
 
     @property
     def key_id(self) -> bytes:
@@ -90,7 +91,7 @@ def format_cosigner_vkey(name: str, public_key: bytes) -> str:
     """<name>+<hex key id>+<base64(0x04 || public key)>."""
     _check_name(name)
     if len(public_key) != 32:
-        raise CosignatureError("an Ed25519 public key is 32 bytes")
+        raise CosignatureError(_("an Ed25519 public key is 32 bytes"))
     raw = bytes([SIG_COSIGNATURE_V1]) + public_key
     return f"{name}+{cosigner_key_id(name, public_key).hex()}+{base64.b64encode(raw).decode()}"
 
@@ -99,21 +100,21 @@ def parse_cosigner_vkey(vkey: str) -> Cosigner:
     """Parse a cosignature/v1 verifier key (type 0x04); the key id must match the name and key."""
     parts = vkey.strip().split("+", 2)  # the base64 part may itself contain '+'
     if len(parts) != 3:
-        raise CosignatureError("a witness vkey is <name>+<hex key id>+<base64 key>")
+        raise CosignatureError(_("a witness vkey is <name>+<hex key id>+<base64 key>"))
     name, hex_id, b64 = parts
     _check_name(name)
     try:
         key_id = bytes.fromhex(hex_id) if len(hex_id) == 8 else b""
         raw = base64.b64decode(b64, validate=True)
     except (ValueError, binascii.Error):
-        raise CosignatureError("a witness vkey has an 8-hex-digit key id and a base64 key") from None
+        raise CosignatureError(_("a witness vkey has an 8-hex-digit key id and a base64 key")) from None
     if len(key_id) != 4:
-        raise CosignatureError("a witness vkey has an 8-hex-digit key id")
+        raise CosignatureError(_("a witness vkey has an 8-hex-digit key id"))
     if len(raw) != 33 or raw[0] != SIG_COSIGNATURE_V1:
-        raise CosignatureError("not a cosignature/v1 (type 0x04) Ed25519 vkey")
+        raise CosignatureError(_("not a cosignature/v1 (type 0x04) Ed25519 vkey"))
     cosigner = Cosigner(name, raw[1:])
     if cosigner.key_id != key_id:
-        raise CosignatureError("the witness vkey's key id does not match its name and key")
+        raise CosignatureError(_("the witness vkey's key id does not match its name and key"))
     return cosigner
 
 
@@ -124,6 +125,6 @@ def cosign(checkpoint_text: str, name: str, public_key: bytes, sign: Callable[[b
     when = int(time.time()) if timestamp is None else timestamp
     signature = sign(signed_message(checkpoint_text, when))
     if len(signature) != 64:
-        raise CosignatureError("an Ed25519 signature is 64 bytes")
+        raise CosignatureError(_("an Ed25519 signature is 64 bytes"))
     blob = cosigner_key_id(name, public_key) + struct.pack(">Q", when) + signature
     return f"{EM_DASH} {name} {base64.b64encode(blob).decode()}\n"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
+from ..i18n import _
 from ..ledger.note import Checkpoint, NoteError, NoteVerifier, parse_checkpoint, parse_vkey, split_note
 from .cosignature import CosignatureError, Cosigner, parse_cosigner_vkey
 
@@ -91,13 +92,14 @@ def _decimal(text: str) -> int | None:
     return None
 
 
-def parse_policy(data: bytes | str, source: str = "policy") -> Policy:
+def parse_policy(data: bytes | str, source: str | None = None) -> Policy:
     """Parse a tlog-policy; PolicyError naming `source` and the line for anything not in the spec."""
+    source = source or _("policy")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_POLICY_BYTES:
-        raise PolicyError(f"{source}: larger than {MAX_POLICY_BYTES // 1024} KiB")
+        raise PolicyError(_("{source}: larger than {kib} KiB", source=source, kib=MAX_POLICY_BYTES // 1024))
     if _BAD_OCTETS.search(raw):
-        raise PolicyError(f"{source}: only tab and newline are allowed as control characters")
+        raise PolicyError(_("{source}: only tab and newline are allowed as control characters", source=source))
     # High-bit octets are opaque; surrogateescape keeps them byte-exact without needing valid UTF-8.
     text = raw.decode("utf-8", errors="surrogateescape")
     logs: list[PolicyLog] = []
@@ -109,52 +111,53 @@ def parse_policy(data: bytes | str, source: str = "policy") -> Policy:
 
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
-        where = f"{source} line {number}"
+        where = _("{source} line {number}", source=source, number=number)
         fields = [f for f in _WS.split(line.strip(" \t")) if f]
         if not fields or fields[0].startswith("#"):
             continue
         keyword, args = fields[0], fields[1:]
         if keyword == "log":
             if not 1 <= len(args) <= 2:
-                raise PolicyError(f"{where}: expected 'log <vkey> [<url>]'")
+                raise PolicyError(_("{where}: expected 'log <vkey> [<url>]'", where=where))
             try:
                 verifier = parse_vkey(args[0])
             except NoteError as exc:
-                raise PolicyError(f"{where}: log key: {exc}") from None
+                raise PolicyError(_("{where}: log key: {error}", where=where, error=exc)) from None
             if any(known.verifier.public_key == verifier.public_key for known in logs):
-                raise PolicyError(f"{where}: duplicate log key")
+                raise PolicyError(_("{where}: duplicate log key", where=where))
             logs.append(PolicyLog(verifier, args[1] if len(args) == 2 else None))
             if len(logs) > MAX_ENTRIES:
-                raise PolicyError(f"{where}: more than {MAX_ENTRIES} logs")
+                raise PolicyError(_("{where}: more than {limit} logs", where=where, limit=MAX_ENTRIES))
         elif keyword == "witness":
             if not 2 <= len(args) <= 3:
-                raise PolicyError(f"{where}: expected 'witness <name> <vkey> [<url>]'")
+                raise PolicyError(_("{where}: expected 'witness <name> <vkey> [<url>]'", where=where))
             name = args[0]
             if name in names:
-                raise PolicyError(f"{where}: the name {name!r} is already defined")
+                raise PolicyError(_("{where}: the name {name!r} is already defined", where=where, name=name))
             try:
                 cosigner = parse_cosigner_vkey(args[1])
             except CosignatureError as exc:
-                raise PolicyError(f"{where}: witness key: {exc}") from None
+                raise PolicyError(_("{where}: witness key: {error}", where=where, error=exc)) from None
             if any(w.cosigner.public_key == cosigner.public_key for w in witnesses):
-                raise PolicyError(f"{where}: duplicate witness key")
+                raise PolicyError(_("{where}: duplicate witness key", where=where))
             names.add(name)
             witnesses.append(PolicyWitness(name, cosigner, args[2] if len(args) == 3 else None))
             if len(witnesses) > MAX_ENTRIES:
-                raise PolicyError(f"{where}: more than {MAX_ENTRIES} witnesses")
+                raise PolicyError(_("{where}: more than {limit} witnesses", where=where, limit=MAX_ENTRIES))
         elif keyword == "group":
             if len(args) < 3:
-                raise PolicyError(f"{where}: expected 'group <name> <k|any|all> <member>...'")
+                raise PolicyError(_("{where}: expected 'group <name> <k|any|all> <member>...'", where=where))
             name, k_text, members = args[0], args[1], tuple(args[2:])
             if name in names:
-                raise PolicyError(f"{where}: the name {name!r} is already defined")
+                raise PolicyError(_("{where}: the name {name!r} is already defined", where=where, name=name))
             for member in members:
                 if member == NONE:
-                    raise PolicyError(f"{where}: 'none' cannot be a group member")
+                    raise PolicyError(_("{where}: 'none' cannot be a group member", where=where))
                 if member not in names:
-                    raise PolicyError(f"{where}: group member {member!r} is not defined on an earlier line")
+                    raise PolicyError(_("{where}: group member {member!r} is not defined on an earlier line",
+                                        where=where, member=member))
                 if member in used_as_member:
-                    raise PolicyError(f"{where}: {member!r} is already a member of a group")
+                    raise PolicyError(_("{where}: {member!r} is already a member of a group", where=where, member=member))
                 used_as_member.add(member)
             if k_text == "any":
                 k = 1
@@ -163,24 +166,25 @@ def parse_policy(data: bytes | str, source: str = "policy") -> Policy:
             else:
                 parsed = _decimal(k_text)
                 if parsed is None or not 1 <= parsed <= len(members):
-                    raise PolicyError(f"{where}: threshold must be any, all or a decimal 1..{len(members)}")
+                    raise PolicyError(_("{where}: threshold must be any, all or a decimal 1..{count}",
+                                        where=where, count=len(members)))
                 k = parsed
             names.add(name)
             groups.append(PolicyGroup(name, k, members))
             if len(groups) > MAX_ENTRIES:
-                raise PolicyError(f"{where}: more than {MAX_ENTRIES} groups")
+                raise PolicyError(_("{where}: more than {limit} groups", where=where, limit=MAX_ENTRIES))
         elif keyword == "quorum":
             if len(args) != 1:
-                raise PolicyError(f"{where}: expected 'quorum <name>'")
+                raise PolicyError(_("{where}: expected 'quorum <name>'", where=where))
             if quorum is not None:
-                raise PolicyError(f"{where}: a policy has exactly one quorum line")
+                raise PolicyError(_("{where}: a policy has exactly one quorum line", where=where))
             if args[0] not in names:
-                raise PolicyError(f"{where}: quorum {args[0]!r} is not defined on an earlier line")
+                raise PolicyError(_("{where}: quorum {name!r} is not defined on an earlier line", where=where, name=args[0]))
             quorum = args[0]
         else:
-            raise PolicyError(f"{where}: unknown line type {keyword[:40]!r}")
+            raise PolicyError(_("{where}: unknown line type {keyword!r}", where=where, keyword=keyword[:40]))
     if quorum is None:
-        raise PolicyError(f"{source}: no quorum line")
+        raise PolicyError(_("{source}: no quorum line", source=source))
     return Policy(tuple(logs), tuple(witnesses), tuple(groups), quorum)
 
 
@@ -191,8 +195,8 @@ def load_policy(path: str | Path) -> Policy:
         with target.open("rb") as handle:
             data = handle.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
-        raise PolicyError(f"policy {path}: cannot read: {exc.strerror}") from None
-    return parse_policy(data, f"policy {path}")
+        raise PolicyError(_("policy {path}: cannot read: {reason}", path=path, reason=exc.strerror)) from None
+    return parse_policy(data, _("policy {path}", path=path))
 
 
 # ---------------------------------------------------------------- evaluation
@@ -213,12 +217,12 @@ class QuorumResult:
     def reason(self) -> str:
         """One line explaining the outcome."""
         if self.log is None:
-            return "the checkpoint is not signed by any log in the policy"
-        got = ", ".join(self.cosigned) or "none"
+            return _("the checkpoint is not signed by any log in the policy")
+        got = ", ".join(self.cosigned) or _("none")
         if self.satisfied:
-            return f"quorum met; cosigned by {got}"
-        bad = f"; invalid cosignatures from {', '.join(self.invalid)}" if self.invalid else ""
-        return f"quorum not met; valid cosignatures from {got}{bad}"
+            return _("quorum met; cosigned by {names}", names=got)
+        bad = _("; invalid cosignatures from {names}", names=", ".join(self.invalid)) if self.invalid else ""
+        return _("quorum not met; valid cosignatures from {names}{invalid}", names=got, invalid=bad)
 
 
 def evaluate(policy: Policy, checkpoint_note: str, logs: Iterable[NoteVerifier] = (),

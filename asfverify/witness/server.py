@@ -18,6 +18,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ..i18n import _
 from .protocol import MAX_BODY_BYTES, NOTE_CONTENT_TYPE
 from .state import Answer, Witness
 
@@ -51,19 +52,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path != "/add-checkpoint":
-            self._plain(404, "not found", close=True)
+            self._plain(404, "not found", close=True)  # not for translation: HTTP body
             return
         if self.headers.get("Transfer-Encoding"):
-            self._plain(411, "send the body with a Content-Length", close=True)
+            self._plain(411, "send the body with a Content-Length", close=True)  # not for translation: HTTP body
             return
         length_text = self.headers.get("Content-Length")
         if length_text is None or not length_text.isascii() or not length_text.isdigit():
-            self._plain(411, "Content-Length required", close=True)
+            self._plain(411, "Content-Length required", close=True)  # not for translation: HTTP body
             return
         length = int(length_text)
         if length > MAX_BODY_BYTES:
             # Do not read it: answer and drop the connection.
-            self._plain(413, f"request body larger than {MAX_BODY_BYTES} bytes", close=True)
+            self._plain(413, f"request body larger than {MAX_BODY_BYTES} bytes", close=True)  # not for translation: HTTP body
             return
         body = self.rfile.read(length)
         if len(body) != length:
@@ -72,20 +73,20 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             answer = self.server.witness.add_checkpoint(body)
         except Exception as exc:  # never a traceback to the client; one line to the operator
-            self.server.note(f"internal error: {type(exc).__name__}: {exc}")
-            self._plain(500, "internal error", close=True)
+            self.server.note(_("internal error: {kind}: {error}", kind=type(exc).__name__, error=exc))
+            self._plain(500, "internal error", close=True)  # not for translation: HTTP body
             return
         self._send(answer)
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path == "/":
             cosigner = self.server.witness.cosigner
-            self._plain(200, f"asfverify witness {cosigner.name}\n{cosigner.vkey}")
+            self._plain(200, f"asfverify witness {cosigner.name}\n{cosigner.vkey}")  # not for translation: HTTP body
             return
         match = _ORIGIN_PATH.match(self.path)
         stored = self.server.witness.latest_by_origin_hash(match.group(1)) if match else None
         if stored is None:
-            self._plain(404, "not found")
+            self._plain(404, "not found")  # not for translation: HTTP body
             return
         self._send(Answer(200, stored.note.encode("utf-8"), NOTE_CONTENT_TYPE))
 

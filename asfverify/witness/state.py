@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
+from ..i18n import _
 from ..ledger.merkle import verify_consistency
 from ..ledger.note import EM_DASH, NoteError, NoteVerifier, parse_checkpoint, parse_vkey, split_note
 from .cosignature import Cosigner, check_cosigner_name, cosign
@@ -79,6 +80,8 @@ def _now() -> str:
 
 
 def _text(status: int, message: str) -> Answer:
+    # The answers stay English (marked "not for translation" below): tlog-witness clients act on the
+    # status code, and the body is a diagnostic for whoever runs the client, in any country.
     return Answer(status, (message + "\n").encode())
 
 
@@ -98,13 +101,13 @@ def init_witness(folder: str | Path, name: str) -> Cosigner:
     try:
         check_cosigner_name(name)
     except NoteError as exc:
-        raise WitnessError(f"--name {name!r}: {exc}") from None
+        raise WitnessError(_("--name {name!r}: {error}", name=name, error=exc)) from None
     if (root / KEY_NAME).exists() or (root / DB_NAME).exists():
-        raise WitnessError(f"{root} already holds a witness; refusing to overwrite its key")
+        raise WitnessError(_("{folder} already holds a witness; refusing to overwrite its key", folder=root))
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise WitnessError(f"{root}: cannot create: {exc.strerror}") from None
+        raise WitnessError(_("{folder}: cannot create: {reason}", folder=root, reason=exc.strerror)) from None
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
@@ -123,7 +126,7 @@ def init_witness(folder: str | Path, name: str) -> Cosigner:
         finally:
             conn.close()
     except OSError as exc:
-        raise WitnessError(f"{root}: cannot write: {exc.strerror}") from None
+        raise WitnessError(_("{folder}: cannot write: {reason}", folder=root, reason=exc.strerror)) from None
     return cosigner
 
 
@@ -137,21 +140,22 @@ class Witness:
         self.folder = Path(folder)
         self.db_path = self.folder / DB_NAME
         if not self.db_path.is_file() or not (self.folder / KEY_NAME).is_file():
-            raise WitnessError(f"{self.folder} is not a witness folder (run 'asfverify witness init {folder} --name NAME')")
+            raise WitnessError(_("{folder} is not a witness folder (run 'asfverify witness init {folder} --name NAME')",
+                                  folder=folder))
         try:
             key = serialization.load_pem_private_key((self.folder / KEY_NAME).read_bytes(), password=None)
         except (OSError, ValueError, TypeError) as exc:
-            raise WitnessError(f"{self.folder / KEY_NAME}: cannot load the witness key: {exc}") from None
+            raise WitnessError(_("{file}: cannot load the witness key: {error}", file=self.folder / KEY_NAME, error=exc)) from None
         if not isinstance(key, Ed25519PrivateKey):
-            raise WitnessError(f"{self.folder / KEY_NAME} is not an Ed25519 key")
+            raise WitnessError(_("{file} is not an Ed25519 key", file=self.folder / KEY_NAME))
         self._key = key
         self._local = threading.local()
         try:
             row = self._conn().execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
         except sqlite3.Error as exc:
-            raise WitnessError(f"{self.db_path}: not a witness database ({exc})") from None
+            raise WitnessError(_("{file}: not a witness database ({error})", file=self.db_path, error=exc)) from None
         if row is None:
-            raise WitnessError(f"{self.db_path}: has no witness name")
+            raise WitnessError(_("{file}: has no witness name", file=self.db_path))
         public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         self.cosigner = Cosigner(row[0], public)
 
@@ -175,10 +179,10 @@ class Witness:
         try:
             verifier = parse_vkey(vkey)
         except NoteError as exc:
-            raise WitnessError(f"log vkey: {exc}") from None
+            raise WitnessError(_("log vkey: {error}", error=exc)) from None
         origin = verifier.name if origin is None else origin
         if not origin or len(origin) > 1000 or any(c in origin for c in "\n\r") or not origin.isprintable():
-            raise WitnessError(f"--origin {origin[:80]!r}: an origin is one printable line")
+            raise WitnessError(_("--origin {origin!r}: an origin is one printable line", origin=origin[:80]))
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -223,30 +227,30 @@ class Witness:
             text, signatures = split_note(request.checkpoint_note)
             checkpoint = parse_checkpoint(text)
         except (ProtocolError, NoteError, ValueError) as exc:  # ValueError: int() of a 5,000-digit size
-            return _text(400, f"malformed request: {exc}")
+            return _text(400, f"malformed request: {exc}")  # not for translation: HTTP body
         if checkpoint.size > MAX_TREE_SIZE:
-            return _text(400, "checkpoint size larger than 2^63-1")
+            return _text(400, "checkpoint size larger than 2^63-1")  # not for translation: HTTP body
         keys = self.log_keys(checkpoint.origin)
         if not keys:
-            return _text(404, f"unknown log origin {checkpoint.origin[:200]}")
+            return _text(404, f"unknown log origin {checkpoint.origin[:200]}")  # not for translation: HTTP body
         message = text.encode("utf-8")
         verified: list[str] = []
         for sig in signatures:
             for key in keys:
                 if sig.name == key.name and sig.key_id == key.key_id:
                     if not key.verify(message, sig.signature):
-                        return _text(403, f"the signature by {key.name}+{key.key_id.hex()} does not verify")
+                        return _text(403, f"the signature by {key.name}+{key.key_id.hex()} does not verify")  # not for translation: HTTP body
                     line = f"{EM_DASH} {sig.name} {base64.b64encode(sig.key_id + sig.signature).decode()}\n"
                     if line not in verified:
                         verified.append(line)
         if not verified:
-            return _text(403, "the checkpoint carries no signature by a key this witness trusts for its origin")
+            return _text(403, "the checkpoint carries no signature by a key this witness trusts for its origin")  # not for translation: HTTP body
         if request.old_size > checkpoint.size:
-            return _text(400, f"old size {request.old_size} is larger than the checkpoint size {checkpoint.size}")
+            return _text(400, f"old size {request.old_size} is larger than the checkpoint size {checkpoint.size}")  # not for translation: HTTP body
         if checkpoint.size == 0 and checkpoint.root != EMPTY_ROOT:
-            return _text(422, "a checkpoint of size 0 must have the empty tree's root")
+            return _text(422, "a checkpoint of size 0 must have the empty tree's root")  # not for translation: HTTP body
         if request.old_size == 0 and request.proof:
-            return _text(422, "a consistency proof from size 0 must be empty")
+            return _text(422, "a consistency proof from size 0 must be empty")  # not for translation: HTTP body
 
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")  # check and persist as one step: no rollback race
@@ -259,14 +263,14 @@ class Witness:
             problem = None
             if request.old_size == checkpoint.size:
                 if request.proof or checkpoint.root != stored_root:
-                    problem = f"a different checkpoint of size {checkpoint.size} than the one cosigned (a fork)"
+                    problem = f"a different checkpoint of size {checkpoint.size} than the one cosigned (a fork)"  # not for translation: HTTP body, evidence
             elif request.old_size > 0 and not verify_consistency(request.old_size, checkpoint.size, stored_root,
                                                                  checkpoint.root, request.proof):
-                problem = f"the consistency proof from size {request.old_size} to {checkpoint.size} does not verify"
+                problem = f"the consistency proof from size {request.old_size} to {checkpoint.size} does not verify"  # not for translation: HTTP body, evidence
             if problem is not None:
                 self._record_evidence(conn, checkpoint.origin, problem, request.old_size, request.checkpoint_note)
                 conn.execute("COMMIT")
-                return _text(422, problem)
+                return _text(422, problem)  # not for translation: HTTP body
             line = cosign(text, self.cosigner.name, self.cosigner.public_key, self._key.sign)
             note = text + "\n" + "".join(verified) + line
             if row is None:
