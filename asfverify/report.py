@@ -241,7 +241,7 @@ def _header_html(state: Run, generated: str) -> str:
     decision = state.decision
     machine = ""
     if decision != state.machine_decision:
-        machine = f' <span class="meta">{bi("maskinens beslut", "machine decision")}: {esc(_label(state.machine_decision))}</span>'
+        machine = f' <span class="meta">{bi("maskinens beslut", "machine decision")}: {esc(_label(str(state.machine_decision)))}</span>'
     facts = [
         (bi("Organisation", "organisation"), esc(org.get("name"))),
         (bi("Organisationsnummer", "org. number"), esc(org.get("org_number"))),
