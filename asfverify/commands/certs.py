@@ -160,7 +160,7 @@ def _certificate_bytes(path: str) -> bytes:
     try:
         return extract_credential(data, MAX_DOCUMENT_BYTES)
     except ValueError as exc:
-        raise BadInput(_("certificate {path}: {problem}", path=path, problem=exc)) from None
+        raise BadInput(_("certificate {path}: {reason}", path=path, reason=exc)) from None
 
 
 def _read(path: str, what: str) -> bytes:
@@ -264,7 +264,7 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
     try:
         document, problem = load_document(_certificate_bytes(cert))
     except ValueError as exc:
-        raise BadInput(_("certificate {path}: {problem}", path=cert, problem=exc)) from None
+        raise BadInput(_("certificate {path}: {reason}", path=cert, reason=exc)) from None
     lists = _status_lists(status_paths)
     status_list, status_problem = lists.get("revocation", (None, None))
     suspension_list, suspension_problem = lists.get("suspension", (None, None))
@@ -288,13 +288,15 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
         for step in report.steps:
             line = step.line()
             head, sep, rest = line.partition(":")
-            click.echo(console.paint(head, head) + sep + rest if sep else line)
+            # Coloured by the step's status, whatever word the language shows for it.
+            click.echo(console.paint(head, step.status) + sep + rest if sep else line)
         if report.issuer_listed_name:
             click.echo(_("Certifier (from the trust list): {name}", name=report.issuer_listed_name))
     if not report.valid:
         failures = sum(1 for s in report.steps if s.status == "FAIL")
-        raise VerificationError(_("{cert}: certificate is NOT valid (1 check failed)", cert=cert) if failures == 1 else
-                                _("{cert}: certificate is NOT valid ({n} checks failed)", cert=cert, n=failures))
+        if failures == 1:
+            raise VerificationError(_("{cert}: certificate is NOT valid (1 check failed)", cert=cert))
+        raise VerificationError(_("{cert}: certificate is NOT valid ({n} checks failed)", cert=cert, n=failures))
 
 
 def _status_lists(paths: tuple[str, ...]) -> dict[str, tuple[Any, str | None]]:
@@ -386,7 +388,7 @@ def _id_from_file(path: str) -> str:
     try:
         document, _problem = load_document(_read(path, _("certificate")))
     except ValueError as exc:
-        raise BadInput(_("certificate {path}: {problem}", path=path, problem=exc)) from None
+        raise BadInput(_("certificate {path}: {reason}", path=path, reason=exc)) from None
     if not isinstance(document, dict) or not isinstance(document.get("id"), str):
         raise BadInput(_("certificate {path}: has no id", path=path))
     return document["id"]
