@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..ledger.schema import REGISTER
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def verify_register(ledger: Ledger, jobs: int | None = None) -> RegisterReport:
     report = RegisterReport()
     ws = ledger.ws
     if not _has_register(ledger.db.conn):
-        report.lines.append("register: empty (nothing certified or published yet)")
+        report.lines.append(_("register: empty (nothing certified or published yet)"))
         return report
     from ..keys import public_keys
     from ..ledger.store import open_register
@@ -68,19 +69,20 @@ def verify_register(ledger: Ledger, jobs: int | None = None) -> RegisterReport:
     trusted = witnessed_notes(register.db.conn, "register")
     result = verify_ledger(register.db.conn, register.origin, keys[start:], trusted, jobs=jobs, tables=REGISTER)
     if not result.ok:
-        return report.fail(f"register: {result.problem}")
-    report.lines.append("register: " + result.summary().removeprefix("OK: "))
+        return report.fail(_("register: {problem}", problem=result.problem))
+    report.lines.append(_("register: {summary}", summary=result.summary().removeprefix("OK: ")))
     anchors = 0
     ledger_size = ledger.size()
     for item in register.entries(kind="ledger-anchor"):
         e = item.entry
         size, root = int(e["size"]), base64.b64decode(e["root"])
         if ledger_size < size:
-            return report.fail(f"the ledger has {ledger_size} entries but the ledger-anchor in register entry "
-                               f"{item.index} has size {size} (the ledger was truncated or rolled back)")
+            return report.fail(_("the ledger has {count} entries but the ledger-anchor in register entry {index} has "
+                                 "size {size} (the ledger was truncated or rolled back)", count=ledger_size,
+                                 index=item.index, size=size))
         if ledger.root(size) != root:
-            return report.fail(f"the ledger's root at size {size} differs from the ledger-anchor in register entry "
-                               f"{item.index} (the ledger was rewritten)")
+            return report.fail(_("the ledger's root at size {size} differs from the ledger-anchor in register entry "
+                                 "{index} (the ledger was rewritten)", size=size, index=item.index))
         anchors += 1
     # Public statements are written with their private entry in one transaction: one without the other
     # means a log lost entries.
@@ -92,8 +94,8 @@ def verify_register(ledger: Ledger, jobs: int | None = None) -> RegisterReport:
                               AND json_extract(l.entry, '$.cert_id') = json_extract(r.entry, '$.cert_id'))
             ORDER BY r.idx LIMIT 1""").fetchone()
     if missing is not None:
-        return report.fail(f"register entry {missing[0]} ({missing[1]} of {missing[2]}) has no {missing[1]} entry in "
-                           "the ledger (the ledger lost entries)")
-    report.lines.append(f"register: {anchors} ledger-anchor(s) match the ledger; every public statement has its "
-                        "ledger entry")
+        return report.fail(_("register entry {index} ({kind} of {cert_id}) has no {kind} entry in the ledger (the "
+                             "ledger lost entries)", index=missing[0], kind=missing[1], cert_id=missing[2]))
+    report.lines.append(_("register: {count} ledger-anchor(s) match the ledger; every public statement has its "
+                          "ledger entry", count=anchors))
     return report
