@@ -16,28 +16,17 @@ from typing import Any
 from . import confine
 from .documents import DocumentFile, sha256_file
 from .errors import PackageError
+from .kinds import DocumentKind, known_kinds, unknown
 from .limits import Limits
 from .textcache import TextCache
 from .verifier import Organisation
 
 MANIFEST = "application.toml"
-DOCUMENT_KINDS = {
-    "bylaws": "stadgar or bolagsordning",
-    "policy": "a board's policy decision",
-    "payroll": "employee list from the payroll system",
-    "subsidy-decisions": "list of Arbetsförmedlingen subsidy decisions (employee id + form), joined to the payroll",
-    "collective-agreement": "membership certificate or hängavtal",
-    "annual-report": "årsredovisning",
-    "work-environment": "SAM documents (policy, risk assessment, action plan, follow-up)",
-    "other": "anything else",
-}
 LEGAL_FORMS = ("aktiebolag", "aktiebolag (svb)", "ekonomisk förening", "ideell förening", "stiftelse")
-PAYROLL_FIELDS = ("employee", "hire_date", "end_date", "subsidy", "eligible", "rate")
 
 _TOP_KEYS = {"organisation", "application", "documents"}
 _ORG_KEYS = {"name", "org_number", "legal_form"}
 _APP_KEYS = {"reference_date", "criteria"}
-_DOC_KEYS = {"path", "kind", "columns", "sheet", "description"}
 
 
 @dataclass
@@ -104,12 +93,6 @@ def normalise_org_number(value: Any, where: str) -> str:
     if not luhn_ok(digits):
         raise PackageError(f"{where}: org_number {mask_personal_number_shapes(value)!r} has a wrong check digit")
     return f"{digits[:6]}-{digits[6:]}"
-
-
-def _unknown(keys: Iterable[str], allowed: set[str], where: str) -> None:
-    extra = sorted(set(keys) - allowed)
-    if extra:
-        raise PackageError(f"{where}: unknown key {extra[0]!r} (allowed: {', '.join(sorted(allowed))})")
 
 
 def _inside(root: Path, relative: str, where: str) -> Path:
@@ -193,11 +176,15 @@ def load(
     source: str | Path,
     *,
     limits: Limits | None = None,
-    extra_kinds: Iterable[str] = (),
+    extra_kinds: Iterable[str | DocumentKind] = (),
     cache: TextCache | None = None,
     today: dt.date | None = None,
 ) -> Application:
-    """Validate a package and hash its documents; raises PackageError (exit 2) naming file and key."""
+    """Validate a package and hash its documents; raises PackageError (exit 2) naming file and key.
+
+    The kinds a package may list are the core ones, the bundled examples' and `extra_kinds` (what a
+    host's plugins registered, asfverify.kinds); each kind's schema says which options it accepts.
+    """
     limits = limits or Limits()
     path = Path(source)
     tempdir: Path | None = None
@@ -210,7 +197,7 @@ def load(
     else:
         raise PackageError(f"{path}: no such package")
     try:
-        app = _load_folder(root, str(source), limits, set(DOCUMENT_KINDS) | set(extra_kinds), cache, today)
+        app = _load_folder(root, str(source), limits, known_kinds(extra_kinds), cache, today)
     except BaseException:
         if tempdir is not None:
             shutil.rmtree(tempdir, ignore_errors=True)
@@ -220,7 +207,8 @@ def load(
 
 
 def _load_folder(
-    root: Path, source: str, limits: Limits, kinds: set[str], cache: TextCache | None, today: dt.date | None
+    root: Path, source: str, limits: Limits, kinds: dict[str, DocumentKind], cache: TextCache | None,
+    today: dt.date | None,
 ) -> Application:
     manifest_path = root / MANIFEST
     label = f"{Path(source).name}/{MANIFEST}"
@@ -238,12 +226,12 @@ def _load_folder(
         raise PackageError(f"{label}: invalid TOML: {exc}") from None
     except RecursionError:
         raise PackageError(f"{label}: invalid TOML: arrays or tables nested too deeply") from None
-    _unknown(raw, _TOP_KEYS, label)
+    unknown(raw, _TOP_KEYS, label)
 
     org = raw.get("organisation")
     if not isinstance(org, dict):
         raise PackageError(f"{label}: missing [organisation]")
-    _unknown(org, _ORG_KEYS, f"{label} [organisation]")
+    unknown(org, _ORG_KEYS, f"{label} [organisation]")
     name = org.get("name")
     if not isinstance(name, str) or not name.strip():
         raise PackageError(f"{label} [organisation]: missing name")
@@ -258,7 +246,7 @@ def _load_folder(
     app_table = raw.get("application", {})
     if not isinstance(app_table, dict):
         raise PackageError(f"{label}: [application] must be a table")
-    _unknown(app_table, _APP_KEYS, f"{label} [application]")
+    unknown(app_table, _APP_KEYS, f"{label} [application]")
     reference_date = app_table.get("reference_date", today or dt.date.today())
     defaulted = "reference_date" not in app_table
     if isinstance(reference_date, str):
@@ -284,14 +272,18 @@ def _load_folder(
         where = f"{label} [[documents]] #{number}"
         if not isinstance(doc, dict):
             raise PackageError(f"{where}: must be a table")
-        _unknown(doc, _DOC_KEYS, where)
         rel = doc.get("path")
         kind = doc.get("kind")
+        schema = kinds.get(kind) if isinstance(kind, str) else None
+        # A known kind's own schema says which keys it takes (asfverify.kinds); with an unknown kind the
+        # kind is what to fix, so that is reported rather than the options it would have taken.
+        if schema is not None:
+            unknown(doc, set(schema.keys), where)
         if not isinstance(rel, str) or not rel:
             raise PackageError(f"{where}: missing path")
         where = f"{label} document {rel!r}"
         confine.check_visible(rel, where, "path")
-        if not isinstance(kind, str) or kind not in kinds:
+        if schema is None:
             raise PackageError(f"{where}: unknown kind {kind!r} (one of: {', '.join(sorted(kinds))})")
         file_path = _inside(root, rel, where)
         if not file_path.is_file():
@@ -305,21 +297,10 @@ def _load_folder(
             if key in seen:
                 raise PackageError(f"{where}: listed twice (also as {seen[key]!r})")
             seen[key] = rel
-        options: dict[str, Any] = {}
-        if "columns" in doc:
-            columns = doc["columns"]
-            if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-                raise PackageError(f"{where}: columns must map field names to header strings")
-            _unknown(columns, set(PAYROLL_FIELDS), f"{where} columns")
-            options["columns"] = dict(columns)
-        for key in ("sheet", "description"):
-            if key in doc:
-                if not isinstance(doc[key], str):
-                    raise PackageError(f"{where}: {key} must be a string")
-                options[key] = doc[key]
+        options = schema.parse_options({k: v for k, v in doc.items() if k not in ("path", "kind")}, where)
         documents.append(
             DocumentFile(
-                path=rel, kind=kind, abs_path=file_path, sha256=sha256_file(file_path), size=size,
+                path=rel, kind=schema.name, abs_path=file_path, sha256=sha256_file(file_path), size=size,
                 options=options, limits=limits, cache=cache,
             )
         )

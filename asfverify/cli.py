@@ -159,11 +159,12 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:
-            return self.commands[name]
+            return with_lang_option(self.commands[name])
         target = COMMANDS.get(name)
         if target is None:
             self._load_plugin_commands(ctx)
-            return self.commands.get(name)
+            found = self.commands.get(name)
+            return with_lang_option(found) if found is not None else None
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
         # HELP_LINES is the one source of each command's short help: `asfverify --help` lists it
@@ -171,7 +172,7 @@ class LazyGroup(click.Group):
         if command.short_help is None and name in HELP_LINES:
             command.short_help = HELP_LINES[name]
         self.commands[name] = command
-        return command
+        return with_lang_option(command)
 
     def invoke(self, ctx: click.Context) -> Any:
         # The one place where an exception becomes a one-line message; errors.exit_status says the status.
@@ -217,6 +218,31 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+LANG_HELP = "Language of messages: sv (default) or en (env ASFVERIFY_LANG); before or after the command."
+
+
+def _choose_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:  # not given here: the group's --lang (or ASFVERIFY_LANG) stays in force
+        from .i18n import set_language
+
+        set_language(value)
+
+
+def with_lang_option(command: click.Command) -> click.Command:
+    """Give `command` (and every subcommand of a group) its own --lang, so `asfverify run --lang en …`
+    works as well as `asfverify --lang en run …`; the one given last wins.
+
+    Eager, so it takes effect before the command's other options are checked and their errors are
+    worded. Added once, when the group hands out the command (built-in, nested or a plugin's)."""
+    if not any(param.name == "lang" for param in command.params):
+        command.params.append(click.Option(["--lang"], type=click.Choice(["sv", "en"]), expose_value=False,
+                                           is_eager=True, callback=_choose_language, help=LANG_HELP))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_lang_option(sub)
+    return command
+
+
 def _error_word() -> str:
     """'Error:', red on a terminal unless NO_COLOR is set."""
     from .console import paint
@@ -239,8 +265,7 @@ def _error_word() -> str:
     help="Workspace folder (default: the nearest asfverify.toml upwards; env ASFVERIFY_WORKSPACE).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
-              help="Language of messages: sv (default) or en (env ASFVERIFY_LANG).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None, help=LANG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None, debug: bool, lang: str | None) -> None:
     """Verify ASF certification evidence, keep a signed ledger, issue and verify certificates.

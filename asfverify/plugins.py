@@ -17,6 +17,7 @@ import pluggy
 from . import __version__, hookspecs
 from .criteria import Criterion, criterion_from_dict
 from .errors import BadInput
+from .kinds import DocumentKind, DocumentOption, as_kind, core_kinds
 
 GROUP = "asfverify"
 ENV_LOAD = "ASFVERIFY_PLUGINS"  # comma list of plugin names to load ("" = none besides the built-ins)
@@ -51,9 +52,15 @@ class Host:
     plugins: dict[str, PluginInfo] = field(default_factory=dict)
     verifiers: list[RegisteredVerifier] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
-    document_kinds: dict[str, str] = field(default_factory=dict)
+    # The document kinds plugins registered, with the options each accepts (asfverify.kinds).
+    kinds: dict[str, DocumentKind] = field(default_factory=dict)
     agreement_sources: list[tuple[Any, PluginInfo]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def document_kinds(self) -> dict[str, str]:
+        """{kind: description} of the kinds plugins registered."""
+        return {name: kind.description for name, kind in self.kinds.items()}
 
 
 def _allowed() -> set[str] | None:
@@ -231,9 +238,20 @@ def load_host(
 
         _call(impl, host, plugin_name, register=register_criterion)
 
+    core = {kind.name for kind in core_kinds()}
     for plugin_name, impl in _each_impl(pm, "register_document_kinds"):
-        def register_kind(kind: str, description: str = "", _plugin: str = plugin_name) -> None:
-            host.document_kinds[kind] = description or f"added by {_plugin}"
+        def register_kind(kind: str | DocumentKind, description: str = "", options: Sequence[DocumentOption] = (),
+                          _plugin: str = plugin_name) -> None:
+            try:
+                registered = as_kind(kind, description or f"added by {_plugin}", options, _plugin)
+            except TypeError as exc:
+                raise BadInput(f"plugin {_plugin}: {exc}") from None
+            if registered.name in core:
+                if registered.options:
+                    raise BadInput(f"plugin {_plugin}: document kind {registered.name!r} is built in; "
+                                   "its options cannot be changed")
+                return
+            host.kinds[registered.name] = registered
 
         _call(impl, host, plugin_name, register=register_kind)
 

@@ -142,7 +142,7 @@ def verify_package(
     from .textcache import TextCache
 
     cache = TextCache(ws.root / "cache.db") if ws is not None else None
-    with application.load(source, limits=limits, extra_kinds=host.document_kinds, cache=cache) as app:
+    with application.load(source, limits=limits, extra_kinds=host.kinds.values(), cache=cache) as app:
         search = [ws.criteria_dir] if ws is not None else []
         criteria_set = criteria.load(app.criteria, search).with_extra(host.criteria)
         ctx = make_context(ws, criteria_set.policy, host)

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .kinds import DocumentKind, kinds_of_module
 from .verifier import Result
 
 __all__ = [
@@ -189,6 +191,12 @@ def _toml_string(value: str) -> str:
 def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return _toml_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
         return "{ " + ", ".join(f"{_toml_string(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"unsupported manifest value {value!r}")
@@ -222,8 +230,11 @@ def build_package(
 
 
 @contextmanager
-def open_application(package: Path, *, extra_kinds: Iterable[str] = ()) -> Iterator[Any]:
-    """The loaded application (what a verifier receives), closed afterwards."""
+def open_application(package: Path, *, extra_kinds: Iterable[str | DocumentKind] = ()) -> Iterator[Any]:
+    """The loaded application (what a verifier receives), closed afterwards.
+
+    `extra_kinds` are kind names or `asfverify.kinds.DocumentKind`s (with the options they accept).
+    """
     from . import application
 
     with application.load(package, extra_kinds=extra_kinds) as app:
@@ -264,17 +275,20 @@ def run_verifier(
     verifier: Any,
     package: Path,
     *,
-    extra_kinds: Iterable[str] = (),
+    extra_kinds: Iterable[str | DocumentKind] = (),
     policy: Mapping[str, Any] | None = None,
 ) -> list[Result]:
     """Run one verifier (an instance or a class) on a package and return its Result objects unchanged.
 
-    The verifier's own document kinds are accepted in the manifest, so a plugin's new kind works here.
+    The verifier's own document kinds are accepted in the manifest, so a plugin's new kind works here,
+    with the options its module's `register_document_kinds` declares.
     Exceptions propagate, so a test sees the traceback (the host would turn them into `error` results).
     """
     if isinstance(verifier, type):
         verifier = verifier()
-    kinds = set(extra_kinds) | set(getattr(verifier, "document_kinds", ()))
+    module = sys.modules.get(type(verifier).__module__)
+    declared_kinds = kinds_of_module(module, type(verifier).__module__) if module is not None else []
+    kinds = [*extra_kinds, *declared_kinds, *getattr(verifier, "document_kinds", ())]
     with open_application(package, extra_kinds=kinds) as app:
         results = list(verifier.verify(app, _context(policy)) or [])
     declared = set(verifier.requirements)

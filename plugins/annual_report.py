@@ -614,3 +614,8 @@ def _market_result(sales: int, income: int | None, min_share: int, evidence: lis
 @hookimpl
 def register_verifiers(register) -> None:
     register(AnnualReportVerifier())
+
+
+@hookimpl
+def register_document_kinds(register) -> None:
+    register(KIND, "årsredovisning (plugin annual_report)")

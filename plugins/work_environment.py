@@ -311,3 +311,8 @@ class WorkEnvironmentVerifier(BaseVerifier):
 @hookimpl
 def register_verifiers(register) -> None:
     register(WorkEnvironmentVerifier())
+
+
+@hookimpl
+def register_document_kinds(register) -> None:
+    register(KIND, "SAM documents: policy, risk assessment, action plan, follow-up (plugin work_environment)")

@@ -53,6 +53,8 @@ asf agreements import example/registry.csv
 asf run example/vagen-framat | tee run.txt
 grep -q "Beslut: kan certifieras" run.txt || { echo "check_wheel: the Swedish run does not say 'kan certifieras'" >&2; exit 1; }
 "$PY" "$ROOT/scripts/no_english.py" run.txt
+asf run --lang en example/vagen-framat > run-en.txt
+grep -q "Decision: certifiable" run-en.txt || { echo "check_wheel: 'run --lang en' is not English" >&2; exit 1; }
 RUN=$(asf run --json example/vagen-framat | "$BIN/python" -c "import json,sys; d=json.load(sys.stdin); assert d['decision'] == 'certifiable', d['decision']; print(d['run_id'])")
 
 step "certify and verify"

@@ -44,7 +44,7 @@ def test_verify_names_the_first_bad_entry(ws):
     raw(ws).execute("UPDATE ledger_entries SET entry = replace(entry, 'certifiable', 'rejected') WHERE idx = 15")
     result = invoke(ws, "ledger", "verify")
     assert result.exit_code == 1
-    assert result.stderr == "Error: ledger verification failed: entry 15: stored leaf hash does not match the entry bytes (entry edited)\n"
+    assert result.stderr == "Error: ledger verification failed at step 2 (entries): entry 15: stored leaf hash does not match the entry bytes (entry edited)\n"
     data = json.loads(invoke(ws, "ledger", "verify", "--json").stdout)
     assert data["ok"] is False and data["bad_index"] == 15
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import FormatError
+from ..i18n import _
 from ..jcs import canonical
 from ..model import RequirementOutcome, Run
 from .statuslist import V2_CONTEXT, status_entry
@@ -33,13 +34,13 @@ def format_time(moment: datetime) -> str:
 def parse_time(text: Any) -> datetime:
     """A dateTimeStamp (time zone required) as an aware datetime; FormatError (a ValueError) otherwise."""
     if not isinstance(text, str) or "T" not in text:
-        raise FormatError(f"{text!r} is not a dateTimeStamp")
+        raise FormatError(_("{value!r} is not a date-time with time zone (YYYY-MM-DDTHH:MM:SSZ)", value=text))
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise FormatError(f"{text[:40]!r} is not a dateTimeStamp ({exc})") from None
+        raise FormatError(_("{value!r} is not a date-time with time zone ({reason})", value=text[:40], reason=exc)) from None
     if moment.tzinfo is None:
-        raise FormatError(f"{text!r} has no time zone")
+        raise FormatError(_("{value!r} has no time zone (end it with Z or +01:00)", value=text))
     return moment
 
 

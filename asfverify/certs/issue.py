@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..errors import BadInput, NegativeOutcome
+from ..i18n import _, label
 from ..ledger.tlogproof import format_tlog_proof
 from ..outcomes import Decision
 from .credential import build_credential, certificate_entry, credential_digest, format_time, issuer_value
@@ -24,7 +25,7 @@ DEFAULT_VALID_DAYS = 730  # two years, Skoopi's certification cycle (DESIGN §2)
 def attach_ledger_proof(credential: dict[str, Any], entry: dict[str, Any], tlog_proof: str) -> dict[str, Any]:
     """The credential with its `ledgerProof`; the entry must hold this credential's digest."""
     if entry.get("credential_sha256") != credential_digest(credential):
-        raise ValueError("the ledger entry does not hold this credential's digest")
+        raise ValueError(_("the ledger entry does not hold this credential's digest"))
     return {**credential, "ledgerProof": {"type": "TlogInclusion", "entry": entry, "tlogProof": tlog_proof}}
 
 
@@ -52,7 +53,7 @@ def normalise_cert_id(value: str) -> str:
     try:
         return f"urn:uuid:{uuid.UUID(raw)}"
     except ValueError:
-        raise BadInput(f"{value!r} is not a certificate id (urn:uuid:…)") from None
+        raise BadInput(_("{value!r} is not a certificate id (urn:uuid:…)", value=value)) from None
 
 
 def _open(ws: Any):
@@ -74,7 +75,7 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     checkpoint cosigned by the witnesses of [witnesses] policy, when there is one (DESIGN §12).
     """
     if not 1 <= valid_days <= 3660:
-        raise BadInput(f"--valid-days {valid_days}: must be between 1 and 3660")
+        raise BadInput(_("--valid-days {days}: must be between 1 and 3660", days=valid_days))
     from ..publish.registry import both_logs, store_credential
     from ..publish.statements import certificate_statement
     from ..publish.witnessing import preflight, witness_logs
@@ -93,8 +94,9 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
         # and the issuance, and concurrent issuances never share a status index.
         run = load_run(ledger, run_id)
         if run.decision != Decision.CERTIFIABLE:
-            open_ids = ", ".join(run.open_requirements()) or "none recorded"
-            raise NegativeOutcome(f"run {run.run_id} is {run.decision}, not certifiable; open requirements: {open_ids}")
+            open_ids = ", ".join(run.open_requirements()) or _("none recorded")
+            raise NegativeOutcome(_("run {run} is {decision}, not certifiable; open requirements: {open}",
+                                    run=run.run_id, decision=label(run.decision), open=open_ids))
         signer = ledger.signer
         # The certificate names its certifier (issue 15); the trust list says whether that name is right.
         issuer = issuer_value(signer.did, certifier_name(ws))
@@ -151,20 +153,21 @@ def change_status(ws: Any, cert_id: str, kind: str, reason: str, category: str) 
 
     reason = (reason or "").strip()
     if not reason:
-        raise BadInput(f"--{'note' if kind == 'reinstatement' else 'reason'} must not be empty")
+        raise BadInput(_("--{option} must not be empty", option="note" if kind == "reinstatement" else "reason"))
     if kind != "reinstatement" and category not in REASON_CATEGORIES:
-        raise BadInput(f"--category {category}: one of {', '.join(REASON_CATEGORIES)}")
+        raise BadInput(_("--category {category}: choose one of {choices}", category=category,
+                         choices=", ".join(REASON_CATEGORIES)))
     cert_id = normalise_cert_id(cert_id)
     ws.require_publishing()
     with both_logs(ws) as (ledger, tx, register, rtx):  # checked and appended atomically
         entry = find_certificate(register, cert_id)
         status = current_status(register, cert_id)
         if status == "revoked":
-            raise BadInput(f"{cert_id}: already revoked")
+            raise BadInput(_("{id}: already revoked", id=cert_id))
         if kind == "suspension" and status == "suspended":
-            raise BadInput(f"{cert_id}: already suspended")
+            raise BadInput(_("{id}: already suspended", id=cert_id))
         if kind == "reinstatement" and status != "suspended":
-            raise BadInput(f"{cert_id}: not suspended, nothing to reinstate")
+            raise BadInput(_("{id}: not suspended, nothing to reinstate", id=cert_id))
         category = "reinstated" if kind == "reinstatement" else category
         private = {"kind": kind, "cert_id": cert_id, "reason_category": category,
                    ("note" if kind == "reinstatement" else "reason"): reason}
@@ -196,7 +199,7 @@ def build_status_list(ws: Any, *, now: datetime | None = None, valid_days: int =
     moment = format_time(started)
     if not 1 <= valid_days <= 3660:
         # A list without an end would stay acceptable forever and could hide a later revocation.
-        raise BadInput(f"--valid-days {valid_days}: a status list must expire within 1 to 3660 days")
+        raise BadInput(_("--valid-days {days}: a status list must expire within 1 to 3660 days", days=valid_days))
     until = format_time(started + timedelta(days=valid_days))
     unsigned = status_list_credential(status_list_url(ws), signer.did, revoked, moment, until)
     return sign_credential(unsigned, signer.sign, signer.did, moment)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..i18n import _
 from .credential import criterion_code, issuer_id, parse_time
 from .credential import issuer_name as claimed_issuer_name
 from .html import CRITERIA_NAMES, OUTCOMES, fingerprint, is_reviewed
@@ -271,11 +272,11 @@ def extract_credential(data: bytes, limit: int) -> bytes:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise ValueError(f"not a readable PDF ({exc})") from None
+        raise ValueError(_("not a readable PDF ({reason})", reason=exc)) from None
     try:
         count = document.count_attachments()
         if count > MAX_ATTACHMENTS:
-            raise ValueError(f"the PDF has {count} attachments; a certificate has one")
+            raise ValueError(_("the PDF has {count} attachments; a certificate has one", count=count))
         names = []
         for i in range(count):
             attachment = document.get_attachment(i)
@@ -285,9 +286,11 @@ def extract_credential(data: bytes, limit: int) -> bytes:
                 continue
             body = bytes(attachment.get_data())
             if len(body) > limit:
-                raise ValueError(f"the embedded {ATTACHMENT_NAME} is larger than {limit // 1_000_000} MB")
+                raise ValueError(_("the embedded {name} is larger than {mb} MB", name=ATTACHMENT_NAME, mb=limit // 1_000_000))
             return body
     finally:
         document.close()
-    raise ValueError(f"the PDF has no embedded {ATTACHMENT_NAME}; it is not an asfverify PDF certificate"
-                     + (f" (attachments: {', '.join(n[:40] for n in names)})" if names else ""))
+    if names:
+        raise ValueError(_("the PDF has no embedded {name}; it is not an asfverify PDF certificate (attachments: {found})",
+                           name=ATTACHMENT_NAME, found=", ".join(n[:40] for n in names)))
+    raise ValueError(_("the PDF has no embedded {name}; it is not an asfverify PDF certificate", name=ATTACHMENT_NAME))

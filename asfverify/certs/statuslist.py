@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import VerificationError
+from ..i18n import _
 
 V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 # The spec's minimum: 16 KiB of bits, so a list does not reveal how many certificates exist.
@@ -40,30 +41,30 @@ def encode_list(revoked: Iterable[int], size: int = MIN_ENTRIES) -> str:
 def decode_list(encoded: Any) -> bytes:
     """The raw bitstring of an encodedList; raises StatusListError for anything malformed."""
     if not isinstance(encoded, str) or not encoded.startswith("u"):
-        raise StatusListError("encodedList must be a multibase base64url string starting with 'u'")
+        raise StatusListError(_("encodedList must be a multibase base64url string starting with 'u'"))
     body = encoded[1:]
     try:
         compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (ValueError, TypeError):
-        raise StatusListError("encodedList is not base64url") from None
+        raise StatusListError(_("encodedList is not base64url")) from None
     try:
         inflater = zlib.decompressobj(wbits=31)  # 31: gzip header and trailer
         bits = inflater.decompress(compressed, MAX_BYTES)
         if inflater.unconsumed_tail:
-            raise StatusListError("encodedList inflates beyond the size limit")
+            raise StatusListError(_("encodedList inflates beyond the size limit"))
         if not inflater.eof:
-            raise StatusListError("encodedList is truncated GZIP data")
+            raise StatusListError(_("encodedList is truncated GZIP data"))
     except zlib.error:
-        raise StatusListError("encodedList is not GZIP data") from None
+        raise StatusListError(_("encodedList is not GZIP data")) from None
     if len(bits) * 8 < MIN_ENTRIES:
-        raise StatusListError(f"status list has {len(bits) * 8} entries, fewer than {MIN_ENTRIES}")
+        raise StatusListError(_("the status list has {count} entries, fewer than {minimum}", count=len(bits) * 8, minimum=MIN_ENTRIES))
     return bits
 
 
 def is_set(bits: bytes, index: int) -> bool:
     """The status bit at index (0 = first, most significant bit of byte 0)."""
     if index < 0 or index >= len(bits) * 8:
-        raise StatusListError(f"statusListIndex {index} is outside the list of {len(bits) * 8} entries")
+        raise StatusListError(_("statusListIndex {index} is outside the list of {count} entries", index=index, count=len(bits) * 8))
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
+from ..i18n import _
 from ..multibase import did_key, public_key_from_did
 
 
@@ -56,21 +57,21 @@ def _from_text(text: str, source: str) -> TrustedKey:
         try:
             return TrustedKey(public_from_pem(text), f"--trust {source}")
         except BadInput as exc:
-            raise BadInput(f"--trust {source}: {exc}") from None
+            raise BadInput(_("--trust {source}: {reason}", source=source, reason=exc)) from None
     if text.startswith("did:key:"):
         try:
             return TrustedKey(public_key_from_did(text), f"--trust {source}")
         except ValueError as exc:
-            raise BadInput(f"--trust {source}: {exc}") from None
+            raise BadInput(_("--trust {source}: {reason}", source=source, reason=exc)) from None
     if text.count("+") >= 2 and "\n" not in text:
         from ..ledger.note import NoteError, parse_vkey
 
         try:
             vkey = parse_vkey(text)
         except NoteError as exc:
-            raise BadInput(f"--trust {source}: {exc}") from None
+            raise BadInput(_("--trust {source}: {reason}", source=source, reason=exc)) from None
         return TrustedKey(vkey.public_key, f"--trust {source}", vkey.name)
-    raise BadInput(f"--trust {source}: not a PEM public key, C2SP vkey or did:key")
+    raise BadInput(_("--trust {source}: not a PEM public key, C2SP vkey or did:key", source=source))
 
 
 def parse_trust(value: str) -> TrustedKey:
@@ -81,7 +82,7 @@ def parse_trust(value: str) -> TrustedKey:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BadInput(f"--trust {value}: no such file, and not a did:key or C2SP vkey") from None
+        raise BadInput(_("--trust {value}: no such file, and not a did:key or C2SP vkey", value=value)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"--trust {value}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        raise BadInput(_("--trust {value}: cannot read: {reason}", value=value, reason=getattr(exc, "strerror", None) or exc)) from None
     return _from_text(text, value)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import AsfError, FormatError, VerificationError
+from ..i18n import _
 from ..jcs import CanonicalJSONError, canonical, loads_strict
 from ..multibase import did_key, public_key_from_did
 from .credential import ASF_CONTEXT, CERT_TYPE, credential_digest, issuer_id, issuer_name, parse_time
@@ -26,15 +27,42 @@ class StepFailed(VerificationError):
     """One verification step failed; the message is the reason shown after `FAIL:`."""
 
 
+def step_title(name: str) -> str:
+    """A step's name as a person reads it, in the current language (the id itself in English).
+
+    The one table of the ten steps' names: the web verifier's STEPS (web/verify/verify.js) carries
+    the same ids and Swedish names, and tests/test_certs_i18n.py checks that the two agree.
+    """
+    titles = {
+        "parse": _("parse"),
+        "proof": _("proof"),
+        "issuer trusted": _("issuer trusted"),
+        "validity": _("validity"),
+        "ledger entry": _("ledger entry"),
+        "ledger inclusion": _("ledger inclusion"),
+        "checkpoint signature": _("checkpoint signature"),
+        "revocation": _("revocation"),
+        "witness quorum": _("witness quorum"),
+        "suspension": _("suspension"),
+    }
+    return titles.get(name, name)
+
+
+def status_label(status: str) -> str:
+    """OK / FAIL / SKIP as the step line shows it, in the current language (JSON keeps the English word)."""
+    labels = {"OK": _("OK"), "FAIL": _("FAIL"), "SKIP": _("SKIP")}
+    return labels.get(status, status)
+
+
 @dataclass
 class Step:
     number: int
-    name: str
+    name: str  # the step's id (English, stable: --json and scripts read it); step_title() shows it
     status: str  # "OK" | "FAIL" | "SKIP"
     detail: str
 
     def line(self) -> str:
-        return f"{self.status}: {self.number} {self.name}: {self.detail}"
+        return f"{status_label(self.status)}: {self.number} {step_title(self.name)}: {self.detail}"
 
 
 @dataclass
@@ -94,31 +122,33 @@ def _expect(condition: bool, reason: str) -> None:
 
 def _parse(state: _State) -> str:
     cert = state.cert
-    _expect(isinstance(cert, dict), "the certificate is not a JSON object")
+    _expect(isinstance(cert, dict), _("the certificate is not a JSON object"))
     context = cert.get("@context")
-    _expect(isinstance(context, list) and context[:1] == [V2_CONTEXT], f"@context must start with {V2_CONTEXT}")
+    _expect(isinstance(context, list) and context[:1] == [V2_CONTEXT],
+            _("@context must start with {context}", context=V2_CONTEXT))
     assert isinstance(context, list)  # for the type checker: _expect has raised otherwise
     # Older certificates carry the VC context alone; newer ones add the asfverify context, nothing else.
-    _expect(context[1:] in ([], [ASF_CONTEXT]), f"@context may only add {ASF_CONTEXT} after {V2_CONTEXT}")
+    _expect(context[1:] in ([], [ASF_CONTEXT]),
+            _("@context may only add {extra} after {context}", extra=ASF_CONTEXT, context=V2_CONTEXT))
     types = cert.get("type")
     _expect(isinstance(types, list) and "VerifiableCredential" in types and CERT_TYPE in types,
-            f"type must include VerifiableCredential and {CERT_TYPE}")
-    _expect(isinstance(cert.get("id"), str) and bool(_URN_UUID.match(cert["id"])), "id is not a urn:uuid")
+            _("type must include VerifiableCredential and {type}", type=CERT_TYPE))
+    _expect(isinstance(cert.get("id"), str) and bool(_URN_UUID.match(cert["id"])), _("id is not a urn:uuid"))
     issuer = cert.get("issuer")
     if isinstance(issuer, dict):  # {"id": did:key, "name": certifier} from issue 15 on; a plain did before
-        _expect("id" in issuer, "issuer has no id")
+        _expect("id" in issuer, _("issuer has no id"))
         name = issuer.get("name")
-        _expect(name is None or (isinstance(name, str) and 0 < len(name) <= 200), "issuer name is not a short string")
+        _expect(name is None or (isinstance(name, str) and 0 < len(name) <= 200), _("issuer.name is not a short string (at most 200 characters)"))
         issuer = issuer.get("id")
-    _expect(isinstance(issuer, str) and issuer.startswith("did:key:") and len(issuer) < 200, "issuer is not a did:key")
+    _expect(isinstance(issuer, str) and issuer.startswith("did:key:") and len(issuer) < 200, _("issuer is not a did:key"))
     assert isinstance(issuer, str)
     state.issuer_did = issuer
     try:
         state.issuer_key = public_key_from_did(issuer)
     except FormatError as exc:
-        raise StepFailed(f"issuer: {exc}") from None
-    _expect(isinstance(cert.get("credentialSubject"), dict), "credentialSubject is missing")
-    _expect(isinstance(cert.get("ledgerProof"), dict), "ledgerProof is missing")
+        raise StepFailed(_("issuer: {reason}", reason=exc)) from None
+    _expect(isinstance(cert.get("credentialSubject"), dict), _("credentialSubject is missing"))
+    _expect(isinstance(cert.get("ledgerProof"), dict), _("ledgerProof is missing"))
     try:
         check_proof_shape(cert.get("proof"))
     except ProofError as exc:
@@ -129,7 +159,7 @@ def _parse(state: _State) -> str:
         raise StepFailed(str(exc)) from None
     subject = cert["credentialSubject"]
     who = f"{str(subject.get('name'))[:120]} ({str(subject.get('orgNumber'))[:20]})"
-    return f"certificate {cert['id']} for {who}"
+    return _("certificate {id} for {who}", id=cert["id"], who=who)
 
 
 def _proof(state: _State) -> str:
@@ -138,13 +168,13 @@ def _proof(state: _State) -> str:
         signer = verify_proof(cert)
     except ProofError as exc:
         raise StepFailed(str(exc)) from None
-    _expect(signer == state.issuer_key, "the proof's verificationMethod is not the issuer's key")
+    _expect(signer == state.issuer_key, _("the proof's verificationMethod is not the issuer's key"))
     # The REC lets a document append contexts the proof does not cover; a certificate may not.
-    _expect(cert["proof"].get("@context") == cert["@context"], "@context differs from the proof's @context")
+    _expect(cert["proof"].get("@context") == cert["@context"], _("@context differs from the proof's @context"))
     state.proof_ok = True
     claimed = issuer_name(cert)
-    who = f"{state.issuer_did} (claims to be {claimed!r})" if claimed else state.issuer_did
-    return f"eddsa-jcs-2022 signature by {who}, created {cert['proof'].get('created')}"
+    who = _("{did} (claims to be {name!r})", did=state.issuer_did, name=claimed) if claimed else state.issuer_did
+    return _("eddsa-jcs-2022 signature by {who}, created {created}", who=who, created=cert["proof"].get("created"))
 
 
 def _on_trust_list(state: _State) -> str:
@@ -165,24 +195,26 @@ def _on_trust_list(state: _State) -> str:
     state.listed_policy = decision.certifier.witness_policy
     claimed = issuer_name(cert)
     if claimed is None:
-        agreement = "the certificate names no certifier"
+        agreement = _("the certificate names no certifier")
     elif claimed == decision.certifier.name:
-        agreement = "the certificate's claimed name agrees"
+        agreement = _("the certificate's claimed name agrees")
     else:
-        agreement = f"the certificate claims {claimed[:80]!r}, the list's name is shown"
+        agreement = _("the certificate claims {name!r}, the list's name is shown", name=claimed[:80])
     return f"{decision.detail}; {agreement}; {list_detail}"
 
 
 def _trusted(state: _State) -> str:
     for key in state.trusted:
         if key.public_key == state.issuer_key:
-            return f"issuer key is trusted ({key.source})"
+            return _("issuer key is trusted ({source})", source=key.source)
     if state.trust_list is not None:
         return _on_trust_list(state)
     if not state.trusted:
-        raise StepFailed(f"no trusted key given (--trust, --trust-list or --trust-workspace); the issuer is {state.issuer_did}")
-    validity = "valid but " if state.proof_ok else ""
-    raise StepFailed(f"the signature is {validity}by {state.issuer_did}, which is not a trusted key")
+        raise StepFailed(_("no trusted key given (--trust, --trust-list or --trust-workspace); the issuer is {did}",
+                           did=state.issuer_did))
+    if state.proof_ok:
+        raise StepFailed(_("the signature is valid but by {did}, which is not a trusted key", did=state.issuer_did))
+    raise StepFailed(_("the signature is by {did}, which is not a trusted key", did=state.issuer_did))
 
 
 def _validity(state: _State) -> str:
@@ -190,36 +222,37 @@ def _validity(state: _State) -> str:
     try:
         start, end = parse_time(cert.get("validFrom")), parse_time(cert.get("validUntil"))
     except FormatError as exc:
-        raise StepFailed(f"validity dates: {exc}") from None
-    _expect(start <= end, "validUntil is before validFrom")
+        raise StepFailed(_("validity dates: {reason}", reason=exc)) from None
+    _expect(start <= end, _("validUntil is before validFrom"))
     when = state.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    _expect(state.at >= start, f"not yet valid at {when} (valid from {cert['validFrom']})")
-    _expect(state.at <= end, f"expired at {when} (valid until {cert['validUntil']})")
-    return f"valid from {cert['validFrom']} until {cert['validUntil']} (checked at {when})"
+    _expect(state.at >= start, _("not yet valid at {when} (valid from {start})", when=when, start=cert["validFrom"]))
+    _expect(state.at <= end, _("expired at {when} (valid until {end})", when=when, end=cert["validUntil"]))
+    return _("valid from {start} until {end} (checked at {when})", start=cert["validFrom"], end=cert["validUntil"],
+             when=when)
 
 
 def _ledger_entry(state: _State) -> str:
     cert, proof = state.cert, state.cert["ledgerProof"]
-    _expect(proof.get("type") == "TlogInclusion", "ledgerProof type is not TlogInclusion")
+    _expect(proof.get("type") == "TlogInclusion", _("ledgerProof type is not TlogInclusion"))
     entry = proof.get("entry")
-    _expect(isinstance(entry, dict) and entry.get("kind") == "certificate", "ledgerProof entry is not a certificate entry")
-    _expect(entry.get("cert_id") == cert["id"], "the ledger entry records another certificate id")
+    _expect(isinstance(entry, dict) and entry.get("kind") == "certificate", _("ledgerProof entry is not a certificate entry"))
+    _expect(entry.get("cert_id") == cert["id"], _("the ledger entry records another certificate id"))
     _expect(entry.get("credential_sha256") == credential_digest(cert),
-            "the ledger entry's credential digest does not match this credential")
+            _("the ledger entry's credential digest does not match this credential"))
     # Redundant with the digest, but gives a precise reason when only these were changed.
     _expect(entry.get("valid_from") == cert.get("validFrom") and entry.get("valid_until") == cert.get("validUntil"),
-            "the ledger entry's validity differs from the credential's")
+            _("the ledger entry's validity differs from the credential's"))
     status = cert.get("credentialStatus")
     status = status if isinstance(status, dict) else {}
     _expect(str(entry.get("status_index")) == str(status.get("statusListIndex")),
-            "the ledger entry's status index differs from the credential's")
-    return f"entry holds credential digest {entry['credential_sha256'][:16]}…"
+            _("the ledger entry's status index differs from the credential's"))
+    return _("entry holds credential digest {digest}…", digest=entry["credential_sha256"][:16])
 
 
 def _checkpoint_keys(note: str, keys: Sequence[bytes]):
     from ..ledger.note import split_note, verifier_for
 
-    _, signatures = split_note(note)
+    signatures = split_note(note)[1]
     names = {sig.name for sig in signatures}
     return [verifier_for(name, key) for name in names for key in keys]
 
@@ -231,16 +264,18 @@ def _inclusion(state: _State) -> str:
 
     proof = state.cert["ledgerProof"]
     text = proof.get("tlogProof")
-    _expect(isinstance(text, str), "ledgerProof has no tlogProof text")
+    _expect(isinstance(text, str), _("ledgerProof has no tlogProof text"))
     try:
         index, path, note = parse_tlog_proof(text)
         checkpoint = parse_checkpoint(split_note(note)[0])
         leaf = leaf_hash(canonical(proof["entry"]))
     except (NoteError, CanonicalJSONError) as exc:
-        raise StepFailed(f"tlog-proof: {exc}") from None
+        raise StepFailed(_("tlog-proof: {reason}", reason=exc)) from None
     _expect(verify_inclusion(index, checkpoint.size, leaf, path, checkpoint.root),
-            f"the entry's leaf hash does not lead to the checkpoint root (index {index}, tree size {checkpoint.size})")
-    return f"leaf {index} included in tree of size {checkpoint.size} ({checkpoint.origin})"
+            _("the entry's leaf hash does not lead to the checkpoint root (index {index}, tree size {size})",
+              index=index, size=checkpoint.size))
+    return _("leaf {index} included in tree of size {size} ({origin})", index=index, size=checkpoint.size,
+             origin=checkpoint.origin)
 
 
 def _checkpoint(state: _State) -> str:
@@ -250,33 +285,34 @@ def _checkpoint(state: _State) -> str:
     keys = [state.issuer_key] if state.issuer_key else []
     keys += [k.public_key for k in state.trusted if k.public_key not in keys]
     try:
-        _, _, note = parse_tlog_proof(state.cert["ledgerProof"].get("tlogProof") or "")
+        note = parse_tlog_proof(state.cert["ledgerProof"].get("tlogProof") or "")[2]
         checkpoint, signers = open_checkpoint(note, _checkpoint_keys(note, keys))
     except NoteError as exc:
-        raise StepFailed(f"checkpoint: {exc}") from None
-    who = "the issuer" if signers[0].public_key == state.issuer_key else did_key(signers[0].public_key)
+        raise StepFailed(_("checkpoint: {reason}", reason=exc)) from None
+    who = _("the issuer") if signers[0].public_key == state.issuer_key else did_key(signers[0].public_key)
     if state.decision is not None:
         # The list names the certifier's logs: a checkpoint of some other log is not the certifier's.
         listed = state.decision.certifier
         origins = [log.origin for log in (listed.ledger, listed.register) if log is not None]
         _expect(not origins or checkpoint.origin in origins,
-                f"the checkpoint's origin {checkpoint.origin!r} is not a log the trust list names for "
-                f"{listed.label} ({', '.join(origins)})")
-    return f"checkpoint of size {checkpoint.size} signed by {who} as {signers[0].name}"
+                _("the checkpoint's origin {origin!r} is not a log the trust list names for {certifier} ({origins})",
+                  origin=checkpoint.origin, certifier=listed.label, origins=", ".join(origins)))
+    return _("checkpoint of size {size} signed by {who} as {name}", size=checkpoint.size, who=who,
+             name=signers[0].name)
 
 
 def _status_entry(cert: dict[str, Any]) -> tuple[str, str]:
     """The certificate's revocation status entry: (status list URL, index as a decimal string)."""
     status = cert.get("credentialStatus")
     _expect(isinstance(status, dict) and status.get("type") == "BitstringStatusListEntry"
-            and status.get("statusPurpose") == "revocation", "the certificate has no revocation status entry")
+            and status.get("statusPurpose") == "revocation", _("the certificate has no revocation status entry"))
     assert isinstance(status, dict)
     index_text = status.get("statusListIndex")
     _expect(isinstance(index_text, str) and index_text.isascii() and index_text.isdigit() and len(index_text) < 20,
-            "statusListIndex is not a decimal string")
+            _("credentialStatus.statusListIndex is not a decimal string"))
     assert isinstance(index_text, str)
     url = status.get("statusListCredential")
-    _expect(isinstance(url, str), "statusListCredential is not a URL")
+    _expect(isinstance(url, str), _("credentialStatus.statusListCredential is not a URL"))
     assert isinstance(url, str)
     return url, index_text
 
@@ -296,70 +332,75 @@ def suspension_url(revocation_url: str) -> str | None:
 def _revocation(state: _State) -> str:
     url, index_text = _status_entry(state.cert)
     revoked, listed = _status_bit(state, state.status_list, "revocation", url, index_text)
-    _expect(not revoked, f"REVOKED: index {index_text} is set in the status list of {listed}")
-    return f"not revoked (status list of {listed}, index {index_text})"
+    _expect(not revoked, _("REVOKED: index {index} is set in the status list of {listed}", index=index_text, listed=listed))
+    return _("not revoked (status list of {listed}, index {index})", listed=listed, index=index_text)
 
 
 def _suspension(state: _State) -> str:
     revocation_url, index_text = _status_entry(state.cert)
     url = suspension_url(revocation_url)
-    _expect(url is not None, f"the certificate's status list {revocation_url!r} is not on a published site, "
-                             "so it has no suspension list beside it")
+    _expect(url is not None, _("the certificate's status list {url!r} is not on a published site, "
+                               "so it has no suspension list beside it", url=revocation_url))
     assert url is not None
     suspended, listed = _status_bit(state, state.suspension_list, "suspension", url, index_text)
-    _expect(not suspended, f"SUSPENDED: index {index_text} is set in the suspension list of {listed}")
-    return f"not suspended (suspension list of {listed}, index {index_text})"
+    _expect(not suspended, _("SUSPENDED: index {index} is set in the suspension list of {listed}", index=index_text,
+                             listed=listed))
+    return _("not suspended (suspension list of {listed}, index {index})", listed=listed, index=index_text)
 
 
 def _status_bit(state: _State, listing: Any, purpose: str, url: str, index_text: str) -> tuple[bool, str]:
     """Whether the certificate's bit is set in a status list for ``purpose`` that is the one at ``url``,
     signed by the certificate's issuer and current; with the list's validFrom for the step line."""
     cert = state.cert
-    _expect(isinstance(listing, dict), "the status list is not a JSON object")
+    _expect(isinstance(listing, dict), _("the status list is not a JSON object"))
     assert isinstance(listing, dict)
     types = listing.get("type") or []
     _expect(isinstance(types, list) and "BitstringStatusListCredential" in types,
-            "the status list is not a BitstringStatusListCredential")
-    _expect(listing.get("id") == url, f"the status list {listing.get('id')!r} is not the certificate's {url!r}")
+            _("the status list is not a BitstringStatusListCredential"))
+    _expect(listing.get("id") == url,
+            _("the status list {id!r} is not the certificate's {url!r}", id=listing.get("id"), url=url))
     try:
         signer = verify_proof(listing)
     except ProofError as exc:
-        raise StepFailed(f"status list: {exc}") from None
+        raise StepFailed(_("status list: {reason}", reason=exc)) from None
     # With a trust list, the certifier's other keys count too: a list signed after a rotation is by the new key.
     allowed = {k.public_key for k in state.trusted} | _same_issuer_keys(state)
     _expect(signer in allowed and listing.get("issuer") == did_key(signer),
-            f"the status list is signed by {did_key(signer)}, which is not trusted")
+            _("the status list is signed by {did}, which is not trusted", did=did_key(signer)))
     # Trusted is not enough: with two trusted issuers, B's list carrying A's list id would override
     # A's revocations. The list must be the certificate's issuer's (its key, or one the trust list or
     # the issuing workspace's key history gives the same issuer, after a rotation).
     _expect(signer in _same_issuer_keys(state),
-            f"the status list is signed by {did_key(signer)}, not by the certificate's issuer {state.issuer_did or '?'}")
+            _("the status list is signed by {did}, not by the certificate's issuer {issuer}", did=did_key(signer),
+              issuer=state.issuer_did or "?"))
     try:
         listed_at = parse_time(listing.get("validFrom"))
         issued_at = parse_time(cert.get("validFrom"))
     except FormatError as exc:
-        raise StepFailed(f"status list validity: {exc}") from None
-    _expect(listed_at >= issued_at, f"the status list ({listing['validFrom']}) is older than the certificate")
-    _expect(listed_at <= state.at, f"the status list is dated in the future ({listing['validFrom']})")
+        raise StepFailed(_("status list validity: {reason}", reason=exc)) from None
+    _expect(listed_at >= issued_at, _("the status list ({date}) is older than the certificate", date=listing["validFrom"]))
+    _expect(listed_at <= state.at, _("the status list is dated in the future ({date})", date=listing["validFrom"]))
     if state.decision is not None and signer != state.issuer_key:
         # A rotated-out key must not vouch for later lists: it may be the one that leaked.
         listed_key = state.decision.certifier.key_for(signer)
         _expect(listed_key is not None and listed_key.period.contains(listed_at, end_inclusive=True),
-                f"the status list of {listing['validFrom']} is signed by {did_key(signer)}, which the trust list "
-                f"gives the period {listed_key.period.describe() if listed_key else '?'}")
+                _("the status list of {date} is signed by {did}, which the trust list gives the period {period}",
+                  date=listing["validFrom"], did=did_key(signer),
+                  period=listed_key.period.describe() if listed_key else "?"))
     _expect(listing.get("validUntil") is not None,
-            "the status list has no validUntil: a list that never expires could hide a later revocation")
+            _("the status list has no validUntil: a list that never expires could hide a later revocation"))
     try:
-        _expect(state.at <= parse_time(listing["validUntil"]), "the status list has expired")
+        _expect(state.at <= parse_time(listing["validUntil"]),
+                _("the status list has expired (valid until {date}); get a current one", date=listing["validUntil"]))
     except FormatError as exc:
-        raise StepFailed(f"status list validity: {exc}") from None
+        raise StepFailed(_("status list validity: {reason}", reason=exc)) from None
     subject = listing.get("credentialSubject") or {}
     _expect(isinstance(subject, dict) and subject.get("statusPurpose") == purpose,
-            f"the status list is not for {purpose}")
+            _("the status list is not for {purpose}", purpose=purpose))
     try:
         bit = is_set(decode_list(subject.get("encodedList")), int(index_text))
     except StatusListError as exc:
-        raise StepFailed(f"status list: {exc}") from None
+        raise StepFailed(_("status list: {reason}", reason=exc)) from None
     return bit, str(listing["validFrom"])
 
 
@@ -381,12 +422,13 @@ def _witness_quorum(state: _State) -> str:
     unwitnessed = unwitnessed_reason(state.cert["ledgerProof"])
     _expect(unwitnessed is None, unwitnessed or "")
     text = state.cert["ledgerProof"].get("tlogProof")
-    _expect(isinstance(text, str), "ledgerProof has no tlogProof text")
+    _expect(isinstance(text, str), _("ledgerProof has no tlogProof text"))
     keys = [state.issuer_key] if state.issuer_key else []
     keys += [k.public_key for k in state.trusted if k.public_key not in keys]
     try:
         policy = state.policy if state.policy is not None else listed_policy(state.listed_policy or "")
-        return check_quorum(text, policy, keys, source="" if state.policy is not None else "the trust list's policy: ")
+        return check_quorum(text, policy, keys, source="" if state.policy is not None
+                            else _("the trust list's policy: "))
     except QuorumFailed as exc:
         raise StepFailed(str(exc)) from None
 
@@ -439,17 +481,17 @@ def verify_certificate(
             report.steps.append(Step(number, name, "FAIL", parse_error))
             continue
         if name == "revocation" and status_error:
-            report.steps.append(Step(number, name, "FAIL", f"status list: {status_error}"))
+            report.steps.append(Step(number, name, "FAIL", _("status list: {reason}", reason=status_error)))
             continue
         if name == "revocation" and status_list is None:
-            report.steps.append(Step(number, name, "SKIP", "not checked; pass --status FILE with a current status list"))
+            report.steps.append(Step(number, name, "SKIP", _("not checked; pass --status FILE with a current status list")))
             continue
         if name == "suspension" and suspension_error:
-            report.steps.append(Step(number, name, "FAIL", f"suspension list: {suspension_error}"))
+            report.steps.append(Step(number, name, "FAIL", _("suspension list: {reason}", reason=suspension_error)))
             continue
         if name == "suspension" and suspension_list is None:
             report.steps.append(Step(number, name, "SKIP",
-                                     "not checked; pass --status FILE with the site's status/suspension.json too"))
+                                     _("not checked; pass --status FILE with the site's status/suspension.json too")))
             continue
         if name == "witness quorum" and policy is None and not state.listed_policy:
             from ..witness.certstep import skipped_detail, unwitnessed_reason
@@ -487,15 +529,16 @@ def load_document(data: bytes) -> tuple[Any, str | None]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise FormatError("not UTF-8 text") from None
+        raise FormatError(_("not UTF-8 text")) from None
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise FormatError(f"larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+        raise FormatError(_("larger than {mb} MB; not a certificate", mb=MAX_DOCUMENT_BYTES // 1_000_000))
     try:
         loose = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FormatError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise FormatError(_("not JSON: {reason} at line {line} column {column}", reason=exc.msg, line=exc.lineno,
+                            column=exc.colno)) from None
     except RecursionError:
-        raise FormatError("JSON nested too deeply") from None
+        raise FormatError(_("JSON nested too deeply")) from None
     try:
         return loads_strict(text), None
     except CanonicalJSONError as exc:

@@ -151,11 +151,12 @@ def _certificate_bytes(path: str) -> bytes:
         return data
     from ..certs.pdf import extract_credential
     from ..certs.verify import MAX_DOCUMENT_BYTES
+    from ..i18n import _
 
     try:
         return extract_credential(data, MAX_DOCUMENT_BYTES)
     except ValueError as exc:
-        raise BadInput(f"certificate {path}: {exc}") from None
+        raise BadInput(_("certificate {path}: {reason}", path=path, reason=exc)) from None
 
 
 def _read(path: str, what: str) -> bytes:
@@ -248,6 +249,7 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
     from ..certs.trust import parse_trust
     from ..certs.verify import load_document, verify_certificate
     from ..errors import BadInput, VerificationError
+    from ..i18n import _
 
     keys = [parse_trust(value) for value in trust]
     if trust_workspace:
@@ -257,7 +259,7 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
     try:
         document, problem = load_document(_certificate_bytes(cert))
     except ValueError as exc:
-        raise BadInput(f"certificate {cert}: {exc}") from None
+        raise BadInput(_("certificate {path}: {reason}", path=cert, reason=exc)) from None
     lists = _status_lists(status_paths)
     status_list, status_problem = lists.get("revocation", (None, None))
     suspension_list, suspension_problem = lists.get("suspension", (None, None))
@@ -281,12 +283,15 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
         for step in report.steps:
             line = step.line()
             head, sep, rest = line.partition(":")
-            click.echo(console.paint(head, head) + sep + rest if sep else line)
+            # Coloured by the step's status, whatever word the language shows for it.
+            click.echo(console.paint(head, step.status) + sep + rest if sep else line)
         if report.issuer_listed_name:
-            click.echo(f"Certifier (from the trust list): {report.issuer_listed_name}")
+            click.echo(_("Certifier (from the trust list): {name}", name=report.issuer_listed_name))
     if not report.valid:
         failures = sum(1 for s in report.steps if s.status == "FAIL")
-        raise VerificationError(f"{cert}: certificate is NOT valid ({failures} check{'s' if failures > 1 else ''} failed)")
+        if failures == 1:
+            raise VerificationError(_("{cert}: certificate is NOT valid (1 check failed)", cert=cert))
+        raise VerificationError(_("{cert}: certificate is NOT valid ({n} checks failed)", cert=cert, n=failures))
 
 
 def _status_lists(paths: tuple[str, ...]) -> dict[str, tuple[Any, str | None]]:

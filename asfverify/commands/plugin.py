@@ -24,7 +24,7 @@ def template(name: str) -> Template:
 
 def render_plugin(name: str) -> dict[str, str]:
     """{relative path: text} of a new plugin module and its test; BadInput for an unusable NAME."""
-    from ..application import DOCUMENT_KINDS
+    from ..kinds import known_kinds
 
     if not _NAME.match(name) or len(name) > MAX_NAME:
         raise BadInput(
@@ -34,7 +34,7 @@ def render_plugin(name: str) -> dict[str, str]:
     module = name.replace("-", "_")
     if keyword.iskeyword(module) or module.startswith("test"):
         raise BadInput(f"plugin name {name!r}: {module!r} cannot be a plugin module name")
-    if name in DOCUMENT_KINDS:
+    if name in known_kinds():
         raise BadInput(f"plugin name {name!r} is a built-in document kind; choose another name")
     values = {
         "name": name,
