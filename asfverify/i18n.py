@@ -148,6 +148,12 @@ def _(message: str, /, **fields: Any) -> str:
     return translate(message, **fields)
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogue without translating it now (gettext_noop): it is translated
+    where it is shown, with `_(text)` on the stored English (a default text kept in a data class)."""
+    return message
+
+
 def plugin_translator(module_file: str) -> Callable[..., str]:
     """A `_` for a plugin module: its messages come from `<module>.<lang>.po` beside the module file.
 
@@ -184,13 +190,39 @@ def label(value: str) -> str:
 
 
 def messages_in(source: str) -> list[str]:
-    """Every literal message passed to `_()` in Python source text, in order (for the catalogue check)."""
+    """Every literal message passed to `_()` (or marked with `N_()`) in Python source text, in order."""
     found: list[str] = []
     for node in ast.walk(ast.parse(source)):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
                 and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
             if node.args[0].value not in found:
                 found.append(node.args[0].value)
+    return found
+
+
+# Prose in the shipped data files (asfverify/data/*.toml: rule explanations, requirement texts) is
+# English msgids as well, collected into the catalogue by these keys and translated where it is shown
+# with `_(text)`; a certifier's own rule or criteria file falls back to its own words.
+DATA_TEXT_KEYS = frozenset({"explanation", "default_why", "partial_why", "pass_why", "why", "evidence"})
+
+
+def data_messages(text: str, keys: frozenset[str] = DATA_TEXT_KEYS) -> list[str]:
+    """Every prose value (a string under one of `keys`) of a TOML file's text, in file order."""
+    import tomllib
+
+    found: list[str] = []
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and key in keys and value.strip() and value.strip() not in found:
+            found.append(value.strip())
+
+    walk(tomllib.loads(text))
     return found
 
 

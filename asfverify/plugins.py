@@ -18,6 +18,7 @@ from . import __version__, hookspecs
 from .criteria import Criterion, criterion_from_dict
 from .errors import BadInput
 from .kinds import DocumentKind, DocumentOption, as_kind, core_kinds
+from .verifier import AgreementSource, Verifier
 
 GROUP = "asfverify"
 ENV_LOAD = "ASFVERIFY_PLUGINS"  # comma list of plugin names to load ("" = none besides the built-ins)
@@ -40,7 +41,7 @@ class PluginInfo:
 
 @dataclass
 class RegisteredVerifier:
-    verifier: Any
+    verifier: Verifier
     plugin: PluginInfo
 
 
@@ -54,7 +55,7 @@ class Host:
     criteria: list[Criterion] = field(default_factory=list)
     # The document kinds plugins registered, with the options each accepts (asfverify.kinds).
     kinds: dict[str, DocumentKind] = field(default_factory=dict)
-    agreement_sources: list[tuple[Any, PluginInfo]] = field(default_factory=list)
+    agreement_sources: list[tuple[AgreementSource, PluginInfo]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -181,14 +182,42 @@ def _each_impl(pm: pluggy.PluginManager, hook_name: str):
         yield impl.plugin_name, impl
 
 
-def _check_verifier(verifier: Any, plugin: str) -> None:
-    missing = [a for a in ("name", "version", "requirements", "document_kinds") if not hasattr(verifier, a)]
-    if missing or not callable(getattr(verifier, "verify", None)):
-        raise BadInput(f"plugin {plugin}: verifier {verifier!r} lacks {', '.join(missing) or 'verify()'}")
+def _check_verifier(verifier: object, plugin: str) -> Verifier:
+    """The verifier, checked against the Verifier protocol; BadInput naming the plugin otherwise."""
+    if not isinstance(verifier, Verifier) or not callable(getattr(verifier, "verify", None)):
+        missing = [a for a in ("name", "version", "requirements", "document_kinds") if not hasattr(verifier, a)]
+        raise BadInput(f"plugin {plugin}: verifier {verifier!r} lacks {', '.join(missing) or 'verify()'} "
+                       "(see asfverify.verifier.Verifier)")
     if not verifier.name or not isinstance(verifier.name, str):
         raise BadInput(f"plugin {plugin}: a verifier needs a non-empty string name")
     if not verifier.requirements:
         raise BadInput(f"plugin {plugin}: verifier {verifier.name} declares no requirements")
+    return verifier
+
+
+def _check_source(source: object, plugin: str) -> AgreementSource:
+    """The agreement source, checked against the AgreementSource protocol."""
+    if not isinstance(source, AgreementSource) or not callable(getattr(source, "lookup", None)):
+        missing = "name" if not hasattr(source, "name") else "lookup()"
+        raise BadInput(f"plugin {plugin}: agreement source {source!r} lacks {missing} (see asfverify.verifier.AgreementSource)")
+    return source
+
+
+def collect_agreement_sources(
+    pm: pluggy.PluginManager, infos: dict[str, PluginInfo] | None = None, warnings: list[str] | None = None
+) -> list[tuple[AgreementSource, PluginInfo]]:
+    """Every agreement source plugins register, each attributed to its plugin; a plugin whose hook
+    raises is skipped with a warning, so it cannot stop the others."""
+    infos = infos or {}
+    found: list[tuple[AgreementSource, PluginInfo]] = []
+    for plugin_name, impl in _each_impl(pm, "register_agreement_sources"):
+        info = infos.get(plugin_name) or PluginInfo(plugin_name, "?", "registered")
+
+        def register_source(source: object, _info: PluginInfo = info) -> None:
+            found.append((_check_source(source, _info.name), _info))
+
+        _call(impl, warnings if warnings is not None else [], plugin_name, register=register_source)
+    return found
 
 
 def load_host(
@@ -208,12 +237,11 @@ def load_host(
         info = infos.get(plugin_name) or PluginInfo(plugin_name, "?", "registered")
         mine: list[RegisteredVerifier] = []
 
-        def register(verifier: Any, _plugin: str = plugin_name, _info: PluginInfo = info,
+        def register(verifier: object, _plugin: str = plugin_name, _info: PluginInfo = info,
                      _mine: list[RegisteredVerifier] = mine) -> None:
-            _check_verifier(verifier, _plugin)
-            _mine.append(RegisteredVerifier(verifier, _info))
+            _mine.append(RegisteredVerifier(_check_verifier(verifier, _plugin), _info))
 
-        _call(impl, host, plugin_name, register=register)
+        _call(impl, host.warnings, plugin_name, register=register)
         offered.append((plugin_name, mine))
 
     # A bundled example yields to any other plugin registering a verifier of the same name (a
@@ -236,7 +264,7 @@ def load_host(
         def register_criterion(raw: dict[str, Any], _plugin: str = plugin_name) -> None:
             host.criteria.append(criterion_from_dict(raw, _plugin))
 
-        _call(impl, host, plugin_name, register=register_criterion)
+        _call(impl, host.warnings, plugin_name, register=register_criterion)
 
     core = {kind.name for kind in core_kinds()}
     for plugin_name, impl in _each_impl(pm, "register_document_kinds"):
@@ -253,23 +281,17 @@ def load_host(
                 return
             host.kinds[registered.name] = registered
 
-        _call(impl, host, plugin_name, register=register_kind)
+        _call(impl, host.warnings, plugin_name, register=register_kind)
 
-    for plugin_name, impl in _each_impl(pm, "register_agreement_sources"):
-        info = infos.get(plugin_name) or PluginInfo(plugin_name, "?", "registered")
-
-        def register_source(source: Any, _info: PluginInfo = info) -> None:
-            host.agreement_sources.append((source, _info))
-
-        _call(impl, host, plugin_name, register=register_source)
+    host.agreement_sources = collect_agreement_sources(pm, infos, host.warnings)
     return host
 
 
-def _call(impl: Any, host: Host, plugin_name: str, **kwargs: Callable[..., None]) -> None:
+def _call(impl: Any, warnings: list[str], plugin_name: str, **kwargs: Callable[..., None]) -> None:
     try:
         impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
     except BadInput:
         raise
     except Exception as exc:
         # A plugin that cannot even register must not stop the others; its requirements show as missing.
-        host.warnings.append(f"plugin {plugin_name}: {impl.function.__name__} raised {type(exc).__name__}: {exc}")
+        warnings.append(f"plugin {plugin_name}: {impl.function.__name__} raised {type(exc).__name__}: {exc}")

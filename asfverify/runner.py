@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from .model import CriterionOutcome, RequirementOutcome, Run
 from .outcomes import Outcome
 from .plugins import Host, RegisteredVerifier
 from .privacy import scrub_strict
-from .verifier import Result
+from .verifier import AgreementSource, Result
 from .workspace import Workspace
 
 
@@ -32,11 +33,15 @@ class RunContext:
     _key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
     @property
-    def plugin_manager(self):
+    def plugin_manager(self) -> Any:
+        """Deprecated: the raw plugin manager, which bypasses the host's attribution and isolation."""
+        warnings.warn("context.plugin_manager is deprecated and will be removed: use context.agreement_sources "
+                      "for agreement sources", DeprecationWarning, stacklevel=2)
         return self.host.pm if self.host else None
 
     @property
-    def agreement_sources(self) -> list[Any]:
+    def agreement_sources(self) -> list[AgreementSource]:
+        """The agreement sources plugins registered (collected once, when the host loaded)."""
         return [source for source, _info in self.host.agreement_sources] if self.host else []
 
     def pseudonymise(self, value: str) -> str:

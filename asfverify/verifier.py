@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from .agreements.model import Agreement
     from .workspace import Workspace
 
 OUTCOMES = ("pass", "fail", "review", "error")
@@ -100,19 +101,45 @@ class Organisation:
 
 
 class Application(Protocol):
-    organisation: Organisation
-    reference_date: dt.date
-    criteria: str
-    documents: Sequence[Document]
+    """A read-only view of the package being verified."""
 
-    def documents_of(self, *kinds: str) -> list[Document]: ...
+    @property
+    def organisation(self) -> Organisation: ...
+    @property
+    def reference_date(self) -> dt.date: ...
+    @property
+    def criteria(self) -> str: ...
+    @property
+    def documents(self) -> Sequence[Document]: ...
+
+    def documents_of(self, *kinds: str) -> Sequence[Document]: ...
+
+
+@runtime_checkable
+class AgreementSource(Protocol):
+    """What a plugin registers through `register_agreement_sources(register)`.
+
+    `lookup` returns the employer's agreements it knows of — Agreement objects, or dicts with
+    org_number, counterparty, agreement, kind, valid_from, valid_to (optional) and reference (optional).
+    Returning expired agreements too lets the verifier say that an agreement has ended.
+    """
+
+    name: str
+
+    def lookup(self, org_number: str, date: dt.date) -> Iterable[Agreement | dict[str, Any]]: ...
 
 
 class Context(Protocol):
     """What the host offers a verifier besides the application."""
 
-    workspace: Workspace | None
-    policy: dict[str, Any]  # the criteria set's [policy] table
+    @property
+    def workspace(self) -> Workspace | None: ...
+    @property
+    def policy(self) -> Mapping[str, Any]:  # the criteria set's [policy] table
+        ...
+    @property
+    def agreement_sources(self) -> Sequence[AgreementSource]:  # what plugins registered, in load order
+        ...
 
     def pseudonymise(self, value: str) -> str: ...
 

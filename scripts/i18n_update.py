@@ -9,22 +9,30 @@ Prints the messages still without a translation; tests/test_i18n.py fails while 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from asfverify.i18n import catalogue_path, messages_in, read_po, write_po  # noqa: E402
+from asfverify.i18n import catalogue_path, data_messages, messages_in, read_po, write_po  # noqa: E402
 
 
 def sources() -> list[Path]:
     return sorted(p for p in (ROOT / "asfverify").rglob("*.py") if "bundled_plugins" not in p.parts)
 
 
-def update(po: Path, files: list[Path]) -> list[str]:
+def data_files() -> list[Path]:
+    """The shipped data files whose prose (rule explanations, requirement texts) is in the catalogue."""
+    return sorted((ROOT / "asfverify" / "data").glob("*.toml"))
+
+
+def update(po: Path, files: list[Path], data: Sequence[Path] = ()) -> list[str]:
     messages: list[str] = []
     for file in files:
         messages += [m for m in messages_in(file.read_text(encoding="utf-8")) if m not in messages]
+    for file in data:
+        messages += [m for m in data_messages(file.read_text(encoding="utf-8")) if m not in messages]
     existing = read_po(po) if po.is_file() else {}
     if not messages and not po.is_file():
         return []
@@ -32,7 +40,7 @@ def update(po: Path, files: list[Path]) -> list[str]:
 
 
 def main() -> int:
-    missing = update(catalogue_path("sv"), sources())
+    missing = update(catalogue_path("sv"), sources(), data_files())
     for plugin in sorted((ROOT / "plugins").glob("*.py")):
         missing += update(plugin.with_name(f"{plugin.stem}.sv.po"), [plugin])
     for message in missing:

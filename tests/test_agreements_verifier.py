@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -94,8 +95,12 @@ def registry_with(ws: workspace.Workspace, tmp_path: Path, *lines: str) -> None:
 
 def verify(pkg: Path, ws: workspace.Workspace | None, verifier: AgreementVerifier | None = None, **ctx):
     context = SimpleNamespace(workspace=ws, policy={}, **ctx)
-    with application.load(pkg) as app:
+    with application.load(pkg) as app, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         (result,) = (verifier or AgreementVerifier()).verify(app, context)
+    # A context carrying only the raw plugin manager still works, with a deprecation warning.
+    deprecated = [w for w in caught if issubclass(w.category, DeprecationWarning) and "plugin_manager" in str(w.message)]
+    assert len(deprecated) == (1 if "plugin_manager" in ctx else 0), [str(w.message) for w in caught]
     assert result.requirement == "C6.agreement"
     json.dumps(result.to_dict())  # results are JSON-ready (no dates or floats)
     return result

@@ -32,8 +32,6 @@ PENDING: set[str] = {
     "asfverify/application.py",
     "asfverify/batch.py",
     "asfverify/bounded.py",
-    "asfverify/bylaws/patterns.py",
-    "asfverify/bylaws/rules.py",
     "asfverify/commands/agreements.py",
     "asfverify/commands/certs.py",
     "asfverify/commands/core.py",

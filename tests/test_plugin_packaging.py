@@ -84,6 +84,27 @@ def test_it_runs_from_the_fresh_environment_not_from_the_checkout(venv: Path, tm
         assert Path(line).is_relative_to(venv), line
 
 
+def test_the_installed_plugin_speaks_swedish_from_its_own_catalogue(venv: Path, tmp_path: Path) -> None:
+    # The catalogue is the distribution's package data: found beside the installed module, not in the checkout.
+    code = ("import asfverify_work_training as m; from pathlib import Path; "
+            "po = Path(m.__file__).with_name('__init__.sv.po'); print(po); "
+            "print(m._('Every participant has an individual plan.'))")
+    done = _run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, env={"ASFVERIFY_LANG": "sv"})
+    assert done.returncode == 0, done.stderr
+    po, text = done.stdout.splitlines()
+    assert Path(po).is_relative_to(venv) and Path(po).is_file() and not Path(po).is_symlink()
+    assert text == "Varje deltagare har en individuell plan."
+    # And through the CLI: the example's Q1 lines, by the installed plugin (it replaces the bundled copy), in Swedish.
+    exe = str(venv / "bin" / "asfverify")
+    assert _run([exe, "init", str(tmp_path / "ws")], cwd=tmp_path).returncode == 0
+    swedish = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")}  # ASFVERIFY_LANG unset: the default
+    run = subprocess.run([exe, "-w", str(tmp_path / "ws"), "run", str(ROOT / "examples" / "vagen-framat")], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=600, env=swedish)
+    assert "Q1.plan" in run.stdout, run.stdout + run.stderr
+    assert "Varje deltagare har en individuell plan." in run.stdout
+    assert "Every participant" not in run.stdout
+
+
 def test_asfverify_plugins_empty_leaves_it_out(venv: Path, tmp_path: Path) -> None:
     done = _run([str(venv / "bin" / "asfverify"), "plugins", "--json"], cwd=tmp_path, env={"ASFVERIFY_PLUGINS": ""})
     assert done.returncode == 0, done.stderr

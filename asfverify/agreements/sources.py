@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
+from ..verifier import AgreementSource, Context
 from .model import Agreement
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
-
-
-@runtime_checkable
-class AgreementSource(Protocol):
-    """What a plugin registers through `register_agreement_sources(register)`.
-
-    `lookup` returns the employer's agreements it knows of — Agreement objects, or dicts with
-    org_number, counterparty, agreement, kind, valid_from, valid_to (optional) and reference (optional).
-    Returning expired agreements too lets the verifier say that an agreement has ended.
-    """
-
-    name: str
-
-    def lookup(self, org_number: str, date: dt.date) -> Iterable[Agreement | dict[str, Any]]: ...
 
 
 class RegistrySource:
@@ -55,37 +43,51 @@ class Findings:
     sources: list[str] = field(default_factory=list)
 
 
-def plugin_sources(plugin_manager: Any) -> list[Any]:
-    """The sources plugins register through the `register_agreement_sources` hook."""
+def plugin_sources(plugin_manager: Any) -> list[AgreementSource]:
+    """Deprecated: the sources plugins register, asked of a bare plugin manager.
+
+    The host collects them once per load, attributed and isolated (`Host.agreement_sources`,
+    `Context.agreement_sources`); this remains for callers written before that.
+    """
+    warnings.warn(
+        "asking a plugin manager for agreement sources is deprecated: use context.agreement_sources "
+        "(asfverify.plugins.load_host collects them)", DeprecationWarning, stacklevel=2)
+    return _sources_of(plugin_manager)
+
+
+def _sources_of(plugin_manager: Any) -> list[AgreementSource]:
     if plugin_manager is None:
         return []
-    found: list[Any] = []
-    plugin_manager.hook.register_agreement_sources(register=found.append)
-    return found
+    from ..plugins import collect_agreement_sources
+
+    return [source for source, _info in collect_agreement_sources(plugin_manager)]
 
 
-def collect_sources(context: Any, extra: Sequence[Any] = ()) -> list[Any]:
-    """The registry (when there is a workspace), then plugin sources, then `extra`."""
-    sources: list[Any] = []
-    workspace = getattr(context, "workspace", None)
-    if workspace is not None:
-        sources.append(RegistrySource(workspace))
-    # The host collects plugin sources once per run (context.agreement_sources); a bare plugin
-    # manager is asked through the hook.
-    registered = getattr(context, "agreement_sources", None)
-    if registered is not None:
-        sources.extend(registered)
-    else:
-        sources.extend(plugin_sources(getattr(context, "plugin_manager", None)))
+def collect_sources(context: Context, extra: Sequence[AgreementSource] = ()) -> list[AgreementSource]:
+    """The registry (when there is a workspace), then the sources plugins registered, then `extra`."""
+    sources: list[AgreementSource] = []
+    if context.workspace is not None:
+        sources.append(RegistrySource(context.workspace))
+    try:
+        sources.extend(context.agreement_sources)
+    except AttributeError:
+        # A context written before Context.agreement_sources, carrying the raw plugin manager
+        # (deprecated): its sources are collected as the host would, attributed and isolated.
+        plugin_manager = getattr(context, "plugin_manager", None)
+        if plugin_manager is not None:
+            warnings.warn(
+                "a context with plugin_manager but no agreement_sources is deprecated: give the context "
+                "agreement_sources (asfverify.runner.make_context does)", DeprecationWarning, stacklevel=3)
+        sources.extend(_sources_of(plugin_manager))
     sources.extend(extra)
     return sources
 
 
-def find_agreements(org_number: str, date: dt.date, context: Any, extra: Sequence[Any] = ()) -> Findings:
+def find_agreements(org_number: str, date: dt.date, context: Context, extra: Sequence[AgreementSource] = ()) -> Findings:
     """Ask every source about one employer; a failing source is recorded, never fatal."""
     findings = Findings()
     for source in collect_sources(context, extra):
-        name = str(getattr(source, "name", type(source).__name__))
+        name = str(source.name)
         findings.sources.append(name)
         try:
             for item in source.lookup(org_number, date) or ():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX
 from .patterns import any_possible, match_at, search
@@ -195,9 +196,11 @@ def _appointment_hit(rule: Rule, sentence: Sentence, toks: list[Token], appts: l
         clause = _tok_span_text(sentence, toks, lo, a.end)
         if a.negated_by and rule.negatable:
             found = found or Hit(rule, sentence, "negated", words,
-                                 f"set aside: negated by {a.negated_by!r} in the same clause", start, end, clause, who)
+                                 _("set aside: negated by {word!r} in the same clause", word=a.negated_by), start, end,
+                                 clause, who)
             continue
-        why = f"{a.appointed} '{a.appointed_words}' appointed by {who} — {rule.explanation}"
+        why = _("{kind} '{words}' appointed by {who} — {why}", kind=a.appointed, words=a.appointed_words, who=who,
+                why=_(rule.explanation))
         return Hit(rule, sentence, "matched", words, why, start, end, clause, who)
     return found
 
@@ -232,10 +235,11 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, claus
                     lead = tokens(sentence.lead, rs.spelling)
                     kind, word = subject_of(g, lead, [rs.lexicon.ids(t) for t in lead], len(lead))
                 kind = kind or "self"
-                subject = f"{kind}: {word}" if word else "self (no other subject named)"
+                subject = f"{kind}: {word}" if word else _("self (no other subject named)")
                 if kind not in rule.subject:
                     return Hit(rule, sentence, "excepted", words,
-                               f"set aside: the clause is about {word!r} ({kind}), not the organisation itself",
+                               _("set aside: the clause is about {word!r} ({kind}), not the organisation itself",
+                                 word=word, kind=kind),
                                start, end, clause_text, subject)
             inside = _spans(rule, whole) if rule.compiled_unless_not_within else []
             for p, c in zip(rule.unless, rule.compiled_unless):
@@ -247,15 +251,16 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, claus
                 if u is not None:
                     said = " ".join(whole.toks[i].surface for i in u)
                     return Hit(rule, sentence, "excepted", words,
-                               f"set aside: the sentence also says {said!r} (unless: {p})", start, end, clause_text, subject)
+                               _("set aside: the sentence also says {said!r} (unless: {pattern})", said=said, pattern=p),
+                               start, end, clause_text, subject)
             if rule.negatable:
                 neg = _negator(rs, clause.toks, clause.ids, used)
                 if neg is not None:
                     found = found or Hit(rule, sentence, "negated", words,
-                                         f"set aside: negated by {neg.surface!r} in the same clause", start, end,
+                                         _("set aside: negated by {word!r} in the same clause", word=neg.surface), start, end,
                                          clause_text, subject)
                     continue
-            return Hit(rule, sentence, "matched", words, rule.explanation, start, end, clause_text, subject)
+            return Hit(rule, sentence, "matched", words, _(rule.explanation), start, end, clause_text, subject)
     return found
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import FormatError
+from ..i18n import _
 from .words import Token, stem
 
 # "..." allows this many words: enough for any real clause, and it keeps matching linear in a
@@ -84,11 +85,11 @@ def _parse_word(term: str) -> tuple[str, str]:
         return "number", "#"
     if term.startswith("="):
         if not term[1:] or "*" in term:
-            raise PatternError(f"bad exact word {term!r}")
+            raise PatternError(_("bad exact word {term!r}", term=term))
         return "exact", term[1:].casefold()
     word = term.strip("*").casefold()
     if not word:
-        raise PatternError(f"empty word in {term!r}")
+        raise PatternError(_("empty word in {term!r}", term=term))
     if term.startswith("*") and term.endswith("*") and len(term) > 1:
         return "contains", word
     if term.endswith("*"):
@@ -133,22 +134,22 @@ class Compiler:
             alts: list[WordTest | Sequence_] = []
             for alt in term.split("|"):
                 if not alt:
-                    raise PatternError(f"empty alternative in {term!r} of {pattern!r}")
+                    raise PatternError(_("empty alternative in {term!r} of {pattern!r}", term=term, pattern=pattern))
                 alts.append(self._class(alt[1:]) if alt.startswith("@") else self.word_test(alt))
             slots.append(_slot(alts, pending_gap if slots else 0, long and bool(slots)))
             pending_gap = gap
             long = False
         if not slots:
-            raise PatternError(f"pattern {pattern!r} has no words")
+            raise PatternError(_("pattern {pattern!r} has no words", pattern=pattern))
         return Sequence_(tuple(slots))
 
     def _class(self, name: str) -> Sequence_:
         if name in self._cache:
             return self._cache[name]
         if name not in self.classes:
-            raise PatternError(f"unknown class @{name}")
+            raise PatternError(_("unknown class @{name}", name=name))
         if name in self._resolving:
-            raise PatternError(f"class @{name} refers to itself")
+            raise PatternError(_("class @{name} refers to itself", name=name))
         self._resolving.add(name)
         members = [self.compile(member, self.class_gap) for member in self.classes[name]]
         self._resolving.discard(name)

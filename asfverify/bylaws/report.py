@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..i18n import _, language
+from ..outcomes import Outcome
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX, Evidence, Result
 from .decide import Decision, decide
@@ -42,7 +44,7 @@ def _evidence(hit: Hit) -> Evidence:
 def _trace_entry(rule: Rule, hit: Hit | None) -> dict[str, Any]:
     if hit is None:
         return {"rule": rule.id, "requirement": rule.requirement, "matched": False, "page": None, "excerpt": "",
-                "words": [], "effect": "none", "why": f"no sentence matched; looks for {rule.explanation}",
+                "words": [], "effect": "none", "why": _("no sentence matched; looks for {why}", why=_(rule.explanation)),
                 "patterns": list(rule.patterns)}
     return {
         "rule": rule.id,
@@ -53,7 +55,7 @@ def _trace_entry(rule: Rule, hit: Hit | None) -> dict[str, Any]:
         "excerpt": hit.excerpt(),
         "words": list(hit.words),
         "effect": rule.effect if hit.counted else "none",
-        "why": hit.why if hit.counted else f"{hit.why} — {rule.explanation}",
+        "why": hit.why if hit.counted else f"{hit.why} — {_(rule.explanation)}",
         "clause": scrub(" ".join(hit.clause.split()))[:EXCERPT_MAX],
         "subject": hit.subject,
     }
@@ -127,17 +129,19 @@ def assess(
         decision = decide(rs.requirements[req], rules, mine)
         decision = _by_legal_form(rs, req, decision, mine, form, legal_form, policy)
         if declared and described and declared != described and decision.outcome == "pass" and req in rs.form_checked:
-            decision = Decision("review", f"needs review: application.toml says {legal_form}, but the document calls "
-                                f"itself a {described}'s; on the text: pass — {decision.why}", decision.deciding)
+            decision = Decision("review", _("needs review: application.toml says {legal_form}, but the document calls "
+                                            "itself a {described}'s; on the text: pass — {why}", legal_form=legal_form,
+                                            described=described, why=decision.why), decision.deciding)
         # An explicit fail stands whatever the unread pages say; anything else needs a human.
         if unread and not (decision.outcome == "fail" and decision.deciding):
             decision = _unread(decision, unread, bool(all_sentences))
         evidence = [_evidence(h) for h in decision.deciding]
         if not evidence:
-            evidence = [Evidence(document=sha, page=None, excerpt="", note=f"no rule of {req} matched in {len(p)} page(s)")
-                        for sha, p, _ in docs]
+            evidence = [Evidence(document=sha, page=None, excerpt="",
+                                 note=_("no rule of {requirement} matched in {n} page(s)", requirement=req, n=len(p)))
+                        for sha, p, _missing in docs]
         if unread:
-            evidence += [Evidence(document=sha, page=pg, excerpt="", note="no text layer") for sha, miss, _ in unread
+            evidence += [Evidence(document=sha, page=pg, excerpt="", note=_("no text layer")) for sha, miss, _n in unread
                          for pg in miss[:5]]
         results.append(Result(
             requirement=req,
@@ -157,12 +161,14 @@ def _by_legal_form(rs: RuleSet, req: str, decision: Decision, hits: list[Hit], f
     fam = rs.legal_forms.get(form)
     if fam is not None and req in fam.outcomes and decision.outcome != "fail":
         outcome, why = fam.outcomes[req]
-        return Decision(outcome, f"{'fails' if outcome == 'fail' else 'needs review'} as a {form}: {why}", decision.deciding)
+        text = (_("fails as a {form}: {why}", form=form, why=_(why)) if outcome == "fail"
+                else _("needs review as a {form}: {why}", form=form, why=_(why)))
+        return Decision(outcome, text, decision.deciding)
     if fam is not None and req in fam.needs_also and decision.outcome == "pass":
         facts, why = fam.needs_also[req]
         have = {f for h in hits if h.counted for f in h.rule.facts}
         if not all(f in have for f in facts):
-            return Decision("review", f"needs review as a {form}: {why}", decision.deciding)
+            return Decision("review", _("needs review as a {form}: {why}", form=form, why=_(why)), decision.deciding)
     defaults = ((policy or {}).get("bylaws_defaults") or {}).get(req) or {}
     if decision.deciding or not defaults:
         return decision
@@ -173,20 +179,26 @@ def _by_legal_form(rs: RuleSet, req: str, decision: Decision, hits: list[Hit], f
     if rule == "review-if-asset-lock":
         if not lock:
             return decision
-        return Decision("review", f"needs review: no clause bars dividends, but as a {legal_form} whose dissolution "
-                        f"clause sends the assets to its purpose (policy bylaws_defaults) a certifier decides", lock[:1])
+        return Decision("review", _("needs review: no clause bars dividends, but as a {legal_form} whose dissolution "
+                                    "clause sends the assets to its purpose (policy bylaws_defaults) a certifier decides",
+                                    legal_form=legal_form), lock[:1])
     if rule in ("fail", "review") and rule != decision.outcome:
-        return Decision(rule, f"{decision.why}; for a {legal_form} the criteria policy (bylaws_defaults) makes this {rule}",
-                        [])
+        return Decision(rule, _("{why}; for a {legal_form} the criteria policy (bylaws_defaults) makes this {outcome}",
+                                why=decision.why, legal_form=legal_form, outcome=_outcome_word(rule)), [])
     return decision
+
+
+def _outcome_word(outcome: str) -> str:
+    """An outcome as a word inside a sentence: "fail" in English, "underkänt" in Swedish."""
+    return outcome if language() == "en" or outcome not in Outcome.values() else Outcome(outcome).sv
 
 
 def _unread(decision: Decision, unread: list[tuple[str, list[int], int]], any_text: bool) -> Decision:
     """Without a text layer the machine cannot know what the pages say: a human reads them."""
     pages = sum(len(m) for _, m, _ in unread)
     if not any_text:
-        why = "cannot be read: the document has no text layer (scanned?), a certifier must read it"
+        why = _("cannot be read: the document has no text layer (scanned?), a certifier must read it")
     else:
-        why = (f"needs review: {pages} page(s) have no text layer (scanned?), so what they say is unknown; "
-               f"on the text there is: {decision.outcome} — {decision.why}")
+        why = _("needs review: {pages} page(s) have no text layer (scanned?), so what they say is unknown; "
+                "on the text there is: {outcome} — {why}", pages=pages, outcome=_outcome_word(decision.outcome), why=decision.why)
     return Decision("review", why, decision.deciding)

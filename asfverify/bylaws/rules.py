@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FormatError
+from ..i18n import N_, _
 from .patterns import Compiler, Lexicon, PatternError, Sequence_, WordTest
 from .structure import Grammar, firsts_of
 
@@ -126,7 +127,7 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleFileError(f"{where}: expected a string or a list of strings")
+        raise RuleFileError(_("{where}: expected a string or a list of strings", where=where))
     return tuple(value)
 
 
@@ -157,44 +158,46 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
     try:
         negators = tuple(_flat_words(compiler.compile(f"@{neg_class}", 0)))
     except PatternError as exc:
-        raise RuleFileError(f"settings.negation_class: {exc}") from None
+        raise RuleFileError(_("settings.negation_class: {problem}", problem=exc)) from None
     requirements: dict[str, Requirement] = {}
     for rid, cfg in data.get("requirements", {}).items():
         unknown = set(cfg) - _REQ_KEYS
         if unknown:
-            raise RuleFileError(f"requirements.{rid}: unknown key {sorted(unknown)[0]!r}")
+            raise RuleFileError(_("requirements.{id}: unknown key {key!r}", id=rid, key=sorted(unknown)[0]))
         default = cfg.get("default", "review")
         if default not in OUTCOMES:
-            raise RuleFileError(f"requirements.{rid}.default: must be one of {', '.join(OUTCOMES)}")
+            raise RuleFileError(_("requirements.{id}.default: must be one of {choices}", id=rid, choices=", ".join(OUTCOMES)))
         requirements[rid] = Requirement(
             rid, _strings(cfg.get("needs", []), f"requirements.{rid}.needs"), default,
-            cfg.get("default_why", "no rule decided"), cfg.get("partial_why", "only part of what a pass needs was found"),
-            cfg.get("pass_why", "the rules that pass it matched"),
+            # English msgids, translated where they are shown (decide.py); N_ puts the defaults in the catalogue.
+            str(cfg.get("default_why", N_("no rule decided"))).strip(),
+            str(cfg.get("partial_why", N_("only part of what a pass needs was found"))).strip(),
+            str(cfg.get("pass_why", N_("the rules that pass it matched"))).strip(),
         )
     rules: list[Rule] = []
     seen: set[str] = set()
     for n, raw in enumerate(data.get("rules", []), start=1):
         rid = raw.get("id")
-        where = f"rule {rid or '#' + str(n)}"
+        where = _("rule {id}", id=rid or "#" + str(n))
         if not rid or not isinstance(rid, str):
-            raise RuleFileError(f"{where}: missing id")
+            raise RuleFileError(_("{where}: missing id", where=where))
         if rid in seen:
-            raise RuleFileError(f"{where}: duplicate id")
+            raise RuleFileError(_("{where}: duplicate id", where=where))
         seen.add(rid)
         unknown = set(raw) - _RULE_KEYS
         if unknown:
-            raise RuleFileError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+            raise RuleFileError(_("{where}: unknown key {key!r}", where=where, key=sorted(unknown)[0]))
         req = raw.get("requirement")
         if req not in requirements:
-            raise RuleFileError(f"{where}: requirement {req!r} has no [requirements] entry")
+            raise RuleFileError(_("{where}: requirement {requirement!r} has no [requirements] entry", where=where, requirement=req))
         effect = raw.get("effect")
         if effect not in EFFECTS:
-            raise RuleFileError(f"{where}: effect must be one of {', '.join(EFFECTS)}")
+            raise RuleFileError(_("{where}: effect must be one of {choices}", where=where, choices=", ".join(EFFECTS)))
         patterns = _strings(raw.get("patterns", []), f"{where}.patterns")
         if not patterns and not raw.get("appointer"):
-            raise RuleFileError(f"{where}: needs at least one pattern (or an appointer)")
+            raise RuleFileError(_("{where}: needs at least one pattern (or an appointer)", where=where))
         if not raw.get("explanation"):
-            raise RuleFileError(f"{where}: needs an explanation")
+            raise RuleFileError(_("{where}: needs an explanation", where=where))
         rgap = int(raw.get("gap", gap))
         try:
             compiled = tuple(compiler.compile(p, rgap) for p in patterns)
@@ -203,7 +206,7 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
             compiled_also = tuple(compiler.compile(p, rgap) for p in also)
             compiled_unless = tuple(compiler.compile(p, gap) for p in unless)
         except PatternError as exc:
-            raise RuleFileError(f"{where}: {exc}") from None
+            raise RuleFileError(_("{where}: {problem}", where=where, problem=exc)) from None
         # A rule that names negation itself ("får inte ske") states its own polarity.
         names_negation = any(f"@{neg_class}" in p for p in patterns)
         facts = _strings(raw.get("facts", [rid]), f"{where}.facts")
@@ -223,15 +226,15 @@ def parse(data: Mapping[str, Any], source: str = "<rules>", digest: str = "") ->
         established = {f for r in rules if r.requirement == req.id and r.effect == "pass" for f in r.facts}
         missing = [f for f in req.needs if f not in established]
         if missing:
-            raise RuleFileError(f"requirements.{req.id}.needs: no pass rule establishes {missing[0]!r}")
+            raise RuleFileError(_("requirements.{id}.needs: no pass rule establishes {fact!r}", id=req.id, fact=missing[0]))
     grammar, forms = _structure(data, compiler)
     for r in rules:
         unknown_forms = [f for f in r.legal_forms + r.except_legal_forms if f not in forms]
         if unknown_forms:
-            raise RuleFileError(f"rule {r.id}: unknown legal form {unknown_forms[0]!r} (see [legal_forms])")
+            raise RuleFileError(_("rule {id}: unknown legal form {form!r} (see [legal_forms])", id=r.id, form=unknown_forms[0]))
         unknown_kinds = [k for k in r.appointer if k not in APPOINTER_KINDS]
         if unknown_kinds:
-            raise RuleFileError(f"rule {r.id}: unknown appointer kind {unknown_kinds[0]!r}")
+            raise RuleFileError(_("rule {id}: unknown appointer kind {kind!r}", id=r.id, kind=unknown_kinds[0]))
     breaks = [w.casefold() for w in settings.get("clause_breaks", ["men"])]
     conjunctions = [w.casefold() for w in settings.get("conjunctions", ["och", "samt"])]
     return RuleSet(
@@ -263,7 +266,7 @@ def _compile_list(compiler: Compiler, values: Any, where: str, gap: int) -> tupl
     try:
         return tuple(compiler.compile(p, gap) for p in _strings(values, where))
     except PatternError as exc:
-        raise RuleFileError(f"{where}: {exc}") from None
+        raise RuleFileError(_("{where}: {problem}", where=where, problem=exc)) from None
 
 
 def _structure(data: Mapping[str, Any], compiler: Compiler) -> tuple[Grammar | None, dict[str, LegalForm]]:
@@ -272,17 +275,18 @@ def _structure(data: Mapping[str, Any], compiler: Compiler) -> tuple[Grammar | N
     for fam, cfg in data.get("legal_forms", {}).items():
         unknown = set(cfg) - _FORM_KEYS
         if unknown:
-            raise RuleFileError(f"legal_forms.{fam}: unknown key {sorted(unknown)[0]!r}")
+            raise RuleFileError(_("legal_forms.{family}: unknown key {key!r}", family=fam, key=sorted(unknown)[0]))
         outcomes = {}
         for req, v in cfg.get("outcomes", {}).items():
             if v.get("outcome") not in OUTCOMES or not v.get("why"):
-                raise RuleFileError(f"legal_forms.{fam}.outcomes.{req}: needs an outcome ({', '.join(OUTCOMES)}) and a why")
-            outcomes[req] = (v["outcome"], v["why"])
+                raise RuleFileError(_("legal_forms.{family}.outcomes.{requirement}: needs an outcome ({choices}) and a why",
+                                      family=fam, requirement=req, choices=", ".join(OUTCOMES)))
+            outcomes[req] = (v["outcome"], str(v["why"]).strip())
         needs_also = {}
         for req, v in cfg.get("needs_also", {}).items():
             if not v.get("why"):
-                raise RuleFileError(f"legal_forms.{fam}.needs_also.{req}: needs facts and a why")
-            needs_also[req] = (_strings(v.get("facts", []), f"legal_forms.{fam}.needs_also.{req}.facts"), v["why"])
+                raise RuleFileError(_("legal_forms.{family}.needs_also.{requirement}: needs facts and a why", family=fam, requirement=req))
+            needs_also[req] = (_strings(v.get("facts", []), f"legal_forms.{fam}.needs_also.{req}.facts"), str(v["why"]).strip())
         forms[fam] = LegalForm(
             fam, tuple(n.casefold() for n in _strings(cfg.get("names", []), f"legal_forms.{fam}.names")),
             _compile_list(compiler, cfg.get("self_words", []), f"legal_forms.{fam}.self_words", 0), outcomes, needs_also)
@@ -290,16 +294,16 @@ def _structure(data: Mapping[str, Any], compiler: Compiler) -> tuple[Grammar | N
     if st is None:
         return None, forms
     actors = tuple((kind, _compile_list(compiler, pats, f"actors.{kind}", 1)) for kind, pats in data.get("actors", {}).items())
-    for kind, _ in actors:
+    for kind, _patterns in actors:
         if kind not in APPOINTER_KINDS:
-            raise RuleFileError(f"actors.{kind}: unknown actor kind (one of {', '.join(APPOINTER_KINDS)})")
+            raise RuleFileError(_("actors.{kind}: unknown actor kind (one of {choices})", kind=kind, choices=", ".join(APPOINTER_KINDS)))
     subjects = tuple((kind, _compile_list(compiler, pats, f"subjects.{kind}", 0)) for kind, pats in data.get("subjects", {}).items())
 
     def one(key: str) -> Sequence_:
         try:
             return compiler.compile(" ".join(_strings(st.get(key, []), f"structure.{key}")[:1]) or "@" + key.upper(), 1)
         except PatternError as exc:
-            raise RuleFileError(f"structure.{key}: {exc}") from None
+            raise RuleFileError(_("structure.{key}: {problem}", key=key, problem=exc)) from None
 
     def words(key: str) -> frozenset[str]:
         return frozenset(w.casefold() for w in _strings(st.get(key, []), f"structure.{key}"))
@@ -325,7 +329,7 @@ def load(path: str | Path | None = None) -> RuleSet:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(f"{source}: {exc}") from None
+        raise RuleFileError(_("{source}: {problem}", source=source, problem=exc)) from None
     return parse(data, source, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 

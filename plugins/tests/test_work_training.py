@@ -119,7 +119,10 @@ def test_the_packaged_distribution_is_this_module() -> None:
     project = tomllib.loads((dist / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["version"] == plugin.__version__
     module = project["project"]["entry-points"]["asfverify"]["work_training"]
-    assert (dist / f"{module}.py").read_bytes() == (PLUGINS / "work_training.py").read_bytes()
+    assert (dist / module / "__init__.py").read_bytes() == (PLUGINS / "work_training.py").read_bytes()
+    # Its Swedish catalogue ships with it, as package data beside the module.
+    assert (dist / module / "__init__.sv.po").read_bytes() == (PLUGINS / "work_training.sv.po").read_bytes()
+    assert "*.po" in project["tool"]["setuptools"]["package-data"][module]
 
 
 HEADER = ["Deltagare", "Individuell plan", "Handledare", "Senaste uppföljning"]

@@ -1,1 +1,0 @@
-../../work_training.py
