@@ -10,9 +10,10 @@ from pathlib import Path
 
 from .application import MANIFEST
 from .errors import AsfError, BadInput
+from .hostspec import PluginSpec, host_specs
 from .limits import Limits
 from .model import Run
-from .plugins import Host, load_host
+from .plugins import Host
 from .runner import verify_package
 from .workspace import Workspace
 
@@ -44,16 +45,18 @@ class Outcome:
 
 
 # What workers verify with: the caller's workspace, host and limits. Set in the parent just before
-# the pool forks, so every worker runs exactly the host it was given (extra plugins included).
+# the pool forks, so every worker runs exactly the host it was given (extra plugins included); a
+# spawned worker sets it from what _init_worker receives.
 _worker: dict[str, object] = {}
 
 
-def _init_worker(ws_root: str | None, plugins_dir: str | None, limits: Limits) -> None:
-    """Without fork (Windows, spawn): a worker can only rebuild the host from the workspace's plugins."""
+def _init_worker(ws_root: str | None, specs: tuple[PluginSpec, ...], limits: Limits) -> None:
+    """Without fork (Windows, macOS, spawn): the worker loads the caller's plugins from their specs."""
     from . import workspace
+    from .hostspec import load_specs
 
     _worker["ws"] = workspace.load(Path(ws_root)) if ws_root else None
-    _worker["host"] = load_host(Path(plugins_dir) if plugins_dir else None)
+    _worker["host"] = load_specs(specs)
     _worker["limits"] = limits
 
 
@@ -97,15 +100,22 @@ def verify_many(
         for source in sources:
             yield _guarded(source, functools.partial(verify_package, source, ws=ws, host=host, limits=limits))
         return
-    init_args = (str(ws.root) if ws else None, str(ws.plugins_dir) if ws and ws.plugins_dir else None, limits)
+    import multiprocessing
+
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    # Without fork, the workers load the same plugins from their specs; one that cannot be sent is
+    # refused here, before anything runs, rather than missing from the workers' results.
+    specs = () if forks else host_specs(host)
+    init_args = (str(ws.root) if ws else None, specs, limits)
     _worker.update(ws=ws, host=host, limits=limits)
     try:
-        yield from _verify_in_pool(sources, jobs, init_args)
+        yield from _verify_in_pool(sources, jobs, init_args, forks)
     finally:
         _worker.clear()
 
 
-def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple[str | None, str | None, Limits]) -> Iterator[Outcome]:
+def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple[str | None, tuple[PluginSpec, ...], Limits],
+                    forks: bool) -> Iterator[Outcome]:
     """Worker processes; a worker that dies (a parser crashing on a hostile PDF) costs only its package."""
     # Imported here: a single package never pays for multiprocessing.
     import multiprocessing
@@ -113,8 +123,7 @@ def _verify_in_pool(sources: list[str], jobs: int, init_args: tuple[str | None, 
     from concurrent.futures.process import BrokenProcessPool
 
     # fork: workers inherit the imported modules and the caller's host (see _worker), so each starts
-    # in milliseconds and runs exactly the plugins it was given.
-    forks = "fork" in multiprocessing.get_all_start_methods()
+    # in milliseconds and runs exactly the plugins it was given; spawn: see _init_worker.
     context = multiprocessing.get_context("fork" if forks else "spawn")
 
     def pool(workers: int) -> ProcessPoolExecutor:

@@ -39,6 +39,7 @@ __all__ = [
     "text_document",
     "csv_document",
     "file_document",
+    "listed_document",
     "make_pdf",
     "make_table_pdf",
     "build_package",
@@ -70,10 +71,13 @@ class DocumentSpec:
     scanned_pages: int = 0  # written as a PDF whose pages have no text layer
     table: Sequence[Sequence[Any]] | None = None  # written as a PDF holding this table (first row: header)
     options: dict[str, Any] = field(default_factory=dict)  # extra manifest keys: columns, sheet, description
+    listed_only: bool = False  # the file is already in the package (listed_document): leave it as it is
 
     def write(self, root: Path) -> Path:
         """Write the file below root and return its path."""
         target = root / self.path
+        if self.listed_only:
+            return target
         target.parent.mkdir(parents=True, exist_ok=True)
         if self.pages is not None:
             make_pdf(target, self.pages)
@@ -121,6 +125,12 @@ def csv_document(
 def file_document(path: str, kind: str, content: bytes, **options: Any) -> DocumentSpec:
     """Any bytes, e.g. a copy of a real document or a deliberately broken one."""
     return DocumentSpec(path, kind, content=content, options=options)
+
+
+def listed_document(path: str, kind: str, **options: Any) -> DocumentSpec:
+    """A manifest entry for a file the test put into the package itself (a symbolic link, a file of an
+    exact size): build_package lists it and does not touch it."""
+    return DocumentSpec(path, kind, options=options, listed_only=True)
 
 
 def _font(pdf: Any) -> str:

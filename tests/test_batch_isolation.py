@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pkgbuild import make_package, make_pdf
 
+from asfverify import testing
 from asfverify import workspace as workspace_mod
 from asfverify.cli import cli
 from asfverify.ledger import open_ledger
@@ -41,8 +41,7 @@ def _packages(root: Path) -> Path:
     names = ["Alfa ekonomisk förening", "Krasch ekonomisk förening", "Beta ekonomisk förening", "Gamma ekonomisk förening"]
     for i, name in enumerate(names):
         pkg = root / f"p{i}"
-        make_pdf(pkg / "stadgar.pdf", [f"Stadgar för {name}"])
-        make_package(pkg, name=name, documents=[("stadgar.pdf", "bylaws")])
+        testing.build_package(pkg, [testing.pdf_document("stadgar.pdf", "bylaws", f"Stadgar för {name}")], name=name)
     return root
 
 

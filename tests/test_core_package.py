@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pkgbuild import make_package, make_pdf
 
+from asfverify import testing
 from asfverify import workspace as workspace_mod
 from asfverify.ledger import open_ledger
 
@@ -19,8 +19,7 @@ def ledger_size(ws: Path) -> int:
 
 
 def good_package(root: Path) -> Path:
-    make_pdf(root / "stadgar.pdf", ["Stadgar för Testkooperativet ekonomisk förening"])
-    return make_package(root, documents=[("stadgar.pdf", "bylaws")])
+    return testing.build_package(root, [testing.pdf_document("stadgar.pdf", "bylaws", "Stadgar för Testkooperativet ekonomisk förening")])
 
 
 def assert_rejected(invoke, workspace: Path, package: Path | str, needle: str) -> None:
@@ -72,7 +71,7 @@ def test_good_package_runs(invoke, workspace, tmp_path):
 def test_bad_manifest(invoke, workspace, tmp_path, toml, needle):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
-    make_pdf(pkg / "stadgar.pdf", ["Stadgar"])
+    testing.make_pdf(pkg / "stadgar.pdf", ["Stadgar"])
     (tmp_path / "secret.txt").write_text("hemligt")
     (pkg / "application.toml").write_text(toml, encoding="utf-8")
     assert_rejected(invoke, workspace, pkg, needle)
@@ -82,14 +81,14 @@ def test_symlink_leaving_package(invoke, workspace, tmp_path):
     pkg = good_package(tmp_path / "pkg")
     (tmp_path / "outside.pdf").write_bytes((pkg / "stadgar.pdf").read_bytes())
     os.symlink(tmp_path / "outside.pdf", pkg / "link.pdf")
-    make_package(pkg, documents=[("link.pdf", "bylaws")])
+    testing.build_package(pkg, [testing.listed_document("link.pdf", "bylaws")])
     assert_rejected(invoke, workspace, pkg, "symlink that leaves the package")
 
 
 def test_symlink_inside_package_is_fine(invoke, workspace, tmp_path):
     pkg = good_package(tmp_path / "pkg")
     os.symlink(pkg / "stadgar.pdf", pkg / "link.pdf")
-    make_package(pkg, documents=[("link.pdf", "bylaws")])
+    testing.build_package(pkg, [testing.listed_document("link.pdf", "bylaws")])
     assert invoke("run", str(pkg)).exit_code in (0, 1)
 
 
@@ -100,7 +99,7 @@ def test_file_over_size_limit(invoke, workspace, tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "big.csv").write_bytes(b"a;b\n" * 1000)
-    make_package(pkg, documents=[("big.csv", "payroll")])
+    testing.build_package(pkg, [testing.listed_document("big.csv", "payroll")])
     assert_rejected(invoke, workspace, pkg, "over the limit")
 
 

@@ -7,9 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from pkgbuild import make_package, make_pdf
 
-from asfverify import criteria, pdftext
+from asfverify import criteria, pdftext, testing
 from asfverify import workspace as workspace_mod
 from asfverify.ledger import open_ledger
 
@@ -49,8 +48,7 @@ def write_plugin(workspace: Path, name: str, source: str) -> None:
 
 def bylaws_package(tmp_path: Path, pages=("Stadgar", "Paragraf 2")) -> Path:
     pkg = tmp_path / "pkg"
-    make_pdf(pkg / "stadgar.pdf", list(pages))
-    return make_package(pkg, documents=[("stadgar.pdf", "bylaws")])
+    return testing.build_package(pkg, [testing.pdf_document("stadgar.pdf", "bylaws", *list(pages))])
 
 
 def run_json(invoke, *packages: Path):
@@ -108,7 +106,7 @@ def test_human_output_lists_criteria_and_decision(invoke, tmp_path):
     ],
 )
 def test_identity_verifier(invoke, tmp_path, org, form, outcome, words):
-    pkg = make_package(tmp_path / "pkg", org_number=org, legal_form=form)
+    pkg = testing.build_package(tmp_path / "pkg", org_number=org, legal_form=form)
     data = run_json(invoke, pkg)
     result = next(r for r in data["results"] if r["requirement"] == "C3.identity")
     assert result["outcome"] == outcome
@@ -116,7 +114,7 @@ def test_identity_verifier(invoke, tmp_path, org, form, outcome, words):
 
 
 def test_personnummer_as_org_number_never_recorded(invoke, workspace, tmp_path):
-    pkg = make_package(tmp_path / "pkg", org_number="811218-9876", legal_form=None)
+    pkg = testing.build_package(tmp_path / "pkg", org_number="811218-9876", legal_form=None)
     data = run_json(invoke, pkg)
     text = json.dumps(data)
     assert "811218" not in text and "8112189876" not in text
@@ -211,7 +209,7 @@ def test_corrupt_and_encrypted_pdfs_become_errors(invoke, workspace, tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "stadgar.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
-    make_package(pkg, documents=[("stadgar.pdf", "bylaws")])
+    testing.build_package(pkg, [testing.listed_document("stadgar.pdf", "bylaws")])
     data = run_json(invoke, pkg)
     pages = next(r for r in data["results"] if r["verifier"] == "pages")
     assert pages["outcome"] == "error" and "not a readable PDF" in pages["summary"]
@@ -305,7 +303,7 @@ def test_workspace_criteria_set(invoke, workspace, tmp_path):
         [[criteria.requirements]]
         id = "C3.identity"
     '''))
-    pkg = make_package(tmp_path / "pkg", extra_toml="")
+    pkg = testing.build_package(tmp_path / "pkg", criteria="asf-v1")
     toml = (pkg / "application.toml").read_text().replace('criteria = "asf-v1"', 'criteria = "asf-v2"')
     (pkg / "application.toml").write_text(toml)
     result = invoke("run", "--json", str(pkg))

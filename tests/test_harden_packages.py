@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pkgbuild import make_pdf
 
+from asfverify import testing
 from asfverify.cli import cli
 
 MANIFEST = (
@@ -24,7 +24,7 @@ MANIFEST = (
 
 @pytest.fixture
 def pdf_bytes(tmp_path: Path) -> bytes:
-    return make_pdf(tmp_path / "src.pdf", ["Stadgar för föreningen"]).read_bytes()
+    return testing.make_pdf(tmp_path / "src.pdf", ["Stadgar för föreningen"]).read_bytes()
 
 
 def _zip(path: Path, members: list[tuple[str, bytes]], **kw) -> Path:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pkgbuild import make_pdf
 from stdnum import luhn
 
+from asfverify import testing
 from asfverify.cli import COMMANDS, cli
 
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -110,7 +110,7 @@ def _package(root: Path) -> Path:
     """Personal numbers in the name, org number, file names, description, bylaws text and payroll."""
     root.mkdir(parents=True)
     bylaws_name = f"stadgar-{_form(12)}.pdf"
-    make_pdf(root / bylaws_name, [
+    testing.make_pdf(root / bylaws_name, [
         "Stadgar. § 2 Ändamål. Föreningen har till ändamål att skapa arbete för personer med "
         f"funktionsnedsättning. Ordförande {_form(16)}, ledamot {_form(17)}, suppleant {_form(15)}, {_form(14)}."
     ])

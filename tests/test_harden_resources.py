@@ -93,13 +93,12 @@ def test_a_parse_over_time_is_ended_and_named(hostile: dict[str, Path], tmp_path
 
 
 def test_the_in_process_fallback_gives_the_same_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pkgbuild import make_package, make_pdf
+    from asfverify import testing
 
     ws = tmp_path / "ws"
     assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
     pkg = tmp_path / "pkg"
-    make_pdf(pkg / "stadgar.pdf", ["Stadgar. § 2 Ändamål. Föreningen har till ändamål att skapa arbete."])
-    make_package(pkg, documents=[("stadgar.pdf", "bylaws")])
+    testing.build_package(pkg, [testing.pdf_document("stadgar.pdf", "bylaws", "Stadgar. § 2 Ändamål. Föreningen har till ändamål att skapa arbete.")])
 
     def outcomes() -> list[tuple[str, str, str]]:
         result = CliRunner().invoke(cli, ["-w", str(ws), "run", "--json", str(pkg)])

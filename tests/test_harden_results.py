@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pkgbuild import make_package, make_pdf
 
+from asfverify import testing
 from asfverify.cli import cli
 
 BAD_PLUGIN = '''
@@ -36,8 +36,7 @@ def _packages(root: Path, n: int = 2) -> list[str]:
     out = []
     for i in range(n):
         pkg = root / f"p{i}"
-        make_pdf(pkg / "stadgar.pdf", [f"Stadgar för förening {i}"])
-        make_package(pkg, documents=[("stadgar.pdf", "bylaws")])
+        testing.build_package(pkg, [testing.pdf_document("stadgar.pdf", "bylaws", f"Stadgar för förening {i}")])
         out.append(str(pkg))
     return out
 
@@ -77,8 +76,7 @@ def test_cache_db_is_private_and_masked(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert CliRunner().invoke(cli, ["init", str(ws)]).exit_code == 0
     pkg = tmp_path / "pkg"
-    make_pdf(pkg / "stadgar.pdf", ["Stadgar. Ordförande 750505\u20135553 och ledamot 6203031114."])
-    make_package(pkg, documents=[("stadgar.pdf", "bylaws")])
+    testing.build_package(pkg, [testing.pdf_document("stadgar.pdf", "bylaws", "Stadgar. Ordförande 750505\u20135553 och ledamot 6203031114.")])
     result = CliRunner().invoke(cli, ["-w", str(ws), "run", str(pkg)])
     assert result.exit_code == 1, result.output
     cache = ws / "cache.db"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pkgbuild import make_package, make_pdf
 
+from asfverify import testing
 from asfverify.cli import cli
 from asfverify.jcs import canonical
 
@@ -29,8 +29,7 @@ def test_checkpoint_and_inclusion_verify_independently(tmp_path: Path) -> None:
 
     for name in ("a", "b", "c"):
         pkg = tmp_path / name
-        make_pdf(pkg / "stadgar.pdf", ["Stadgar"])
-        make_package(pkg, documents=[("stadgar.pdf", "bylaws")])
+        testing.build_package(pkg, [testing.pdf_document("stadgar.pdf", "bylaws", "Stadgar")])
         assert invoke("run", str(pkg)).exit_code in (0, 1)
     vkey = json.loads(invoke("keys", "show", "--json").output)["vkey"]
     entries = json.loads(invoke("ledger", "show", "--json").output)

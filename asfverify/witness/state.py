@@ -86,8 +86,9 @@ def _text(status: int, message: str) -> Answer:
 
 
 def _connect(db_path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(db_path, isolation_level=None, timeout=30.0)
-    conn.execute("PRAGMA busy_timeout = 30000")
+    from ..database import connect
+
+    conn = connect(db_path, timeout=30.0)  # autocommit with a busy timeout, as every connection
     conn.execute("PRAGMA synchronous = FULL")  # the checkpoint is durable before we answer 200
     return conn
 
