@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadInput
+from .i18n import _
 from .trustlist.periods import Period, PeriodError
 
 DOCUMENT_TYPE = "AsfIssuerDescription"
@@ -137,13 +138,13 @@ def _witness_policy(ws: Any) -> str | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"[witnesses] policy {path}: cannot read: {exc.strerror}") from None
+        raise BadInput(_("[witnesses] policy {path}: cannot read: {reason}", path=path, reason=exc.strerror)) from None
     if len(data) > MAX_POLICY_BYTES:
-        raise BadInput(f"[witnesses] policy {path}: larger than {MAX_POLICY_BYTES} bytes")
+        raise BadInput(_("[witnesses] policy {path}: larger than {limit} bytes", path=path, limit=MAX_POLICY_BYTES))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadInput(f"[witnesses] policy {path}: not UTF-8 text") from None
+        raise BadInput(_("[witnesses] policy {path}: not UTF-8 text", path=path)) from None
 
 
 def certifier_name(ws: Any) -> str | None:
@@ -164,10 +165,10 @@ def unsigned_issuer_document(ws: Any) -> dict[str, Any]:
     infos = keystore.public_keys(ws.keys_dir)
     current = [k for k in infos if k.current]
     if not current:
-        raise BadInput(f"{ws.keys_dir}: no current public key; run 'asfverify init'")
+        raise BadInput(_("{folder}: no current public key; run 'asfverify init'", folder=ws.keys_dir))
     name = certifier_name(ws)
     if name is None:
-        raise BadInput("asfverify.toml: [certifier] name is not set")
+        raise BadInput(_("asfverify.toml: [certifier] name is not set; add name = \"…\" under [certifier]"))
     origin = ws.origin
     key = current[-1]
     register = _register(ws, key.public_key)
@@ -196,7 +197,7 @@ def build_issuer_json(ws: Any, *, created: str | None = None) -> IssuerDescripti
     document = unsigned_issuer_document(ws)
     signer = keystore.load_signer(ws.keys_dir)
     if signer.did != document["id"]:
-        raise BadInput(f"{ws.keys_dir}: the private key is not the keyring's current key")
+        raise BadInput(_("{folder}: the private key is not the keyring's current key", folder=ws.keys_dir))
     signed = create_proof(document, signer.sign, verification_method_for(signer.did), created or keystore.now_rfc3339())
     return issuer_from_object(signed)
 
@@ -205,18 +206,20 @@ def build_issuer_json(ws: Any, *, created: str | None = None) -> IssuerDescripti
 
 
 def _fail(message: str) -> IssuerError:
-    return IssuerError(f"issuer.json: {message}")
+    return IssuerError(_("issuer.json: {reason}", reason=message))
 
 
 def _object(value: Any, where: str, required: set[str], optional: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
     if not isinstance(value, dict):
-        raise _fail(f"{where} must be a JSON object")
+        raise _fail(_("{where} must be a JSON object", where=where))
     missing = sorted(required - value.keys())
     if missing:
-        raise _fail(f"{where} lacks {', '.join(missing)}")
+        raise _fail(_("{where} lacks {names}", where=where, names=", ".join(missing)))
     unknown = sorted(value.keys() - required - optional)
     if unknown:
-        raise _fail(f"{where} has unknown propert{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}")
+        if len(unknown) == 1:
+            raise _fail(_("{where} has unknown property {name}", where=where, name=unknown[0]))
+        raise _fail(_("{where} has unknown properties {names}", where=where, names=", ".join(unknown)))
     return value
 
 
@@ -224,7 +227,7 @@ def _text(value: Any, where: str, *, limit: int = MAX_NAME, optional: bool = Fal
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise _fail(f"{where} must be a non-empty string of at most {limit} characters")
+        raise _fail(_("{where} must be a non-empty string of at most {limit} characters", where=where, limit=limit))
     return value
 
 
@@ -233,23 +236,23 @@ def _vkey_field(vkey: Any, where: str, fail):
     from .ledger.note import NoteError, parse_vkey
 
     if not isinstance(vkey, str) or len(vkey) > 500:
-        raise fail(f"{where}.vkey must be a C2SP verifier key")
+        raise fail(_("{where}.vkey must be a C2SP verifier key", where=where))
     try:
         return parse_vkey(vkey)
     except NoteError as exc:
-        raise fail(f"{where}.vkey: {exc}") from None
+        raise fail(_("{where}.vkey: {reason}", where=where, reason=exc)) from None
 
 
 def parse_log(value: Any, where: str, fail=_fail) -> LogDescription:
     """{"origin", "vkey"} whose vkey is a valid Ed25519 C2SP key named by the origin."""
     if not isinstance(value, dict) or set(value) != {"origin", "vkey"}:
-        raise fail(f"{where} must be an object with exactly origin and vkey")
+        raise fail(_("{where} must be an object with exactly origin and vkey", where=where))
     origin, vkey = value["origin"], value["vkey"]
     if not isinstance(origin, str) or not origin or len(origin) > 300 or any(c.isspace() or c == "+" for c in origin):
-        raise fail(f"{where}.origin must be a checkpoint origin (no spaces or '+')")
+        raise fail(_("{where}.origin must be a checkpoint origin (no spaces or '+')", where=where))
     verifier = _vkey_field(vkey, where, fail)
     if verifier.name != origin:
-        raise fail(f"{where}.vkey is named {verifier.name!r}, not the origin {origin!r}")
+        raise fail(_("{where}.vkey is named {name!r}, not the origin {origin!r}", where=where, name=verifier.name, origin=origin))
     return LogDescription(origin, vkey, verifier.public_key)
 
 
@@ -258,18 +261,18 @@ def parse_key(value: Any, where: str, fail=_fail) -> IssuerKey:
     from .multibase import public_key_from_did
 
     if not isinstance(value, dict) or set(value) != {"id", "vkey", "validFrom", "validUntil"}:
-        raise fail(f"{where} must be an object with exactly id, vkey, validFrom and validUntil")
+        raise fail(_("{where} must be an object with exactly id, vkey, validFrom and validUntil", where=where))
     did = value["id"]
     if not isinstance(did, str) or not did.startswith("did:key:") or len(did) > 200 or "#" in did:
-        raise fail(f"{where}.id must be a did:key")
+        raise fail(_("{where}.id must be a did:key", where=where))
     try:
         public = public_key_from_did(did)
     except ValueError as exc:
-        raise fail(f"{where}.id: {exc}") from None
+        raise fail(_("{where}.id: {reason}", where=where, reason=exc)) from None
     vkey = value["vkey"]
     verifier = _vkey_field(vkey, where, fail)
     if verifier.public_key != public:
-        raise fail(f"{where}: vkey {vkey[:40]}… holds another key than {did}")
+        raise fail(_("{where}: vkey {vkey}… holds another key than {did}", where=where, vkey=vkey[:40], did=did))
     try:
         period = Period.of(value["validFrom"], value["validUntil"], where, open_start=True)
     except PeriodError as exc:
@@ -284,10 +287,10 @@ def check_keys(keys: list[IssuerKey], where: str, fail=_fail) -> None:
     seen: set[bytes] = set()
     for key in keys:
         if key.public_key in seen:
-            raise fail(f"{where}: key {key.did} is listed twice")
+            raise fail(_("{where}: key {did} is listed twice", where=where, did=key.did))
         seen.add(key.public_key)
     try:
-        check_no_overlap([(f"key {k.did[8:24]}…", k.period) for k in keys], where)
+        check_no_overlap([(_("key {did}…", did=k.did[8:24]), k.period) for k in keys], where)
     except PeriodError as exc:
         raise fail(str(exc)) from None
 
@@ -297,44 +300,45 @@ def issuer_from_object(document: Any) -> IssuerDescription:
     from .certs.eddsa_jcs import ProofError, verify_proof
     from .jcs import CanonicalJSONError, canonical
 
-    doc = _object(document, "the document",
+    doc = _object(document, _("the document"),
                   {"type", "version", "id", "name", "keys", "ledger", "proof"},
                   {"orgNumber", "publishPrefix", "register", "witnessPolicy"})
     if doc["type"] != DOCUMENT_TYPE:
-        raise _fail(f"type {str(doc['type'])[:40]!r} is not {DOCUMENT_TYPE}")
+        raise _fail(_("type {value!r} is not {expected}", value=str(doc["type"])[:40], expected=DOCUMENT_TYPE))
     if doc["version"] != VERSION or isinstance(doc["version"], bool):
-        raise _fail(f"version {str(doc['version'])[:20]!r} is not {VERSION}")
+        raise _fail(_("version {value!r} is not {expected}", value=str(doc["version"])[:20], expected=VERSION))
     name = _text(doc["name"], "name")
     org_number = doc.get("orgNumber")
     if org_number is not None:
         from .agreements.orgnumbers import normalise
 
         if not isinstance(org_number, str) or normalise(org_number) != org_number:
-            raise _fail(f"orgNumber {str(org_number)[:20]!r} is not a valid organisation number (NNNNNN-NNNN)")
+            raise _fail(_("orgNumber {value!r} is not a valid organisation number (NNNNNN-NNNN)", value=str(org_number)[:20]))
     prefix = _text(doc.get("publishPrefix"), "publishPrefix", limit=500, optional=True)
     if prefix is not None and not prefix.startswith(("https://", "http://")):
-        raise _fail("publishPrefix must be an http(s) URL")
+        raise _fail(_("publishPrefix must be an http(s) URL"))
     raw_keys = doc["keys"]
     if not isinstance(raw_keys, list) or not raw_keys or len(raw_keys) > MAX_KEYS:
-        raise _fail(f"keys must be a list of 1 to {MAX_KEYS} keys")
+        raise _fail(_("keys must be a list of 1 to {limit} keys", limit=MAX_KEYS))
     keys = [parse_key(item, f"keys[{i}]") for i, item in enumerate(raw_keys)]
     check_keys(keys, "keys")
     did = doc["id"]
     current = [k for k in keys if k.did == did]
     if not current:
-        raise _fail(f"id {str(did)[:60]} is not one of its keys")
+        raise _fail(_("id {did} is not one of its keys", did=str(did)[:60]))
     if current[0].valid_until is not None:
-        raise _fail(f"id {did} names a key that was rotated out ({current[0].valid_until})")
+        raise _fail(_("id {did} names a key that was rotated out ({end})", did=did, end=current[0].valid_until))
     ledger = parse_log(doc["ledger"], "ledger")
     register = None if doc.get("register") is None else parse_log(doc["register"], "register")
     for label, log in (("ledger", ledger), ("register", register)):
         if log is not None and log.public_key != current[0].public_key:
-            raise _fail(f"{label}.vkey does not hold the current key {did}")
+            raise _fail(_("{log}.vkey does not hold the current key {did}", log=label, did=did))
     if register is not None and prefix is not None and register.origin != register_origin(prefix):
-        raise _fail(f"register.origin {register.origin!r} is not {register_origin(prefix)!r} (from publishPrefix)")
+        raise _fail(_("register.origin {origin!r} is not {expected!r} (from publishPrefix)", origin=register.origin,
+                      expected=register_origin(prefix)))
     policy = doc.get("witnessPolicy")
     if policy is not None and (not isinstance(policy, str) or len(policy.encode("utf-8")) > MAX_POLICY_BYTES):
-        raise _fail(f"witnessPolicy must be the policy's text, at most {MAX_POLICY_BYTES} bytes")
+        raise _fail(_("witnessPolicy must be the policy's text, at most {limit} bytes", limit=MAX_POLICY_BYTES))
     if policy is not None:
         from .witness.policy import PolicyError, parse_policy
 
@@ -346,9 +350,9 @@ def issuer_from_object(document: Any) -> IssuerDescription:
         canonical(doc)
         signer = verify_proof(doc)
     except (ProofError, CanonicalJSONError) as exc:
-        raise _fail(f"proof: {exc}") from None
+        raise _fail(_("proof: {reason}", reason=exc)) from None
     if signer != current[0].public_key:
-        raise _fail("the proof is not by the current key (id)")
+        raise _fail(_("the proof is not by the current key (id)"))
     return IssuerDescription(did, name or "", org_number, prefix, tuple(keys), ledger, register, policy, doc)
 
 
@@ -357,7 +361,7 @@ def parse_issuer_json(data: bytes) -> IssuerDescription:
     from .jcs import CanonicalJSONError, loads_strict
 
     if len(data) > MAX_ISSUER_BYTES:
-        raise _fail(f"larger than {MAX_ISSUER_BYTES // 1000} kB")
+        raise _fail(_("larger than {kb} kB", kb=MAX_ISSUER_BYTES // 1000))
     try:
         document = loads_strict(data)
     except CanonicalJSONError as exc:
@@ -369,7 +373,7 @@ def read_issuer_json(path: str | Path) -> IssuerDescription:
     """parse_issuer_json of a file; BadInput when it cannot be read."""
     from .inputfile import read_bounded
 
-    data = read_bounded(path, MAX_ISSUER_BYTES, str(path), _fail(f"{path}: larger than {MAX_ISSUER_BYTES // 1000} kB"))
+    data = read_bounded(path, MAX_ISSUER_BYTES, str(path), _fail(_("{path}: larger than {kb} kB", path=path, kb=MAX_ISSUER_BYTES // 1000)))
     try:
         return parse_issuer_json(data)
     except IssuerError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput, VerificationError
+from ..i18n import _
 from .model import Accreditation, ListedCertifier, TrustList
 from .periods import PeriodError, format_stamp, parse_stamp
 
@@ -51,23 +52,25 @@ def verify_list(given: TrustListInput, at: datetime) -> str:
     try:
         signer = verify_proof(listing.document)
     except ProofError as exc:
-        raise TrustFailure(f"the trust list's signature: {exc}") from None
+        raise TrustFailure(_("the trust list's signature: {reason}", reason=exc)) from None
     if signer != given.list_key:
-        raise TrustFailure(f"the trust list is signed by {did_key(signer)}, not by the --trust-list-key "
-                           f"{did_key(given.list_key)}")
+        raise TrustFailure(_("the trust list is signed by {did}, not by the --trust-list-key {key}", did=did_key(signer),
+                             key=did_key(given.list_key)))
     if listing.owner_did != did_key(signer):
-        raise TrustFailure("the trust list's issuer is not the key that signed it")
+        raise TrustFailure(_("the trust list's issuer is not the key that signed it"))
     when = format_stamp(at)
     if not listing.period.contains(at, end_inclusive=True):
         if listing.period.start is not None and at < listing.period.start:
-            raise TrustFailure(f"the trust list #{listing.sequence} is not valid yet at {when} (from {listing.valid_from})")
-        raise TrustFailure(f"the trust list #{listing.sequence} expired at {listing.valid_until} (checked at {when}); "
-                           "get the scheme owner's current list")
+            raise TrustFailure(_("the trust list #{sequence} is not valid yet at {when} (from {start})",
+                                 sequence=listing.sequence, when=when, start=listing.valid_from))
+        raise TrustFailure(_("the trust list #{sequence} expired at {end} (checked at {when}); get the scheme owner's current list",
+                             sequence=listing.sequence, end=listing.valid_until, when=when))
     if given.seen_sequence is not None and listing.sequence < given.seen_sequence:
-        raise TrustFailure(f"the trust list is #{listing.sequence}, older than #{given.seen_sequence} seen before "
-                           f"({given.state_path}): a rolled-back list could hide a removal")
-    return (f"trust list #{listing.sequence} of {listing.owner_name}, signed by the --trust-list-key, "
-            f"valid until {listing.valid_until}")
+        raise TrustFailure(_("the trust list is #{sequence}, older than #{seen} seen before ({state}): "
+                             "a rolled-back list could hide a removal", sequence=listing.sequence,
+                             seen=given.seen_sequence, state=given.state_path))
+    return _("trust list #{sequence} of {owner}, signed by the --trust-list-key, valid until {end}",
+             sequence=listing.sequence, owner=listing.owner_name, end=listing.valid_until)
 
 
 def decide(listing: TrustList, signer: bytes, created: Any, criteria_set: Any) -> TrustDecision:
@@ -77,33 +80,41 @@ def decide(listing: TrustList, signer: bytes, created: Any, criteria_set: Any) -
     did = did_key(signer)
     certifier = listing.certifier_for(signer)
     if certifier is None:
-        raise TrustFailure(f"the issuer {did} is not on trust list #{listing.sequence} of {listing.owner_name} "
-                           f"({len(listing.certifiers)} certifier{'s' if len(listing.certifiers) != 1 else ''} "
-                           "checked, every key of each)")
+        if len(listing.certifiers) == 1:
+            raise TrustFailure(_("the issuer {did} is not on trust list #{sequence} of {owner} (1 certifier checked, "
+                                 "every key of each)", did=did, sequence=listing.sequence, owner=listing.owner_name))
+        raise TrustFailure(_("the issuer {did} is not on trust list #{sequence} of {owner} ({count} certifiers checked, "
+                             "every key of each)", did=did, sequence=listing.sequence, owner=listing.owner_name,
+                             count=len(listing.certifiers)))
     try:
-        moment = parse_stamp(created, "proof created")
+        moment = parse_stamp(created, "proof.created")
     except PeriodError:
-        raise TrustFailure("the proof has no created time to check the key's period against") from None
+        raise TrustFailure(_("the proof has no created time to check the key's period against")) from None
     key = certifier.key_for(signer)
     assert key is not None
     if not key.period.contains(moment, end_inclusive=True):
-        raise TrustFailure(f"the key {did} of {certifier.label} was valid {key.period.describe()}, "
-                           f"not when the proof was created ({created})")
+        raise TrustFailure(_("the key {did} of {certifier} was valid {period}, not when the proof was created ({created})",
+                             did=did, certifier=certifier.label, period=key.period.describe(), created=created))
     current = certifier.accredited_at(moment)
     if not current:
         periods = "; ".join(a.period.describe() for a in certifier.accreditations)
-        raise TrustFailure(f"{certifier.label} was not accredited when the proof was created ({created}); "
-                           f"accredited {periods}")
+        raise TrustFailure(_("{certifier} was not accredited when the proof was created ({created}); accredited {periods}",
+                             certifier=certifier.label, created=created, periods=periods))
     permitted = [a for a in current if criteria_set in a.criteria_sets]
     if not permitted:
         allowed = ", ".join(sorted({c for a in current for c in a.criteria_sets}))
-        raise TrustFailure(f"{certifier.label} is not accredited for criteria set {str(criteria_set)[:40]!r} "
-                           f"(permitted at {created}: {allowed})")
+        raise TrustFailure(_("{certifier} is not accredited for criteria set {criteria!r} (permitted at {created}: {allowed})",
+                             certifier=certifier.label, criteria=str(criteria_set)[:40], created=created, allowed=allowed))
     accreditation = permitted[0]
     since = accreditation.period.valid_from
-    until = f" until {accreditation.period.valid_until}" if accreditation.period.valid_until else ""
-    detail = (f"{certifier.label} is accredited for {criteria_set} (since {since}{until}); "
-              f"key {did[8:20]}… valid {key.period.describe()}, proof created {created}")
+    if accreditation.period.valid_until:
+        accredited = _("{certifier} is accredited for {criteria} (since {since} until {until})", certifier=certifier.label,
+                       criteria=criteria_set, since=since, until=accreditation.period.valid_until)
+    else:
+        accredited = _("{certifier} is accredited for {criteria} (since {since})", certifier=certifier.label,
+                       criteria=criteria_set, since=since)
+    detail = _("{accredited}; key {key}… valid {period}, proof created {created}", accredited=accredited, key=did[8:20],
+               period=key.period.describe(), created=created)
     return TrustDecision(certifier, accreditation, detail)
 
 
@@ -131,19 +142,19 @@ def _read_state(path: str) -> dict[str, Any]:
         return {"version": STATE_VERSION, "trustLists": {}}
     try:
         if target.stat().st_size > MAX_STATE_BYTES:
-            raise BadInput(f"--state {path}: larger than {MAX_STATE_BYTES // 1000} kB")
+            raise BadInput(_("--state {path}: larger than {kb} kB", path=path, kb=MAX_STATE_BYTES // 1000))
         data = loads_strict(target.read_bytes())
     except CanonicalJSONError as exc:
-        raise BadInput(f"--state {path}: {exc}") from None
+        raise BadInput(_("--state {path}: {reason}", path=path, reason=exc)) from None
     except OSError as exc:
-        raise BadInput(f"--state {path}: cannot read: {exc.strerror}") from None
+        raise BadInput(_("--state {path}: cannot read: {reason}", path=path, reason=exc.strerror)) from None
     lists = data.get("trustLists") if isinstance(data, dict) else None
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION or not isinstance(lists, dict):
-        raise BadInput(f"--state {path}: not an asfverify state file")
+        raise BadInput(_("--state {path}: not an asfverify state file", path=path))
     for owner, entry in lists.items():
         sequence = entry.get("sequence") if isinstance(entry, dict) else None
         if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
-            raise BadInput(f"--state {path}: bad sequence for {owner[:40]}")
+            raise BadInput(_("--state {path}: bad sequence for {owner}", path=path, owner=owner[:40]))
     return data
 
 
@@ -161,4 +172,4 @@ def remember(path: str, listing: TrustList) -> None:
         tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, target)
     except OSError as exc:
-        raise BadInput(f"--state {path}: cannot write: {exc.strerror}") from None
+        raise BadInput(_("--state {path}: cannot write: {reason}", path=path, reason=exc.strerror)) from None

@@ -33,6 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import BadInput
+from ..i18n import _
 from ..issuer import IssuerKey, LogDescription, check_keys, parse_key, parse_log
 from .periods import Period, PeriodError, check_no_overlap
 
@@ -47,11 +48,18 @@ _URN_UUID = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 
 class TrustListError(BadInput):
-    """A trust list (or the owner's folder) that is malformed: exit 2, one line."""
+    """A trust list (or the owner's folder) that is malformed: exit 2, one line.
+
+    `detail` is the problem without the "trust list:" prefix, for callers that name the file themselves.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail if detail is not None else message
 
 
 def _fail(message: str) -> TrustListError:
-    return TrustListError(f"trust list: {message}")
+    return TrustListError(_("trust list: {reason}", reason=message), message)
 
 
 @dataclass(frozen=True)
@@ -126,19 +134,21 @@ class TrustList:
 
 def _object(value: Any, where: str, keys: set[str], optional: frozenset[str] = frozenset()) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _fail(f"{where} must be a JSON object")
+        raise _fail(_("{where} must be a JSON object", where=where))
     missing = sorted(keys - value.keys())
     if missing:
-        raise _fail(f"{where} lacks {', '.join(missing)}")
+        raise _fail(_("{where} lacks {names}", where=where, names=", ".join(missing)))
     unknown = sorted(value.keys() - keys - optional)
     if unknown:
-        raise _fail(f"{where} has unknown propert{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}")
+        if len(unknown) == 1:
+            raise _fail(_("{where} has unknown property {name}", where=where, name=unknown[0]))
+        raise _fail(_("{where} has unknown properties {names}", where=where, names=", ".join(unknown)))
     return value
 
 
 def _name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        raise _fail(f"{where} must be a non-empty string of at most 200 characters")
+        raise _fail(_("{where} must be a non-empty string of at most {limit} characters", where=where, limit=200))
     return value
 
 
@@ -148,18 +158,18 @@ def _org_number(value: Any, where: str) -> str | None:
     from ..agreements.orgnumbers import normalise
 
     if not isinstance(value, str) or normalise(value) != value:
-        raise _fail(f"{where} {str(value)[:20]!r} is not an organisation number (NNNNNN-NNNN)")
+        raise _fail(_("{where} {value!r} is not an organisation number (NNNNNN-NNNN)", where=where, value=str(value)[:20]))
     return value
 
 
 def parse_criteria_sets(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or len(value) > 20:
-        raise _fail(f"{where} must be a list of 1 to 20 criteria set names")
+        raise _fail(_("{where} must be a list of 1 to 20 criteria set names", where=where))
     for item in value:
         if not isinstance(item, str) or not CRITERIA_SET.match(item):
-            raise _fail(f"{where}: {str(item)[:40]!r} is not a criteria set name (like asf-v1)")
+            raise _fail(_("{where}: {value!r} is not a criteria set name (like asf-v1)", where=where, value=str(item)[:40]))
     if len(set(value)) != len(value):
-        raise _fail(f"{where} names a criteria set twice")
+        raise _fail(_("{where} names a criteria set twice", where=where))
     return tuple(value)
 
 
@@ -176,7 +186,7 @@ def parse_accreditation(value: Any, where: str) -> Accreditation:
 def check_accreditations(accreditations: list[Accreditation], where: str) -> None:
     """No two periods of one criteria set overlap (a certifier is accredited once at a time)."""
     for criteria in sorted({c for a in accreditations for c in a.criteria_sets}):
-        periods = [(f"accreditation for {criteria}", a.period) for a in accreditations if criteria in a.criteria_sets]
+        periods = [(_("accreditation for {criteria}", criteria=criteria), a.period) for a in accreditations if criteria in a.criteria_sets]
         try:
             check_no_overlap(periods, where)
         except PeriodError as exc:
@@ -189,20 +199,20 @@ def parse_certifier(value: Any, where: str) -> ListedCertifier:
     org_number = _org_number(item["orgNumber"], f"{where}.orgNumber")
     raw_keys = item["keys"]
     if not isinstance(raw_keys, list) or not raw_keys or len(raw_keys) > 64:
-        raise _fail(f"{where}.keys must be a list of 1 to 64 keys")
+        raise _fail(_("{where}.keys must be a list of 1 to 64 keys", where=where))
     keys = [parse_key(k, f"{where}.keys[{i}]", _fail) for i, k in enumerate(raw_keys)]
     check_keys(keys, f"{where}.keys", _fail)
     ledger = None if item["ledger"] is None else parse_log(item["ledger"], f"{where}.ledger", _fail)
     register = None if item["register"] is None else parse_log(item["register"], f"{where}.register", _fail)
     for label, log in (("ledger", ledger), ("register", register)):
         if log is not None and not any(k.public_key == log.public_key for k in keys):
-            raise _fail(f"{where}.{label}.vkey is none of the certifier's keys")
+            raise _fail(_("{where}.{log}.vkey is none of the certifier's keys", where=where, log=label))
     policy = item["witnessPolicy"]
     if policy is not None and (not isinstance(policy, str) or len(policy.encode("utf-8")) > MAX_POLICY_BYTES):
-        raise _fail(f"{where}.witnessPolicy must be the policy's text, at most {MAX_POLICY_BYTES} bytes")
+        raise _fail(_("{where}.witnessPolicy must be the policy's text, at most {limit} bytes", where=where, limit=MAX_POLICY_BYTES))
     raw = item["accreditations"]
     if not isinstance(raw, list) or not raw or len(raw) > MAX_ACCREDITATIONS:
-        raise _fail(f"{where}.accreditations must be a list of 1 to {MAX_ACCREDITATIONS} periods")
+        raise _fail(_("{where}.accreditations must be a list of 1 to {limit} periods", where=where, limit=MAX_ACCREDITATIONS))
     accreditations = [parse_accreditation(a, f"{where}.accreditations[{i}]") for i, a in enumerate(raw)]
     check_accreditations(accreditations, f"{where}.accreditations")
     return ListedCertifier(name, org_number, tuple(keys), ledger, register, policy, tuple(accreditations))
@@ -215,12 +225,12 @@ def index_certifiers(certifiers: list[ListedCertifier]) -> dict[bytes, ListedCer
     for certifier in certifiers:
         if certifier.org_number is not None:
             if certifier.org_number in org_numbers:
-                raise _fail(f"organisation number {certifier.org_number} is listed twice")
+                raise _fail(_("organisation number {number} is listed twice", number=certifier.org_number))
             org_numbers.add(certifier.org_number)
         for key in certifier.keys:
             other = by_key.get(key.public_key)
             if other is not None:
-                raise _fail(f"key {key.did} is listed for both {other.label} and {certifier.label}")
+                raise _fail(_("key {did} is listed for both {first} and {second}", did=key.did, first=other.label, second=certifier.label))
             by_key[key.public_key] = certifier
     return by_key
 
@@ -233,46 +243,46 @@ def trust_list_from_object(document: Any) -> TrustList:
     from ..certs.eddsa_jcs import ProofError, check_proof_shape
     from ..multibase import public_key_from_did
 
-    doc = _object(document, "the document",
+    doc = _object(document, _("the document"),
                   {"@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "proof"})
     if not isinstance(doc["@context"], list) or doc["@context"][:1] != [V2_CONTEXT]:
-        raise _fail(f"@context must start with {V2_CONTEXT}")
+        raise _fail(_("@context must start with {context}", context=V2_CONTEXT))
     if doc["type"] != ["VerifiableCredential", LIST_TYPE]:
-        raise _fail(f"type must be [\"VerifiableCredential\", \"{LIST_TYPE}\"]")
+        raise _fail(_("type must be [\"VerifiableCredential\", \"{type}\"]", type=LIST_TYPE))
     if not isinstance(doc["id"], str) or not _URN_UUID.match(doc["id"]):
-        raise _fail("id is not a urn:uuid")
+        raise _fail(_("id is not a urn:uuid"))
     issuer = _object(doc["issuer"], "issuer", {"id", "name"})
     owner_did = issuer["id"]
     if not isinstance(owner_did, str) or not owner_did.startswith("did:key:") or len(owner_did) > 200:
-        raise _fail("issuer.id is not a did:key")
+        raise _fail(_("issuer.id is not a did:key"))
     try:
         public_key_from_did(owner_did)
     except ValueError as exc:
-        raise _fail(f"issuer.id: {exc}") from None
+        raise _fail(_("issuer.id: {reason}", reason=exc)) from None
     owner_name = _name(issuer["name"], "issuer.name")
     try:
-        period = Period.of(doc["validFrom"], doc["validUntil"], "the list")
+        period = Period.of(doc["validFrom"], doc["validUntil"], _("the list"))
     except PeriodError as exc:
         raise _fail(str(exc)) from None
     if period.end is None:
-        raise _fail("validUntil is required: a list that never expires could hide a removal for ever")
+        raise _fail(_("validUntil is required: a list that never expires could hide a removal for ever"))
     try:
         check_proof_shape(doc["proof"])
     except ProofError as exc:
-        raise _fail(f"proof: {exc}") from None
+        raise _fail(_("proof: {reason}", reason=exc)) from None
     subject = _object(doc["credentialSubject"], "credentialSubject", {"type", "sequence", "schemeOwner", "certifiers"})
     if subject["type"] != LIST_TYPE:
-        raise _fail(f"credentialSubject.type is not {LIST_TYPE}")
+        raise _fail(_("credentialSubject.type is not {type}", type=LIST_TYPE))
     sequence = subject["sequence"]
     if not isinstance(sequence, int) or isinstance(sequence, bool) or not 1 <= sequence <= 2**53 - 1:
-        raise _fail("credentialSubject.sequence must be a positive integer")
+        raise _fail(_("credentialSubject.sequence must be a positive integer"))
     owner = _object(subject["schemeOwner"], "credentialSubject.schemeOwner", {"name", "orgNumber"})
     if owner["name"] != owner_name:
-        raise _fail("credentialSubject.schemeOwner.name differs from issuer.name")
+        raise _fail(_("credentialSubject.schemeOwner.name differs from issuer.name"))
     org_number = _org_number(owner["orgNumber"], "credentialSubject.schemeOwner.orgNumber")
     raw = subject["certifiers"]
     if not isinstance(raw, list) or len(raw) > MAX_CERTIFIERS:
-        raise _fail(f"credentialSubject.certifiers must be a list of at most {MAX_CERTIFIERS}")
+        raise _fail(_("credentialSubject.certifiers must be a list of at most {limit}", limit=MAX_CERTIFIERS))
     certifiers = [parse_certifier(c, f"certifiers[{i}]") for i, c in enumerate(raw)]
     by_key = index_certifiers(certifiers)
     return TrustList(doc["id"], owner_did, owner_name, org_number, sequence, doc["validFrom"], doc["validUntil"],
@@ -284,7 +294,7 @@ def parse_trust_list(data: bytes) -> TrustList:
     from ..jcs import CanonicalJSONError, loads_strict
 
     if len(data) > MAX_LIST_BYTES:
-        raise _fail(f"larger than {MAX_LIST_BYTES // 1_000_000} MB")
+        raise _fail(_("larger than {mb} MB", mb=MAX_LIST_BYTES // 1_000_000))
     try:
         document = loads_strict(data)
     except CanonicalJSONError as exc:
@@ -295,8 +305,8 @@ def parse_trust_list(data: bytes) -> TrustList:
 def read_trust_list(path: str, option: str = "--trust-list") -> TrustList:
     from ..inputfile import read_bounded
 
-    data = read_bounded(path, MAX_LIST_BYTES, f"{option} {path}", _fail(f"{path}: larger than {MAX_LIST_BYTES // 1_000_000} MB"))
+    data = read_bounded(path, MAX_LIST_BYTES, f"{option} {path}", _fail(_("{path}: larger than {mb} MB", path=path, mb=MAX_LIST_BYTES // 1_000_000)))
     try:
         return parse_trust_list(data)
     except TrustListError as exc:
-        raise TrustListError(f"{option} {path}: {exc}") from None
+        raise TrustListError(_("{option} {path}: {reason}", option=option, path=path, reason=exc), exc.detail) from None

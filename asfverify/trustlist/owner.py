@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput
+from ..i18n import _
 from ..issuer import IssuerDescription
 from .model import (
     LIST_TYPE,
@@ -69,22 +70,22 @@ def init_owner(root: Path, name: str, org_number: str | None = None) -> Owner:
     from .. import keys
 
     if not name.strip() or len(name) > 200:
-        raise BadInput("--name must be a non-empty name of at most 200 characters")
+        raise BadInput(_("--name must be a non-empty name of at most 200 characters"))
     if org_number is not None:
         from ..agreements.orgnumbers import normalise
 
         normalised = normalise(org_number)
         if normalised is None:
-            raise BadInput(f"--org-number {org_number}: not a valid organisation number (NNNNNN-NNNN)")
+            raise BadInput(_("--org-number {number}: not a valid organisation number (NNNNNN-NNNN)", number=org_number))
         org_number = normalised
     workspace = _inside_workspace(root)
     if workspace is not None:
-        raise BadInput(f"{root}: inside the certifier workspace {workspace}; the scheme owner's key must be kept "
-                       "apart from any certifier's (choose a folder outside it)")
+        raise BadInput(_("{root}: inside the certifier workspace {workspace}; the scheme owner's key must be kept "
+                         "apart from any certifier's (choose a folder outside it)", root=root, workspace=workspace))
     if (root / OWNER_FILE).exists():
-        raise BadInput(f"{root}: already a trust-list owner folder")
+        raise BadInput(_("{root}: already a trust-list owner folder", root=root))
     if root.exists() and any(root.iterdir()):
-        raise BadInput(f"{root}: not empty; give a new folder for the scheme owner")
+        raise BadInput(_("{root}: not empty; give a new folder for the scheme owner", root=root))
     root.mkdir(parents=True, exist_ok=True)
     keys_dir = root / "keys"
     keys_dir.mkdir(mode=0o700)
@@ -111,27 +112,28 @@ def _read_json(path: Path) -> Any:
     try:
         return loads_strict(path.read_bytes())
     except FileNotFoundError:
-        raise BadInput(f"{path}: missing; is {path.parent} a trust-list owner folder ('asfverify trust-list init')?") from None
+        raise BadInput(_("{path}: missing; is {folder} a trust-list owner folder ('asfverify trust-list init')?", path=path,
+                         folder=path.parent)) from None
     except CanonicalJSONError as exc:
         raise BadInput(f"{path}: {exc}") from None
     except OSError as exc:
-        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+        raise BadInput(_("{path}: cannot read: {reason}", path=path, reason=exc.strerror)) from None
 
 
 def open_owner(root: Path) -> Owner:
     root = Path(root)
     if (root / "asfverify.toml").exists():
-        raise BadInput(f"{root}: is a certifier workspace, not a trust-list owner folder")
+        raise BadInput(_("{root}: is a certifier workspace, not a trust-list owner folder", root=root))
     data = _read_json(root / OWNER_FILE)
     if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not isinstance(data.get("did"), str):
-        raise BadInput(f"{root / OWNER_FILE}: not a trust-list owner file")
+        raise BadInput(_("{path}: not a trust-list owner file", path=root / OWNER_FILE))
     return Owner(root.resolve(), data["name"], data.get("orgNumber"), data["did"])
 
 
 def load_certifiers(owner: Owner) -> list[ListedCertifier]:
     data = _read_json(owner.root / CERTIFIERS_FILE)
     if not isinstance(data, dict) or not isinstance(data.get("certifiers"), list):
-        raise BadInput(f"{owner.root / CERTIFIERS_FILE}: not a certifiers file")
+        raise BadInput(_("{path}: not a certifiers file", path=owner.root / CERTIFIERS_FILE))
     try:
         certifiers = [parse_certifier(c, f"certifiers[{i}]") for i, c in enumerate(data["certifiers"]) if c is not None]
         index_certifiers(certifiers)
@@ -162,17 +164,17 @@ def add_certifier(owner: Owner, issuer: IssuerDescription, criteria: tuple[str, 
     certifiers = load_certifiers(owner)
     existing = next((c for c in certifiers if _same(c, issuer)), None)
     if existing is None and valid_from is None:
-        raise BadInput(f"{issuer.name} is not on the list yet: give --from DATE (and --criteria) to accredit it")
+        raise BadInput(_("{name} is not on the list yet: give --from DATE (and --criteria) to accredit it", name=issuer.name))
     accreditations = list(existing.accreditations) if existing else []
     if valid_from is not None:
         try:
             criteria_sets = parse_criteria_sets(list(criteria), "--criteria")
-            period = Period.of(valid_from, valid_until, "the accreditation")
+            period = Period.of(valid_from, valid_until, _("the accreditation"))
         except PeriodError as exc:
             raise BadInput(str(exc)) from None
         accreditations.append(Accreditation(criteria_sets, period))
     elif valid_until is not None:
-        raise BadInput("--until needs --from (use 'trust-list remove' to end an accreditation)")
+        raise BadInput(_("--until needs --from (use 'trust-list remove' to end an accreditation)"))
     keys = {k.public_key: k for k in (existing.keys if existing else ())}
     for key in issuer.keys:  # the certifier's own periods win for keys it still lists
         keys[key.public_key] = key
@@ -187,7 +189,7 @@ def add_certifier(owner: Owner, issuer: IssuerDescription, criteria: tuple[str, 
         _save_certifiers(owner, [*rest, checked] if existing is None else
                          [checked if c is existing else c for c in certifiers])
     except TrustListError as exc:
-        raise BadInput(str(exc).removeprefix("trust list: ")) from None
+        raise BadInput(exc.detail) from None
     return checked, existing is None
 
 
@@ -205,9 +207,9 @@ def find_certifier(certifiers: list[ListedCertifier], which: str) -> ListedCerti
     else:
         matches = [c for c in certifiers if text in (c.org_number, c.name)]
     if not matches:
-        raise BadInput(f"{which}: no such certifier on the list (give its org number, name or did:key)")
+        raise BadInput(_("{which}: no such certifier on the list (give its org number, name or did:key)", which=which))
     if len(matches) > 1:
-        raise BadInput(f"{which}: names {len(matches)} certifiers; give the org number")
+        raise BadInput(_("{which}: names {count} certifiers; give the org number", which=which, count=len(matches)))
     return matches[0]
 
 
@@ -219,13 +221,13 @@ def remove_certifier(owner: Owner, which: str, when: str | None = None) -> tuple
     moment = parse_stamp(end, "--from")
     running = [a for a in certifier.accreditations if a.period.end is None or a.period.end > moment]
     if not running:
-        raise BadInput(f"{certifier.label} is not accredited at or after {end}; nothing to end")
+        raise BadInput(_("{certifier} is not accredited at or after {end}; nothing to end", certifier=certifier.label, end=end))
     for accreditation in running:
         if accreditation.period.start is not None and moment <= accreditation.period.start:
-            raise BadInput(f"{certifier.label}: --from {end} is not after the accreditation's start "
-                           f"{accreditation.period.valid_from} (a period cannot end before it begins)")
+            raise BadInput(_("{certifier}: --from {end} is not after the accreditation's start {start} (a period cannot end "
+                             "before it begins)", certifier=certifier.label, end=end, start=accreditation.period.valid_from))
     ended = tuple(
-        Accreditation(a.criteria_sets, Period.of(a.period.valid_from, end, "the accreditation")) if a in running else a
+        Accreditation(a.criteria_sets, Period.of(a.period.valid_from, end, _("the accreditation"))) if a in running else a
         for a in certifier.accreditations
     )
     updated = ListedCertifier(certifier.name, certifier.org_number, certifier.keys, certifier.ledger,
@@ -251,10 +253,10 @@ def sign_list(owner: Owner, *, valid_days: int = 31, now: datetime | None = None
     from .model import trust_list_from_object
 
     if not 1 <= valid_days <= 366:
-        raise BadInput(f"--valid-days {valid_days}: must be between 1 and 366")
+        raise BadInput(_("--valid-days {days}: must be between 1 and 366", days=valid_days))
     signer = keys.Signer(keys._load_private(owner.keys_dir / KEY_NAME))
     if signer.did != owner.did:
-        raise BadInput(f"{owner.keys_dir / KEY_NAME}: not the key of {owner.root / OWNER_FILE}")
+        raise BadInput(_("{key}: not the key of {owner}", key=owner.keys_dir / KEY_NAME, owner=owner.root / OWNER_FILE))
     certifiers = load_certifiers(owner)
     sequence = last_sequence(owner) + 1
     start = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -279,7 +281,7 @@ def sign_list(owner: Owner, *, valid_days: int = 31, now: datetime | None = None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # a version is never rewritten
     except FileExistsError:
-        raise BadInput(f"{path}: exists already (another 'trust-list sign' ran at the same time?)") from None
+        raise BadInput(_("{path}: exists already (another 'trust-list sign' ran at the same time?)", path=path)) from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     return signed, path
