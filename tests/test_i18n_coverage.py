@@ -30,7 +30,6 @@ PENDING: set[str] = {
     "asfverify/agreements/parties.py",
     "asfverify/agreements/registry.py",
     "asfverify/application.py",
-    "asfverify/bounded.py",
     "asfverify/commands/agreements.py",
     "asfverify/commands/certs.py",
     "asfverify/commands/core.py",
@@ -43,17 +42,14 @@ PENDING: set[str] = {
     "asfverify/commands/report.py",
     "asfverify/commands/trustlist.py",
     "asfverify/commands/witness.py",
-    "asfverify/confine.py",
     "asfverify/criteria.py",
     "asfverify/documents.py",
-    "asfverify/inputfile.py",
     "asfverify/jcs.py",
     "asfverify/keys.py",
     "asfverify/multibase.py",
     "asfverify/pdftext.py",
     "asfverify/plugins.py",
     "asfverify/verifiers/agreement.py",
-    "asfverify/workspace.py",
 }
 
 
