@@ -30,7 +30,6 @@ PENDING: set[str] = {
     "asfverify/agreements/parties.py",
     "asfverify/agreements/registry.py",
     "asfverify/application.py",
-    "asfverify/bounded.py",
     "asfverify/commands/agreements.py",
     "asfverify/commands/core.py",
     "asfverify/commands/doctor.py",
@@ -41,17 +40,14 @@ PENDING: set[str] = {
     "asfverify/commands/publish.py",
     "asfverify/commands/trustlist.py",
     "asfverify/commands/witness.py",
-    "asfverify/confine.py",
     "asfverify/criteria.py",
     "asfverify/documents.py",
-    "asfverify/inputfile.py",
     "asfverify/jcs.py",
     "asfverify/keys.py",
     "asfverify/multibase.py",
     "asfverify/pdftext.py",
     "asfverify/plugins.py",
     "asfverify/verifiers/agreement.py",
-    "asfverify/workspace.py",
 }
 
 
