@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING, Any
 # The one place the version is written: pyproject.toml reads it (tool.setuptools.dynamic), so do
 # the wheel, `asfverify --version`, the ledger's run entries and plugin dependency checks.
 __version__ = "0.1.0"
-__all__ = ["hookimpl", "BaseVerifier", "Evidence", "Organisation", "Result", "plugin_translator", "__version__"]
+__all__ = [
+    "hookimpl", "BaseVerifier", "Evidence", "Organisation", "Result", "plugin_translator", "__version__",
+    # The plugin API's protocols, for typing a plugin (asfverify.verifier).
+    "AgreementSource", "Application", "Context", "Document", "Verifier",
+]
 
 if TYPE_CHECKING:
     from .hookspecs import hookimpl
     from .i18n import plugin_translator
-    from .verifier import BaseVerifier, Evidence, Organisation, Result
+    from .verifier import AgreementSource, Application, BaseVerifier, Context, Document, Evidence, Organisation, Result, Verifier
 
 
 def __getattr__(name: str) -> Any:
@@ -25,7 +29,7 @@ def __getattr__(name: str) -> Any:
         from .hookspecs import hookimpl
 
         return hookimpl
-    if name in ("BaseVerifier", "Evidence", "Organisation", "Result"):
+    if name in ("BaseVerifier", "Evidence", "Organisation", "Result", "AgreementSource", "Application", "Context", "Document", "Verifier"):
         from . import verifier
 
         return getattr(verifier, name)

@@ -124,7 +124,8 @@ class AgreementSource(Protocol):
     Returning expired agreements too lets the verifier say that an agreement has ended.
     """
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def lookup(self, org_number: str, date: dt.date) -> Iterable[Agreement | dict[str, Any]]: ...
 
@@ -148,10 +149,15 @@ class Context(Protocol):
 class Verifier(Protocol):
     """A verifier: declares what it decides and what it reads, and returns results."""
 
-    name: str
-    version: str
-    requirements: Sequence[str]
-    document_kinds: Sequence[str]
+    # Read-only members, so a class attribute of a narrower type (requirements = ("C1.x",)) fits.
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def requirements(self) -> Sequence[str]: ...
+    @property
+    def document_kinds(self) -> Sequence[str]: ...
 
     def verify(self, application: Application, context: Context) -> Iterable[Result]: ...
 

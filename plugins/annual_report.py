@@ -20,11 +20,15 @@ asfverify and the standard library. Reads only the documents it is given; no net
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from asfverify import BaseVerifier, Evidence, Result, hookimpl
+from asfverify import Application, BaseVerifier, Context, Document, Evidence, Result, Verifier, hookimpl
+
+if TYPE_CHECKING:
+    from asfverify.ixbrl import Fact
 
 __version__ = "1.1"
 
@@ -58,8 +62,8 @@ def _value(tokens: Sequence[str], factor: int) -> Amount | None:
     """The amount written as these tokens ("6", "842", "100"), or None if they are not one amount."""
     if len(tokens) == 1 and _DASH.match(tokens[0]):
         return Amount(tokens[0], 0)
-    parsed = [_TOKEN.match(t) for t in tokens]
-    if not all(parsed):
+    parsed = [m for t in tokens if (m := _TOKEN.match(t))]
+    if len(parsed) != len(tokens):
         return None
     first, last = parsed[0], parsed[-1]
     for i, m in enumerate(parsed):
@@ -203,7 +207,7 @@ def _fmt(kronor: int) -> str:
     return sign + f"{abs(kronor):,}".replace(",", " ") + " kr"
 
 
-def _text_pages(doc) -> list[str] | None:
+def _text_pages(doc: Document) -> list[str] | None:
     """Page texts, or None when no page has a text layer (a scan)."""
     pages = [_normalise(p) for p in doc.pages()]
     return pages if any(p.strip() for p in pages) else None
@@ -409,7 +413,7 @@ class AnnualReportVerifier(BaseVerifier):
     requirements = ("C3.market", "C4.accounts")
     document_kinds = (KIND,)
 
-    def verify(self, application, context) -> Iterable[Result]:
+    def verify(self, application: Application, context: Context) -> Iterable[Result]:
         docs = application.documents_of(KIND)
         try:
             vocab = vocabulary(getattr(context, "policy", None))
@@ -421,8 +425,8 @@ class AnnualReportVerifier(BaseVerifier):
         if tagged:
             yield from self._from_facts(tagged[0], vocab)
             return
-        readable = []
-        scanned = []
+        readable: list[tuple[Document, list[str]]] = []
+        scanned: list[Document] = []
         for doc in docs:
             pages = _text_pages(doc)
             if pages is None:
@@ -444,8 +448,8 @@ class AnnualReportVerifier(BaseVerifier):
                 result.summary += f" Pages without a text layer: {'; '.join(blank)}."
             yield result
 
-    def _market(self, readable, scanned, vocab: Vocabulary) -> Result:
-        best: tuple[object, list[str], NetSales] | None = None
+    def _market(self, readable: Sequence[tuple[Document, list[str]]], scanned: Sequence[Document], vocab: Vocabulary) -> Result:
+        best: tuple[Document, list[str], NetSales] | None = None
         unreadable: list[Evidence] = []
         for doc, pages in readable:
             found, bad = find_net_sales(pages, vocab.net_sales)
@@ -472,7 +476,7 @@ class AnnualReportVerifier(BaseVerifier):
             evidence.append(Evidence(document=doc.sha256, page=sales.page, excerpt=_excerpt(income_line), rule="income"))
         return _market_result(sales.kronor, income, vocab.min_share, evidence)
 
-    def _from_facts(self, doc, vocab: Vocabulary) -> Iterable[Result]:
+    def _from_facts(self, doc: Document, vocab: Vocabulary) -> Iterable[Result]:
         """C3.market and C4.accounts from a digital annual report's tagged facts (iXBRL)."""
         from asfverify.ixbrl import IxbrlError, current, read_facts
 
@@ -482,7 +486,7 @@ class AnnualReportVerifier(BaseVerifier):
             for requirement in self.requirements:
                 yield Result(requirement, "error", f"{doc.path} looks like a digital annual report (iXBRL) but {exc}.")
             return
-        def ev(fact, rule):
+        def ev(fact: Fact, rule: str) -> Evidence:
             return Evidence(document=doc.sha256, excerpt=fact.quote(), rule=rule)
         sales = current(facts, "Nettoomsattning")
         if sales is None:
@@ -513,7 +517,8 @@ class AnnualReportVerifier(BaseVerifier):
                          "of profit (se-gen-base:ForslagDisposition…): a person must read it.",
                          [Evidence(document=doc.sha256, excerpt="no ForslagDisposition fact")])
 
-    def _accounts(self, readable, scanned, vocab: Vocabulary | None = None) -> Result:
+    def _accounts(self, readable: Sequence[tuple[Document, list[str]]], scanned: Sequence[Document],
+                  vocab: Vocabulary | None = None) -> Result:
         dividends: list[Evidence] = []
         carried: list[Evidence] = []
         sections: list[Evidence] = []
@@ -550,11 +555,11 @@ class AnnualReportVerifier(BaseVerifier):
         )
 
     @staticmethod
-    def _scan_note(scanned) -> list[Evidence]:
+    def _scan_note(scanned: Sequence[Document]) -> list[Evidence]:
         return [Evidence(document=d.sha256, page=1, excerpt="", note="no text layer") for d in scanned]
 
 
-def _is_ixbrl(doc) -> bool:
+def _is_ixbrl(doc: Document) -> bool:
     """A digital annual report (XHTML with inline XBRL tags), told by its content."""
     if getattr(doc, "is_pdf", False):
         return False
@@ -612,10 +617,10 @@ def _market_result(sales: int, income: int | None, min_share: int, evidence: lis
 
 
 @hookimpl
-def register_verifiers(register) -> None:
+def register_verifiers(register: Callable[[Verifier], None]) -> None:
     register(AnnualReportVerifier())
 
 
 @hookimpl
-def register_document_kinds(register) -> None:
+def register_document_kinds(register: Callable[..., None]) -> None:
     register(KIND, "årsredovisning (plugin annual_report)")

@@ -20,10 +20,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from asfverify import BaseVerifier, Evidence, Result, hookimpl, plugin_translator
+from asfverify import Application, BaseVerifier, Context, Document, Evidence, Result, Verifier, hookimpl, plugin_translator
 
 __version__ = "1.0"
 
@@ -75,7 +75,7 @@ class Found:
     """A part found in a document: where its section is and the date that counts."""
 
     part: Part
-    doc: object
+    doc: Document
     page: int
     heading: str
     date: dt.date | None
@@ -184,7 +184,14 @@ def _headings(text: str) -> list[tuple[int, int, Part | None]]:
     return out
 
 
-def find_parts(pages: Sequence[str], doc: object, reference: dt.date) -> dict[str, Found]:
+def _newer(item: Found, current: Found | None) -> bool:
+    """Whether `item` counts instead of `current`: nothing yet, or a dated item more recent than it."""
+    if current is None:
+        return True
+    return item.date is not None and (current.date is None or item.date > current.date)
+
+
+def find_parts(pages: Sequence[str], doc: Document, reference: dt.date) -> dict[str, Found]:
     """The SAM parts one document holds, each with the date that counts for it."""
     t = Text(pages)
     text = t.text
@@ -205,7 +212,7 @@ def find_parts(pages: Sequence[str], doc: object, reference: dt.date) -> dict[st
             chosen = document_date  # the document's own revision date dates a standing part
         item = _found(part, doc, t, start, heading, chosen, bound=end)
         # A part with several sections (last year's and this year's): the most recent dated one counts.
-        if part.key not in found or (item.date and (found[part.key].date is None or item.date > found[part.key].date)):
+        if _newer(item, found.get(part.key)):
             found[part.key] = item
 
     # A part without a heading of its own still counts when a sentence dates it ("Riskbedömningen gjordes 2026-03-18.").
@@ -223,7 +230,8 @@ def find_parts(pages: Sequence[str], doc: object, reference: dt.date) -> dict[st
     return found
 
 
-def _found(part: Part, doc: object, t: Text, at: int, heading: str, chosen, sentence: str = "", bound: int = 0) -> Found:
+def _found(part: Part, doc: Document, t: Text, at: int, heading: str, chosen: tuple[int, dt.date] | None,
+           sentence: str = "", bound: int = 0) -> Found:
     if chosen is None:
         return Found(part, doc, t.page(at), heading, None, sentence or heading)
     offset, day = chosen
@@ -243,7 +251,7 @@ class WorkEnvironmentVerifier(BaseVerifier):
     requirements = ("C6.sam",)
     document_kinds = (KIND,)
 
-    def verify(self, application, context) -> Iterable[Result]:
+    def verify(self, application: Application, context: Context) -> Iterable[Result]:
         reference = application.reference_date
         cutoff = months_before(reference, MAX_AGE_MONTHS)
         found: dict[str, Found] = {}
@@ -255,7 +263,7 @@ class WorkEnvironmentVerifier(BaseVerifier):
                 continue
             for key, item in find_parts(pages, doc, reference).items():
                 # Across several documents the most recent dated version of a part counts.
-                if key not in found or (item.date and (found[key].date is None or item.date > found[key].date)):
+                if _newer(item, found.get(key)):
                     found[key] = item
         if not found and scanned:
             yield Result(
@@ -267,8 +275,8 @@ class WorkEnvironmentVerifier(BaseVerifier):
             return
 
         missing = [p.label for p in PARTS if p.key not in found]
-        old = [f"{found[p.key].part.label} ({found[p.key].date.isoformat()})" for p in PARTS
-               if p.key in found and found[p.key].date and found[p.key].date < cutoff]
+        old = [f"{f.part.label} ({day.isoformat()})" for p in PARTS
+               if (f := found.get(p.key)) is not None and (day := f.date) is not None and day < cutoff]
         undated = [p.label for p in PARTS if p.key in found and found[p.key].date is None]
         evidence = [
             Evidence(document=f.doc.sha256, page=f.page, excerpt=f.excerpt, rule=f"sam-{f.part.key}")
@@ -299,7 +307,7 @@ class WorkEnvironmentVerifier(BaseVerifier):
                 evidence, metrics,
             )
         else:
-            parts = ", ".join(f"{found[p.key].part.label} {found[p.key].date.isoformat()}" for p in PARTS)
+            parts = ", ".join(f"{f.part.label} {f.date.isoformat() if f.date else ''}" for p in PARTS if (f := found[p.key]))
             yield Result(
                 "C6.sam", "pass",
                 _("Written SAM documents are present and dated within {months} months before {date} ({parts}).",
@@ -309,10 +317,10 @@ class WorkEnvironmentVerifier(BaseVerifier):
 
 
 @hookimpl
-def register_verifiers(register) -> None:
+def register_verifiers(register: Callable[[Verifier], None]) -> None:
     register(WorkEnvironmentVerifier())
 
 
 @hookimpl
-def register_document_kinds(register) -> None:
+def register_document_kinds(register: Callable[..., None]) -> None:
     register(KIND, "SAM documents: policy, risk assessment, action plan, follow-up (plugin work_environment)")

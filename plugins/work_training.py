@@ -29,10 +29,10 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from asfverify import BaseVerifier, Evidence, Result, hookimpl, plugin_translator
+from asfverify import Application, BaseVerifier, Context, Document, Evidence, Result, Verifier, hookimpl, plugin_translator
 
 __version__ = "1.0"
 
@@ -183,7 +183,7 @@ def _header_key(text: str | None) -> str:
 class Roster:
     """A participant list: which column holds which field, and the data rows (row 1 is the header)."""
 
-    doc: object
+    doc: Document
     page: int
     columns: dict[str, int]
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
@@ -193,12 +193,12 @@ class Roster:
         return (row[index] if index is not None and index < len(row) else "").strip()
 
 
-def roster_from_table(doc: object, page: int, table: Sequence[Sequence[str | None]]) -> Roster | None:
+def roster_from_table(doc: Document, page: int, table: Sequence[Sequence[str | None]]) -> Roster | None:
     """A Roster when the table's first row names a participant column and at least two of the others."""
     if not table:
         return None
     keys = [_header_key(cell) for cell in table[0]]
-    columns = {}
+    columns: dict[str, int] = {}
     for name, accepted in FIELDS.items():
         for index, key in enumerate(keys):
             if key in accepted and index not in columns.values():
@@ -231,7 +231,7 @@ def _may_hold_roster(pages: Sequence[str]) -> bool:
     return False
 
 
-def rosters(doc) -> list[Roster]:
+def rosters(doc: Document) -> list[Roster]:
     """Participant lists in a document: a CSV file, or tables in a PDF."""
     if not doc.is_pdf:
         roster = roster_from_table(doc, 1, _csv_table(doc.read_bytes()))
@@ -269,13 +269,13 @@ class WorkTrainingVerifier(BaseVerifier):
     requirements = ("Q1.plan", "Q1.supervisor", "Q1.followup")
     document_kinds = (KIND,)
 
-    def verify(self, application, context) -> Iterable[Result]:
+    def verify(self, application: Application, context: Context) -> Iterable[Result]:
         lists = [r for doc in application.documents_of(KIND) for r in rosters(doc)]
         if lists:
             yield from self._from_lists(lists, application.reference_date)
             return
-        found: list[tuple[object, Sentence]] = []
-        scanned = []
+        found: list[tuple[Document, Sentence]] = []
+        scanned: list[Document] = []
         for doc in application.documents_of(KIND):
             pages = doc.pages()
             if not any(p.strip() for p in pages):
@@ -293,10 +293,10 @@ class WorkTrainingVerifier(BaseVerifier):
         yield self._followup(found)
 
     @staticmethod
-    def _ev(doc, sentence: Sentence, rule: str) -> Evidence:
+    def _ev(doc: Document, sentence: Sentence, rule: str) -> Evidence:
         return Evidence(document=doc.sha256, page=sentence.page, excerpt=_excerpt(sentence.text), rule=rule)
 
-    def _plan(self, found) -> Result:
+    def _plan(self, found: Sequence[tuple[Document, Sentence]]) -> Result:
         hits = [(d, s) for d, s in found if _PLAN.search(s.text)]
         universal = [(d, s) for d, s in hits if _EVERY.search(s.text) and not _ONLY_SOMETIMES.search(s.text)]
         if universal:
@@ -307,7 +307,7 @@ class WorkTrainingVerifier(BaseVerifier):
             return Result("Q1.plan", "review", _("Individual plans are mentioned, but not for every participant: a person must check."), [self._ev(d, s, "plan")])
         return Result("Q1.plan", "fail", _("The work-training description mentions no individual plan for the participants."))
 
-    def _supervisor(self, found) -> Result:
+    def _supervisor(self, found: Sequence[tuple[Document, Sentence]]) -> Result:
         named = [(d, s) for d, s in found if named_supervisors(s.text)]
         role = [(d, s) for d, s in found if _NAMED_ROLE.search(s.text) and _EVERY.search(s.text)]
         if role or named:
@@ -320,14 +320,17 @@ class WorkTrainingVerifier(BaseVerifier):
             return Result("Q1.supervisor", "review", _("Handledare are mentioned, but not a named handledare for each participant: a person must check."), [self._ev(d, s, "supervisor")])
         return Result("Q1.supervisor", "fail", _("The work-training description names no handledare."))
 
-    def _followup(self, found) -> Result:
-        stated = []
-        mentioned = []
+    def _followup(self, found: Sequence[tuple[Document, Sentence]]) -> Result:
+        stated: list[tuple[Document, Sentence, int]] = []
+        mentioned: list[tuple[Document, Sentence, None]] = []
         for d, s in found:
             if not _FOLLOWUP.search(s.text):
                 continue
             days = interval_days(s.text)
-            (stated if days is not None else mentioned).append((d, s, days))
+            if days is not None:
+                stated.append((d, s, days))
+            else:
+                mentioned.append((d, s, None))
         if stated:
             # The most frequent promise anywhere counts (a routine may list several kinds of follow-up).
             d, s, days = min(stated, key=lambda item: item[2])
@@ -354,7 +357,7 @@ class WorkTrainingVerifier(BaseVerifier):
                 yield Result(requirement, "review", _("The participant list has no rows: a person must check the work-training places."), evidence)
             return
 
-        def count(name: str, ok, label: str, passed: str, failed: str, metric: str) -> Result:
+        def count(name: str, ok: Callable[[str], bool | None], label: str, passed: str, failed: str, metric: str) -> Result:
             requirement = {"plan": "Q1.plan", "supervisor": "Q1.supervisor", "followup": "Q1.followup"}[name]
             if any(name not in r.columns for r in lists):
                 return Result(requirement, "review", _("The participant list has no {label} column: a person must check.", label=label), evidence, {"participants": total})
@@ -386,15 +389,15 @@ class WorkTrainingVerifier(BaseVerifier):
 
 
 @hookimpl
-def register_document_kinds(register) -> None:
+def register_document_kinds(register: Callable[..., None]) -> None:
     register(KIND, "how work training is run: individual plans, handledare, follow-up (plugin work_training)")
 
 
 @hookimpl
-def register_criteria(register) -> None:
+def register_criteria(register: Callable[[Mapping[str, object]], None]) -> None:
     register(CRITERION)
 
 
 @hookimpl
-def register_verifiers(register) -> None:
+def register_verifiers(register: Callable[[Verifier], None]) -> None:
     register(WorkTrainingVerifier())

@@ -55,11 +55,6 @@ PENDING: set[str] = {
     "asfverify/ledger/note.py",
     "asfverify/ledger/store.py",
     "asfverify/ledger/tlogproof.py",
-    "asfverify/payroll/headers.py",
-    "asfverify/payroll/paxml.py",
-    "asfverify/payroll/sources.py",
-    "asfverify/payroll/subsidy.py",
-    "asfverify/payroll/tally.py",
     "asfverify/pdftext.py",
     "asfverify/plugins.py",
     "asfverify/publish/files.py",
@@ -68,7 +63,6 @@ PENDING: set[str] = {
     "asfverify/publish/site.py",
     "asfverify/publish/witnessing.py",
     "asfverify/verifiers/agreement.py",
-    "asfverify/verifiers/payroll.py",
     "asfverify/workspace.py",
 }
 
