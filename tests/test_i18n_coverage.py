@@ -39,9 +39,7 @@ PENDING: set[str] = {
     "asfverify/commands/trustlist.py",
     "asfverify/commands/witness.py",
     "asfverify/documents.py",
-    "asfverify/jcs.py",
     "asfverify/keys.py",
-    "asfverify/multibase.py",
     "asfverify/plugins.py",
 }
 
