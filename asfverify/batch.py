@@ -11,6 +11,7 @@ from pathlib import Path
 from .application import MANIFEST
 from .errors import AsfError, BadInput
 from .hostspec import PluginSpec, host_specs
+from .i18n import _
 from .limits import Limits
 from .model import Run
 from .plugins import Host
@@ -30,7 +31,7 @@ def expand_sources(args: list[str]) -> list[str]:
                 if (child.is_dir() and (child / MANIFEST).is_file()) or (child.is_file() and child.suffix.lower() == ".zip")
             )
             if not found:
-                raise BadInput(f"{arg}: neither a package (no {MANIFEST}) nor a folder of packages")
+                raise BadInput(_("{arg}: neither a package (no {manifest}) nor a folder of packages", arg=arg, manifest=MANIFEST))
             out.extend(found)
         else:
             out.append(arg)

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .errors import StorageError, WorkspaceError
+from .i18n import _
 
 # Each subsystem owns its tables and declares them as a sqlite_utils.Migrations set.
 # (The text cache lives in its own file, cache.db, so no document text ever sits beside the ledger.)
@@ -32,7 +33,7 @@ def connect(path: Path | str, *, readonly: bool = False, timeout: float = BUSY_S
         return conn
     path = Path(path)
     if not path.is_file():
-        raise WorkspaceError(f"{path}: no such database")
+        raise WorkspaceError(_("{path}: no such database", path=path))
     uri = path.resolve().as_uri()
     try:
         conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None,
@@ -43,8 +44,8 @@ def connect(path: Path | str, *, readonly: bool = False, timeout: float = BUSY_S
         # main file as immutable is exact as long as no write is waiting in the -wal file.
         wal = path.with_name(path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
-            raise StorageError(f"{path.name} has changes not yet merged ({wal.name}) and its folder is read-only; "
-                               "copy the workspace to a writable place to read it") from None
+            raise StorageError(_("{name} has changes not yet merged ({wal}) and its folder is read-only; copy the "
+                                 "workspace to a writable place to read it", name=path.name, wal=wal.name)) from None
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA query_only = ON")
     return conn
@@ -71,8 +72,8 @@ def open_database(path: Path | str, *, readonly: bool = False) -> sqlite_utils.D
             if _writable(path):
                 db.conn.close()
                 return open_database(path)  # written by an older asfverify: upgrade it once
-            raise WorkspaceError(f"{path.name} was written by an older asfverify and its folder is read-only; "
-                                 "run this command once in a writable copy of the workspace to upgrade it")
+            raise WorkspaceError(_("{name} was written by an older asfverify and its folder is read-only; run this "
+                                   "command once in a writable copy of the workspace to upgrade it", name=path.name))
         return db
     conn = connect(path)
     db = sqlite_utils.Database(conn)
@@ -95,18 +96,18 @@ def storage_problem(exc: BaseException) -> StorageError | None:
     if isinstance(exc, sqlite3.OperationalError):
         message = str(exc).lower()
         if "disk is full" in message or "disk i/o error" in message:
-            return StorageError(f"the disk is full or failing ({exc}); nothing was recorded — free some space "
-                                "and run the command again")
+            return StorageError(_("the disk is full or failing ({exc}); nothing was recorded — free some space and "
+                                  "run the command again", exc=exc))
         if "readonly database" in message or "read-only" in message:
-            return StorageError("the workspace is read-only and this command writes to it; the read-only "
-                                "commands (ledger verify/show/prove, runs, status, explain, report) still work")
+            return StorageError(_("the workspace is read-only and this command writes to it; the read-only commands "
+                                  "(ledger verify/show/prove, runs, status, explain, report) still work"))
         if "unable to open database file" in message:
-            return StorageError("cannot open the workspace database (is its folder missing or read-only?)")
+            return StorageError(_("cannot open the workspace database (is its folder missing or read-only?)"))
         return None
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = f" writing {exc.filename}" if exc.filename else ""
-        return StorageError(f"the disk is full{where}; free some space and run the command again")
+        return StorageError(_("the disk is full{where}; free some space and run the command again", where=where))
     if isinstance(exc, OSError) and exc.errno == errno.EROFS:
         where = f" ({exc.filename})" if exc.filename else ""
-        return StorageError(f"the file system is read-only{where} and this command writes to it")
+        return StorageError(_("the file system is read-only{where} and this command writes to it", where=where))
     return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import gettext
 import os
+from collections import deque
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -130,17 +131,66 @@ def _catalogue(path: str) -> Catalogue:
     return Catalogue(read_po(file) if file.is_file() else {})
 
 
+def read_po_cached(path: Path) -> dict[str, str]:
+    """msgid -> msgstr of a catalogue, read once per process."""
+    return _catalogue(str(path)).messages
+
+
 def catalogue_path(lang: str, domain: str = DOMAIN) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
+class Message(str):
+    """A translated message that remembers what it was made from: its English msgid, its fields, the
+    language it was rendered in and the plugin catalogue it came from (None: asfverify's own).
+
+    It is the rendered text (a str) everywhere; `asfverify.summaries` keeps the record of a result's
+    summary in the ledger, so `status` and `report` can show it in the reader's language."""
+
+    msgid: str
+    fields: dict[str, Any]
+    lang: str
+    catalogue: str | None
+
+    def __new__(cls, text: str = "", msgid: str | None = None, fields: dict[str, Any] | None = None,
+                lang: str = "en", catalogue: str | None = None) -> Message:
+        self = super().__new__(cls, text)
+        self.msgid = text if msgid is None else msgid
+        self.fields = dict(fields or {})
+        self.lang = lang
+        self.catalogue = catalogue
+        if text:
+            RECENT.append(str(text))
+        return self
+
+
+# The texts of the latest messages made in this process: a field of a summary that contains one was
+# composed from translated pieces, so its record could not be rendered again in another language.
+RECENT: deque[str] = deque(maxlen=512)
+
+
 def translate(message: str, catalogue: Path | None = None, /, **fields: Any) -> str:
     """`message` in the current language, its {placeholders} filled from `fields`."""
+    return _render(message, catalogue, None if catalogue is None else catalogue_name(catalogue), fields)
+
+
+def _render(message: str, catalogue: Path | None, name: str | None, fields: dict[str, Any]) -> Message:
     lang = language()
     text = message
     if lang != "en":
         text = _catalogue(str(catalogue or catalogue_path(lang))).gettext(message)
-    return text.format(**fields) if fields else text
+    return Message(text.format(**fields) if fields else text, message, fields, lang, name)
+
+
+def catalogue_name(po: Path) -> str:
+    """A plugin catalogue's name in a message record: its module's name (`work_training.sv.po` ->
+    `work_training`; a package's `__init__.sv.po` -> the package's name)."""
+    stem = po.name.split(".")[0]
+    return po.parent.name if stem == "__init__" else stem
+
+
+# Plugin modules met in this process, by catalogue name (their catalogues are found beside them).
+PLUGIN_MODULES: dict[str, Path] = {}
 
 
 def _(message: str, /, **fields: Any) -> str:
@@ -161,19 +211,27 @@ def plugin_translator(module_file: str) -> Callable[..., str]:
     looked up beside the file as given and, for a symbolic link (the bundled examples), beside its target.
     """
     module = Path(module_file)
+    name = catalogue_name(module.with_suffix(".sv.po"))
+    PLUGIN_MODULES.setdefault(name, module)
 
     def plugin_(message: str, /, **fields: Any) -> str:
         lang = language()
-        if lang == "en":
-            return message.format(**fields) if fields else message
-        target = module.resolve()
-        for folder, stem in ((module.parent, module.stem), (target.parent, target.stem)):
-            candidate = folder / f"{stem}.{lang}.po"
-            if candidate.is_file():
-                return translate(message, candidate, **fields)
-        return message.format(**fields) if fields else message
+        candidate = None if lang == "en" else plugin_catalogue(module, lang)
+        if lang != "en" and candidate is None:  # no catalogue for the language: English, and recorded as such
+            return Message(message.format(**fields) if fields else message, message, fields, "en", name)
+        return _render(message, candidate, name, fields)
 
     return plugin_
+
+
+def plugin_catalogue(module: Path, lang: str) -> Path | None:
+    """`<module>.<lang>.po` beside the module file as given or, for a symbolic link, beside its target."""
+    target = module.resolve()
+    for folder, stem in ((module.parent, module.stem), (target.parent, target.stem)):
+        candidate = folder / f"{stem}.{lang}.po"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def label(value: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from .i18n import _, label, language
 from .model import RequirementOutcome, Run
 from .outcomes import Decision, Outcome
+from .summaries import text as summary_text
 
 SYMBOL = {o.value: o.symbol for o in Outcome}
 
@@ -15,7 +16,7 @@ SYMBOL = {o.value: o.symbol for o in Outcome}
 def requirement_summaries(results: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for r in results:
-        out.setdefault(r["requirement"], []).append(r["summary"])
+        out.setdefault(r["requirement"], []).append(summary_text(r))  # in the reader's language (summaries.py)
     return out
 
 

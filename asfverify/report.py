@@ -10,6 +10,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from .outcomes import Decision, Outcome
+from .summaries import text as summary_text
 
 if TYPE_CHECKING:
     from .criteria import CriteriaSet
@@ -169,7 +170,7 @@ def _result_html(result: Mapping[str, Any], documents_by_sha: Mapping[str, Mappi
         '<div class="result">',
         f"<div>{_badge(str(result.get('outcome')))} <b>{esc(result.get('verifier'))}</b> {esc(result.get('version'))}"
         f" <span class=\"meta\">plugin {esc(result.get('plugin'))}</span></div>",
-        f'<p class="summary">{esc(result.get("summary"))}</p>',
+        f'<p class="summary">{esc(summary_text(result))}</p>',  # in the reader's language (summaries.py)
         f'<div class="meta">{bi("loggpost", "ledger entry")} {esc(index)}{leaf_text}</div>',
         _metrics_html(result.get("metrics") or {}),
     ]

@@ -164,4 +164,10 @@ def screen(result: Any, declared: Collection[str], *, verifier: str, version: st
     }
     if result.trace:
         data["trace"] = _trace(result.trace)
+    # The summary's language-neutral record, so a reader in another language sees it in theirs (summaries.py).
+    from .summaries import record
+
+    message = record(result.summary, data["summary"], lambda text: mask_personal_numbers(text, keep_identifiers=False))
+    if message is not None:
+        data["message"] = message
     return Screened(data)

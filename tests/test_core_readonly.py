@@ -31,7 +31,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def _asfverify(ws: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_") or k == "ASFVERIFY_LANG"}
     return subprocess.run([sys.executable, "-c", "from asfverify.cli import main; main()", "-w", str(ws), *args],
                           capture_output=True, text=True, timeout=180, env=env, cwd=cwd)
 
@@ -77,7 +77,7 @@ def mount_point(tmp_path: Path):
 
 
 def _init(ws: Path, cwd: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASFVERIFY_") or k == "ASFVERIFY_LANG"}
     done = subprocess.run([sys.executable, "-c", "from asfverify.cli import main; main()", "init", str(ws)],
                           capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
     assert done.returncode == 0, done.stderr

@@ -48,3 +48,36 @@ def test_a_failing_bylaws_rule_is_explained_in_swedish(workspace: Path, tmp_path
     # English on request, unchanged.
     english = CliRunner().invoke(cli, ["--lang", "en", "-w", str(workspace), "run", "--jobs", "1", str(package)])
     assert "fails by rule C4.dividend-allowed (page 1" in english.stdout
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "vagen-framat"
+
+
+def test_unreadable_payroll_dates_are_explained_in_swedish(workspace: Path, tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    package = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE, package)
+    listing = package / "anstallda-2026-10-31.csv"
+    text = listing.read_text(encoding="utf-8-sig")
+    listing.write_text(re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3/\2/\1", text), encoding="utf-8")
+    result = _swedish(workspace, "run", "--jobs", "1", str(package))
+    assert result.exit_code in (0, 1), result.output
+    line = next(x for x in result.stdout.splitlines() if x.split()[:1] == ["C2"])
+    # How many rows, what the dates must look like, and how to map another column: in Swedish, on one line.
+    assert re.search(r"\d+ av \d+ rader kunde inte läsas, så andelen berättigade anställda den 2026-10-31 är okänd", line), line
+    assert "datum läses som ÅÅÅÅ-MM-DD" in line and "mappa dess rubrik med `columns = { hire_date = \"…\" }`" in line
+    assert "tvetydigt anställningsdatum" in line or "oläsligt anställningsdatum" in line
+    assert "rows could not be read" not in result.stdout and "Ingen i lönelistan" not in line
+
+
+def test_a_failing_payroll_ratio_is_swedish(workspace: Path, tmp_path: Path) -> None:
+    from asfverify.testing import csv_document
+
+    rows = [("Anst.nr", "Anställningsdatum", "Stödform"), ("1", "2024-01-10", "Lönebidrag"),
+            ("2", "2024-02-01", ""), ("3", "2024-03-01", "")]
+    package = build_package(tmp_path / "pkg", [csv_document("lista.csv", "payroll", rows)])
+    result = _swedish(workspace, "run", "--jobs", "1", str(package))
+    line = next(x for x in result.stdout.splitlines() if x.split()[:1] == ["C2"])
+    assert "UNDERKÄNT" in line and "1 av 3 anställda den" in line and "(33 %) var berättigade till lönestöd vid anställningen; 51 % krävs." in line

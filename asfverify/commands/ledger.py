@@ -48,7 +48,7 @@ def verify(checkpoints: tuple[str, ...], as_json: bool) -> None:
     for path in checkpoints:
         try:
             with open(path, encoding="utf-8") as fh:
-                notes.append(fh.read())
+                notes.append(fh.read(1 << 20))  # a signed note is a few hundred bytes
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(_("{path}: cannot read checkpoint: {reason}", path=path,
                              reason=getattr(exc, "strerror", None) or exc)) from None
@@ -119,7 +119,7 @@ def prove(index: int | None, size: int | None, consistency: tuple[int, int] | No
     from ..errors import BadInput
 
     if consistency and index is not None:
-        raise BadInput("give either --index or --consistency, not both")
+        raise BadInput(_("give either --index or --consistency, not both"))
     led = _open(readonly=True)
     if consistency:
         old, new = consistency
@@ -127,7 +127,7 @@ def prove(index: int | None, size: int | None, consistency: tuple[int, int] | No
             click.echo(base64.b64encode(h).decode())
         return
     if index is None:
-        raise BadInput("give --index I or --consistency OLD NEW")
+        raise BadInput(_("give --index I or --consistency OLD NEW"))
     click.echo(led.tlog_proof(index, size), nl=False)
 
 
@@ -160,10 +160,11 @@ def check_consistency(old_checkpoint: str, new_checkpoint: str, proof: str, keys
             with open(path, encoding="utf-8") as fh:
                 return fh.read(1 << 20)
         except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"{path}: cannot read the {what}: {getattr(exc, 'strerror', None) or exc}") from None
+            raise BadInput(_("{path}: cannot read {what}: {reason}", path=path, what=what,
+                             reason=getattr(exc, "strerror", None) or exc)) from None
 
     trusted = [parse_trust(k) for k in keys]
-    report = check(read(old_checkpoint, "old checkpoint"), read(new_checkpoint, "new checkpoint"),
-                   parse_proof(read(proof, "proof")), [(k.public_key, k.name) for k in trusted])
-    click.echo(f"OK: {report.origin}: size {report.new.size} extends size {report.old.size} "
-               f"({report.proof_hashes} proof hashes, both checkpoints signed)")
+    report = check(read(old_checkpoint, _("the old checkpoint")), read(new_checkpoint, _("the new checkpoint")),
+                   parse_proof(read(proof, _("the proof"))), [(k.public_key, k.name) for k in trusted])
+    click.echo(_("OK: {origin}: size {new} extends size {old} ({hashes} proof hashes, both checkpoints signed)",
+                 origin=report.origin, new=report.new.size, old=report.old.size, hashes=report.proof_hashes))

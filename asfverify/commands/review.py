@@ -10,6 +10,7 @@ import click
 from ..errors import BadInput, NegativeOutcome
 from ..i18n import _, label, language
 from ..outcomes import Decision, Outcome
+from ..summaries import text as summary_text
 from . import current_ledger, current_workspace, pass_ledger_readonly
 
 
@@ -170,7 +171,7 @@ def explain(ledger: Any, run_id: str, requirement: str, as_json: bool) -> None:
         click.echo("\n  " + _("{verifier} {version} (plugin {plugin}), ledger entry {entry}: {outcome}",
                                verifier=result["verifier"], version=result["version"], plugin=result["plugin"],
                                entry=result["index"], outcome=_word(result["outcome"])))
-        click.echo(f"  {result['summary']}")
+        click.echo(f"  {summary_text(result)}")  # in the reader's language (summaries.py)
         for ev in result.get("evidence", []):
             where = _("page {page}", page=ev["page"]) if ev.get("page") else _("document")
             doc = (ev.get("document") or "")[:12]

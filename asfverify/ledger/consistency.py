@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import BadInput, VerificationError
+from ..i18n import _
 from . import merkle
 from .note import Checkpoint, NoteError, NoteVerifier, open_checkpoint, split_note, verifier_for
 
@@ -32,15 +33,16 @@ def parse_proof(text: str) -> list[bytes]:
     """The hashes of a consistency proof: one base64 SHA-256 per line, as `ledger prove --consistency` prints."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > MAX_PROOF_LINES:
-        raise BadInput(f"proof: {len(lines)} lines, more than a consistency proof can have ({MAX_PROOF_LINES})")
+        raise BadInput(_("proof: {n} lines, more than a consistency proof can have ({limit})",
+                         n=len(lines), limit=MAX_PROOF_LINES))
     hashes = []
     for number, line in enumerate(lines, start=1):
         try:
             digest = base64.b64decode(line, validate=True)
         except (binascii.Error, ValueError):
-            raise BadInput(f"proof line {number}: not base64") from None
+            raise BadInput(_("proof line {number}: not base64", number=number)) from None
         if len(digest) != 32:
-            raise BadInput(f"proof line {number}: not a 32-byte hash")
+            raise BadInput(_("proof line {number}: not a 32-byte hash", number=number))
         hashes.append(digest)
     return hashes
 
@@ -50,7 +52,7 @@ def _verifiers(note: str, keys: Sequence[tuple[bytes, str | None]]) -> list[Note
     try:
         _text, signatures = split_note(note)
     except NoteError as exc:
-        raise BadInput(f"checkpoint: {exc}") from None
+        raise BadInput(_("checkpoint: {exc}", exc=exc)) from None
     names = {s.name for s in signatures}
     out = []
     for public_key, name in keys:
@@ -66,21 +68,22 @@ def _open(note: str, which: str, keys: Sequence[tuple[bytes, str | None]]) -> Ch
     try:
         checkpoint, _signers = open_checkpoint(note, _verifiers(note, keys))
     except NoteError as exc:
-        raise VerificationError(f"{which} checkpoint: {exc}") from None
+        raise VerificationError(f"{which}: {exc}") from None
     return checkpoint
 
 
 def check_consistency(old_note: str, new_note: str, proof: Sequence[bytes],
                       keys: Sequence[tuple[bytes, str | None]]) -> ConsistencyReport:
     """VerificationError (exit 1) unless both notes verify under `keys` and the proof links their roots."""
-    old = _open(old_note, "old", keys)
-    new = _open(new_note, "new", keys)
+    old = _open(old_note, _("old checkpoint"), keys)
+    new = _open(new_note, _("new checkpoint"), keys)
     if old.origin != new.origin:
-        raise VerificationError(f"the checkpoints are of different logs ({old.origin!r} and {new.origin!r})")
+        raise VerificationError(_("the checkpoints are of different logs ({old!r} and {new!r})", old=old.origin, new=new.origin))
     if old.size > new.size:
-        raise VerificationError(f"the new checkpoint (size {new.size}) is smaller than the old one (size {old.size}): rolled back")
+        raise VerificationError(_("the new checkpoint (size {new}) is smaller than the old one (size {old}): rolled back",
+                                  new=new.size, old=old.size))
     if not merkle.verify_consistency(old.size, new.size, old.root, new.root, list(proof)):
         raise VerificationError(
-            f"the proof does not show that size {new.size} extends size {old.size}: the log was rewritten, "
-            "or the proof is for other sizes")
+            _("the proof does not show that size {new} extends size {old}: the log was rewritten, or the proof is for "
+              "other sizes", new=new.size, old=old.size))
     return ConsistencyReport(old.origin, old, new, len(proof))

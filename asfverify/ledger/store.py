@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, VerificationError
+from ..i18n import _
 from ..jcs import CanonicalJSONError
 from ..privacy import scrub
 from . import merkle
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
 
 BEGIN_RETRY_SECONDS = 300.0
 FLUSH_ROWS = 1000
+
+
+def _the(tables: LogTables) -> str:
+    """The log's name for a message: "the ledger" or "the register", in the current language."""
+    return _("the register") if tables is REGISTER else _("the ledger")
 
 
 @dataclass(frozen=True)
@@ -150,8 +156,8 @@ class Transaction:
         covered = self.previous.size if self.previous else 0
         if covered != self.start:
             raise VerificationError(
-                f"the {self.tables.name} has {self.start} entries but its last checkpoint covers {covered}; "
-                "run 'asfverify ledger verify'"
+                _("{log} has {n} entries but its last checkpoint covers {covered}; run 'asfverify ledger verify'",
+                  log=_the(self.tables), n=self.start, covered=covered)
             )
         self._frontier = [(level, ledger._node(level, pos)) for level, pos in merkle.decompose(0, self.start)]
         self._rows: list[tuple] = []
@@ -160,7 +166,7 @@ class Transaction:
     def append(self, entry: dict[str, Any]) -> int:
         """Sign and add one entry (time and actor filled in when missing); return its index."""
         if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str) or not entry["kind"]:
-            raise BadInput("a ledger entry must be an object with a non-empty string 'kind'")
+            raise BadInput(_("a ledger entry must be an object with a non-empty string 'kind'"))
         full = dict(entry)
         full.setdefault("time", utc_now())
         full.setdefault("actor", self.ledger.ws.actor)
@@ -170,11 +176,11 @@ class Transaction:
                 full = scrub_personal_numbers(full)
                 data = canonical_entry(full)
         except CanonicalJSONError as exc:
-            raise BadInput(f"ledger entry of kind {entry['kind']!r}: {exc}") from None
+            raise BadInput(_("ledger entry of kind {kind!r}: {exc}", kind=entry["kind"], exc=exc)) from None
         limit = self.tables.max_entry_bytes
         if limit is not None and len(data) > limit:
-            raise BadInput(f"{self.tables.name} entry of kind {entry['kind']!r} is {len(data)} bytes; "
-                           f"the limit is {limit}")
+            raise BadInput(_("an entry of kind {kind!r} for {log} is {n} bytes; the limit is {limit}",
+                             log=_the(self.tables), kind=entry["kind"], n=len(data), limit=limit))
         leaf = merkle.leaf_hash(data)
         index = self.size
         self._rows.append((index, full["kind"], run_id_of(full), org_number_of(full), data.decode("utf-8"), leaf,
@@ -200,17 +206,18 @@ class Transaction:
         self.flush()
         if self.size == self.start:
             return
-        root = merkle.fold_right([h for _, h in self._frontier])
+        root = merkle.fold_right([h for _level, h in self._frontier])
         previous = self.previous
         if previous is not None:
             # Never sign a tree head that does not extend the last one (compare-and-swap on the checkpoint).
-            text, _ = split_note(previous.note)
+            text, _signatures = split_note(previous.note)
             old = parse_checkpoint(text)
             proof = merkle.consistency_path(previous.size, self.size, self.ledger._range_hash)
             if (old.size, old.root) != (previous.size, previous.root) or not merkle.verify_consistency(
                 previous.size, self.size, previous.root, root, proof
             ):
-                raise VerificationError(f"new tree of size {self.size} does not extend checkpoint {previous.size}")
+                raise VerificationError(_("new tree of size {size} does not extend checkpoint {previous}",
+                                          size=self.size, previous=previous.size))
         note = sign_note(
             format_checkpoint(self.ledger.origin, self.size, root),
             self.ledger.origin, self.signer.public_key, self.signer.sign,
@@ -268,14 +275,14 @@ class Ledger:
         latest = self._latest_checkpoint()
         if latest is None:
             return
-        text, _ = split_note(latest.note)
+        text, _signatures = split_note(latest.note)
         signed = text.split("\n", 1)[0]
         if signed != self.origin:
             from ..errors import WorkspaceError
 
             raise WorkspaceError(
-                f"the {self.tables.name} origin in asfverify.toml is {self.origin!r} but its checkpoints are "
-                f"signed as {signed!r}; an origin cannot change once the log has entries"
+                _("the origin of {log} in asfverify.toml is {origin!r} but its checkpoints are signed as {signed!r}; "
+                  "an origin cannot change once the log has entries", log=_the(self.tables), origin=self.origin, signed=signed)
             )
 
     @contextmanager
@@ -323,7 +330,7 @@ class Ledger:
     def append(self, entries: list[dict[str, Any]]) -> Receipt:
         """Append entries in one transaction; return the receipt."""
         if not entries:
-            raise BadInput("nothing to append to the ledger")
+            raise BadInput(_("nothing to append to the ledger"))
         with self.transaction() as tx:
             for entry in entries:
                 tx.append(entry)
@@ -355,7 +362,7 @@ class Ledger:
         """The latest signed checkpoint note."""
         latest = self._latest_checkpoint()
         if latest is None:
-            raise BadInput(f"the {self.tables.name} is empty: no checkpoint yet")
+            raise BadInput(_("{log} is empty: no checkpoint yet", log=_the(self.tables)))
         return latest.note
 
     def checkpoint_at(self, size: int) -> StoredCheckpoint:
@@ -364,7 +371,7 @@ class Ledger:
             (size,),
         ).fetchone()
         if row is None:
-            raise BadInput(f"no signed checkpoint of size {size}; see 'asfverify ledger show' for sizes")
+            raise BadInput(_("no signed checkpoint of size {size}; see 'asfverify ledger show' for sizes", size=size))
         return StoredCheckpoint(*row)
 
     @staticmethod
@@ -395,7 +402,8 @@ class Ledger:
             f"SELECT idx, entry, leaf_hash, signature, key_id FROM {self.tables.entries} WHERE idx = ?", (index,)
         ).fetchone()
         if row is None:
-            raise BadInput(f"no {self.tables.name} entry {index} (the {self.tables.name} has {self.size()} entries)")
+            raise BadInput(_("no entry {index} in {log} ({log} has {n} entries)",
+                             log=_the(self.tables), index=index, n=self.size()))
         return self._row_to_entry(row)
 
     # -- proofs --------------------------------------------------------------------------------
@@ -408,7 +416,7 @@ class Ledger:
                 f"SELECT hash FROM {self.tables.nodes} WHERE level = ? AND pos = ?", (level, pos)
             ).fetchone()
         if row is None:
-            raise VerificationError(f"stored subtree hash ({level}, {pos}) is missing; run 'asfverify ledger verify'")
+            raise VerificationError(_("stored subtree hash ({level}, {pos}) is missing; run 'asfverify ledger verify'", level=level, pos=pos))
         return bytes(row[0])
 
     def _range_hash(self, start: int, end: int) -> bytes:
@@ -424,23 +432,23 @@ class Ledger:
         current = self.size()
         size = current if size is None else size
         if not 0 < size <= current:
-            raise BadInput(f"size {size} is outside 1..{current}")
+            raise BadInput(_("size {size} is outside 1..{current}", size=size, current=current))
         if not 0 <= index < size:
-            raise BadInput(f"index {index} is outside a tree of size {size}")
+            raise BadInput(_("index {index} is outside a tree of size {size}", index=index, size=size))
         return merkle.inclusion_path(index, size, self._range_hash)
 
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
         """RFC 9162 consistency path from size old to size new."""
         current = self.size()
         if not 0 < old <= new <= current:
-            raise BadInput(f"need 0 < OLD <= NEW <= {current}, got {old} and {new}")
+            raise BadInput(_("need 0 < OLD <= NEW <= {current}, got {old} and {new}", current=current, old=old, new=new))
         return merkle.consistency_path(old, new, self._range_hash)
 
     def tlog_proof(self, index: int, size: int | None = None) -> str:
         """c2sp.org/tlog-proof@v1 of entry index against the latest (or the given size's) checkpoint."""
         stored = self._latest_checkpoint() if size is None else self.checkpoint_at(size)
         if stored is None:
-            raise BadInput("the ledger is empty: nothing to prove")
+            raise BadInput(_("the ledger is empty: nothing to prove"))
         return format_tlog_proof(index, self.inclusion_proof(index, stored.size), stored.note)
 
     # -- verification --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import base64
 import binascii
 from collections.abc import Iterable, Sequence
 
+from ..i18n import _
 from .merkle import verify_inclusion
 from .note import Checkpoint, NoteError, NoteVerifier, open_checkpoint
 
@@ -29,39 +30,39 @@ def format_tlog_proof(index: int, path: Sequence[bytes], checkpoint_note: str, e
 def parse_tlog_proof(text: str) -> tuple[int, list[bytes], str]:
     """(index, inclusion path, checkpoint note) from a tlog-proof text."""
     if not isinstance(text, str):
-        raise TlogProofError("tlog-proof is not text")
+        raise TlogProofError(_("tlog-proof is not text"))
     head, sep, note = text.partition("\n\n")
     if not sep:
-        raise TlogProofError("tlog-proof has no blank line before the checkpoint")
+        raise TlogProofError(_("tlog-proof has no blank line before the checkpoint"))
     lines = head.split("\n")
     if lines[0] != HEADER:
-        raise TlogProofError(f"not a {HEADER} proof")
+        raise TlogProofError(_("not a {header} proof", header=HEADER))
     rest = lines[1:]
     if rest and rest[0].startswith("extra "):
         rest = rest[1:]
     if not rest or not rest[0].startswith("index "):
-        raise TlogProofError("tlog-proof has no index line")
+        raise TlogProofError(_("tlog-proof has no index line"))
     index_text = rest[0][len("index "):]
     if not index_text.isascii() or not index_text.isdigit() or (index_text != "0" and index_text.startswith("0")):
-        raise TlogProofError(f"tlog-proof index {index_text[:20]!r} is not a decimal number")
+        raise TlogProofError(_("tlog-proof index {index_text!r} is not a decimal number", index_text=index_text[:20]))
     path = []
     for line in rest[1:]:
         try:
             h = base64.b64decode(line, validate=True)
         except (binascii.Error, ValueError):
-            raise TlogProofError(f"tlog-proof path line {line[:40]!r} is not base64") from None
+            raise TlogProofError(_("tlog-proof path line {line!r} is not base64", line=line[:40])) from None
         if len(h) != 32:
-            raise TlogProofError("tlog-proof path hash is not 32 bytes")
+            raise TlogProofError(_("tlog-proof path hash is not 32 bytes"))
         path.append(h)
     if not note:
-        raise TlogProofError("tlog-proof has no checkpoint")
+        raise TlogProofError(_("tlog-proof has no checkpoint"))
     return int(index_text), path, note
 
 
 def verify_tlog_proof(text: str, leaf_hash: bytes, verifiers: Iterable[NoteVerifier], origin: str | None = None) -> tuple[int, Checkpoint]:
     """Check the checkpoint signature by a trusted key and the inclusion of leaf_hash; return (index, checkpoint)."""
     index, path, note = parse_tlog_proof(text)
-    checkpoint, _ = open_checkpoint(note, verifiers, origin)
+    checkpoint, _signers = open_checkpoint(note, verifiers, origin)
     if not verify_inclusion(index, checkpoint.size, leaf_hash, path, checkpoint.root):
-        raise TlogProofError(f"leaf is not included at index {index} in the tree of size {checkpoint.size}")
+        raise TlogProofError(_("leaf is not included at index {index} in the tree of size {size}", index=index, size=checkpoint.size))
     return index, checkpoint

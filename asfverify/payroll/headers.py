@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import DocumentError
+from ..i18n import _
 from .text import clean_cell, squash
 
 # field -> accepted headers, most specific first. The contract names in DESIGN.md §4 come first;
@@ -86,15 +87,14 @@ def _validate_mapping(mapping: Mapping[str, object] | None) -> dict[str, str]:
     if mapping is None:
         return {}
     if not isinstance(mapping, Mapping):
-        raise DocumentError("the manifest's `columns` must be a table of field = header")
+        raise DocumentError(_("the manifest's `columns` must be a table of field = header"))
     out: dict[str, str] = {}
     for key, value in mapping.items():
         if key not in ACCEPTED:
-            raise DocumentError(
-                f"the manifest's `columns` names an unknown field {key!r}; known fields: {', '.join(FIELDS)}"
-            )
+            raise DocumentError(_("the manifest's `columns` names an unknown field {key!r}; known fields: {fields}",
+                                  key=key, fields=", ".join(FIELDS)))
         if not isinstance(value, str) or not value.strip():
-            raise DocumentError(f"the manifest's `columns.{key}` must be a header name (text)")
+            raise DocumentError(_("the manifest's `columns.{key}` must be a header name (text)", key=key))
         out[key] = value
     return out
 
@@ -115,7 +115,8 @@ def match_header(cells: Sequence[object], mapping: Mapping[str, object] | None =
         target = squash(wanted)
         hits = [i for i, k in enumerate(keys) if k == target and k]
         if len(hits) > 1:
-            raise DocumentError(f"duplicate header {wanted!r} (columns {', '.join(str(i + 1) for i in hits)})")
+            raise DocumentError(_("duplicate header {header!r} (columns {columns}); name the column in the manifest's `columns`",
+                                      header=wanted, columns=", ".join(str(i + 1) for i in hits)))
         if hits:
             candidates[fname] = [(-1, hits[0])]
     manual_columns = {cols[0][1] for cols in candidates.values()}
@@ -136,16 +137,13 @@ def match_header(cells: Sequence[object], mapping: Mapping[str, object] | None =
         if len(cols) > 1:
             same = [c for c in cols if c[0] == cols[0][0]]
             if len(same) > 1:
-                raise DocumentError(
-                    f"duplicate header {texts[same[0][1]]!r} "
-                    f"(columns {', '.join(str(c + 1) for _, c in same)}); name the column in the manifest's `columns`"
-                )
+                raise DocumentError(_("duplicate header {header!r} (columns {columns}); name the column in the manifest's `columns`",
+                                      header=texts[same[0][1]], columns=", ".join(str(c + 1) for _r, c in same)))
             if fname != "employee":
                 # e.g. both 'Startdatum' and 'Anställningsdatum': which one is the hiring is not ours to guess.
-                names = " and ".join(repr(texts[c]) for _, c in cols)
-                raise DocumentError(
-                    f"both {names} could be the {fname} column; name one in the manifest's `columns`"
-                )
+                names = _(" and ").join(repr(texts[c]) for _r, c in cols)
+                raise DocumentError(_("both {names} could be the {field} column; name one in the manifest's `columns`",
+                                      names=names, field=fname))
         # employee: anställningsnummer beats personnummer (less personal data read).
         rank, column = cols[0]
         found.index[fname] = column
@@ -183,8 +181,10 @@ def decision_headers(cells: Sequence[object]) -> tuple[str, ...]:
     return tuple(clean_cell(c) for c in cells if squash(_strip_unit(clean_cell(c))) in DECISION_HEADERS)
 
 
-MAPPING_HINT = ("other headers can be mapped in application.toml's [[documents]] entry with "
-                "`columns = { employee = \"…\", hire_date = \"…\", subsidy = \"…\" }`")
+def mapping_hint() -> str:
+    """How to map other headers (in the current language)."""
+    return _("other headers can be mapped in application.toml's [[documents]] entry with {example}",
+             example='`columns = { employee = "…", hire_date = "…", subsidy = "…" }`')
 
 
 def missing_columns_error(found: ColumnMap | None, cells: Sequence[object] | None,
@@ -200,18 +200,18 @@ def missing_columns_error(found: ColumnMap | None, cells: Sequence[object] | Non
         names = []
         for fname in group:
             if fname in manual:
-                names.append(f"{fname} = {manual[fname]!r} (from the manifest's columns)")
+                names.append(_("{field} = {header!r} (from the manifest's columns)", field=fname, header=manual[fname]))
             else:
                 names.append(f"{fname} ({', '.join(repr(h) for h in ACCEPTED[fname][:3])}, …)")
-        parts.append(" or ".join(names))
+        parts.append(_(" or ").join(names))
     expected = "; ".join(parts)
     if found is not None and cells is not None:
         # A recognised header row: its other cells are header names, safe to show.
-        seen = ", ".join(repr(clean_cell(c)) for c in cells if clean_cell(c)) or "none"
-        return DocumentError(f"{where}: missing column {expected}; headers found: {seen}; {MAPPING_HINT}")
+        seen = ", ".join(repr(clean_cell(c)) for c in cells if clean_cell(c)) or _("none")
+        return DocumentError(_("{where}: missing column {expected}; headers found: {seen}; {hint}", where=where,
+                               expected=expected, seen=seen, hint=mapping_hint()))
     # No recognised header at all: the first row may be data (names, personnummer), so it is not echoed.
     width = len(cells) if cells is not None else 0
-    return DocumentError(
-        f"{where}: no header row with the needed columns (the first row has {width} column(s), "
-        f"none of them a known header); expected {expected}; {MAPPING_HINT}"
-    )
+    return DocumentError(_("{where}: no header row with the needed columns (the first row has {width} column(s), "
+                           "none of them a known header); expected {expected}; {hint}", where=where, width=width,
+                           expected=expected, hint=mapping_hint()))

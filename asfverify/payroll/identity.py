@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from ..i18n import N_
 from ..idnumbers import PNR_SHAPE, normalise_match, normalise_personal_number, normalise_separators
 
 __all__ = ["EMPTY_ID", "INVALID_PERSONAL_NUMBER", "REASONS", "EmployeeKeyer", "normalise_personal_number"]
 
 _MASK = (1 << 63) - 1
 
-INVALID_PERSONAL_NUMBER = "invalid personnummer"
-EMPTY_ID = "empty employee id"
+# Reasons a row is unreadable: English keys, translated where they are shown (verifiers/payroll.py).
+INVALID_PERSONAL_NUMBER = N_("invalid personnummer")
+EMPTY_ID = N_("empty employee id")
 REASONS = frozenset({INVALID_PERSONAL_NUMBER, EMPTY_ID})
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import DocumentError
+from ..i18n import _
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_PEOPLE = 200_000
@@ -42,19 +43,20 @@ def rows(document: Any) -> Iterator[tuple[int, list[Any]]]:
 
     data = document.read_bytes()
     if len(data) > MAX_BYTES:
-        raise DocumentError(f"{document.path} is a PAXml file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise DocumentError(_("{path} is a PAXml file larger than {limit} MiB", path=document.path, limit=MAX_BYTES // (1024 * 1024)))
     try:
         root = ElementTree.fromstring(data)
     except DefusedXmlException:
-        raise DocumentError(f"{document.path} is a PAXml file with forbidden XML constructs (entities or a DTD)") from None
+        raise DocumentError(_("{path} is a PAXml file with forbidden XML constructs (entities or a DTD)", path=document.path)) from None
     except ElementTree.ParseError as exc:
-        raise DocumentError(f"{document.path} is not well-formed PAXml XML ({exc.position[0]}:{exc.position[1]})") from None
+        raise DocumentError(_("{path} is not well-formed PAXml XML ({line}:{column})", path=document.path, line=exc.position[0],
+                              column=exc.position[1])) from None
     if _local(root.tag) != "paxml":
-        raise DocumentError(f"{document.path} is XML but not PAXml (root element <{_local(root.tag)}>)")
+        raise DocumentError(_("{path} is XML but not PAXml (root element <{root}>)", path=document.path, root=_local(root.tag)))
     people = [el for el in root.iter() if _local(el.tag) == "person"]
     if not people:
-        raise DocumentError(f"{document.path} is a PAXml file without personnel records (<personal><person>); "
-                            "a PAXml file of time transactions or salaries is not an employee list")
+        raise DocumentError(_("{path} is a PAXml file without personnel records (<personal><person>); "
+                              "a PAXml file of time transactions or salaries is not an employee list", path=document.path))
     yield 1, [header for _key, header in FIELDS]
     for number, person in enumerate(people[:MAX_PEOPLE], start=2):
         values = {k.casefold(): v for k, v in person.attrib.items()}

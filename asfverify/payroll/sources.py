@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import bounded
 from ..errors import DocumentError
+from ..i18n import _
 from ..limits import Limits
 from .headers import HEADER_SEARCH_ROWS, complete_for, match_header
 
@@ -53,7 +54,7 @@ def open_source(document: Any, mapping: Any = None) -> Source:
         head = fh.read(HEAD_BYTES)
     name = document.path
     if not head:
-        raise DocumentError(f"{name} is empty")
+        raise DocumentError(_("{name} is empty", name=name))
     if head.startswith(b"%PDF") or getattr(document, "is_pdf", False):
         return _pdf_source(document, mapping)
     if head.startswith(b"PK\x03\x04"):
@@ -61,9 +62,9 @@ def open_source(document: Any, mapping: Any = None) -> Source:
     from . import paxml
 
     if paxml.looks_like_paxml(head):
-        return Source("paxml", "PAXml personnel records", lambda: paxml.rows(document))
+        return Source("paxml", _("PAXml personnel records"), lambda: paxml.rows(document))
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        raise DocumentError(f"{name} is an XML or HTML file, not a CSV; expected a CSV, XLSX, PDF or PAXml list")
+        raise DocumentError(_("{name} is an XML or HTML file, not a CSV; expected a CSV, XLSX, PDF or PAXml list", name=name))
     return _csv_source(document, head, mapping)
 
 
@@ -72,12 +73,12 @@ def open_source(document: Any, mapping: Any = None) -> Source:
 def _csv_source(document: Any, head: bytes, mapping: Any) -> Source:
     name = document.path
     if head.startswith(codecs.BOM_UTF8):
-        encoding, label = "utf-8-sig", "UTF-8 with BOM"
+        encoding, label = "utf-8-sig", _("UTF-8 with BOM")
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding, label = "utf-16", "UTF-16"  # Excel's "Unicode text" export
     else:
         if b"\x00" in head or sum(head.count(bytes([b])) for b in _CONTROL) * 200 > len(head):
-            raise DocumentError(f"{name} is not a text file (binary content); expected a CSV, XLSX or PDF list")
+            raise DocumentError(_("{name} is not a text file (binary content); expected a CSV, XLSX or PDF list", name=name))
         try:
             head.decode("utf-8")
             encoding, label = "utf-8", "UTF-8"
@@ -91,7 +92,7 @@ def _csv_source(document: Any, head: bytes, mapping: Any) -> Source:
     if encoding == "cp1252":
         _check_cp1252(head, name)
     delimiter = _sniff_delimiter(text_head, mapping)
-    separated = f"{_DELIMITER_NAMES[delimiter]}-separated"
+    separated = _("{delimiter}-separated", delimiter=_DELIMITER_NAMES[delimiter])
 
     def rows() -> Iterator[Row]:
         done = 0
@@ -104,7 +105,7 @@ def _csv_source(document: Any, head: bytes, mapping: Any) -> Source:
                 return
             except UnicodeDecodeError:
                 if enc != "utf-8":
-                    raise DocumentError(f"{name} is neither UTF-8 nor Windows-1252 text") from None
+                    raise DocumentError(_("{name} is neither UTF-8 nor Windows-1252 text", name=name)) from None
                 # Valid UTF-8 at the top but not further down: a Windows-1252 export after all.
                 enc = "cp1252"
                 source.detail = f"{separated}, Windows-1252"
@@ -117,7 +118,7 @@ def _check_cp1252(head: bytes, name: str) -> None:
     try:
         head.decode("cp1252")
     except UnicodeDecodeError:
-        raise DocumentError(f"{name} is neither UTF-8 nor Windows-1252 text") from None
+        raise DocumentError(_("{name} is neither UTF-8 nor Windows-1252 text", name=name)) from None
 
 
 class _NoNulReader(io.RawIOBase):
@@ -136,11 +137,12 @@ class _NoNulReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         data = self._raw.read(len(buffer))
         if b"\x00" in data:
-            raise DocumentError(f"{self._name} has NUL bytes (binary content); it is not a readable CSV")
+            raise DocumentError(_("{name} has NUL bytes (binary content); it is not a readable CSV", name=self._name))
         cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
         self._line = len(data) - cut - 1 if cut >= 0 else self._line + len(data)
         if self._line > self._max_line or (cut >= 0 and _longest_line(data) > self._max_line):
-            raise DocumentError(f"{self._name} has a line longer than the limit of {self._max_line} bytes (max_line_bytes)")
+            raise DocumentError(_("{name} has a line longer than the limit of {limit} bytes (max_line_bytes)", name=self._name,
+                                  limit=self._max_line))
         buffer[: len(data)] = data
         return len(data)
 
@@ -171,15 +173,20 @@ def _read_csv(document: Any, encoding: str, delimiter: str, skip: int) -> Iterat
             for cells in reader:
                 number += 1
                 if len(cells) > limits.max_columns:
-                    raise DocumentError(f"{name}: line {reader.line_num} has {len(cells)} columns, more than the limit of {limits.max_columns} (max_columns)")
+                    raise DocumentError(_("{name}: line {line} has {n} columns, more than the limit of {limit} (max_columns)",
+                                          name=name, line=reader.line_num, n=len(cells), limit=limits.max_columns))
                 if not number & 0x3FFF and time.monotonic() - started > limits.max_seconds_per_document:
-                    raise DocumentError(f"{name}: reading took longer than the limit of {limits.max_seconds_per_document:g} s (max_seconds_per_document)")
+                    raise DocumentError(_("{name}: reading took longer than the limit of {limit:g} s (max_seconds_per_document)",
+                                          name=name, limit=limits.max_seconds_per_document))
                 if number <= skip:
                     continue
                 yield number, cells
         except csv.Error as exc:
-            reason = "NUL bytes (binary content)" if "NUL" in str(exc) else "a malformed line"
-            raise DocumentError(f"{name} has {reason} near line {reader.line_num}; it is not a readable CSV") from None
+            if "NUL" in str(exc):
+                raise DocumentError(_("{name} has NUL bytes (binary content) near line {line}; it is not a readable CSV",
+                                      name=name, line=reader.line_num)) from None
+            raise DocumentError(_("{name} has a malformed line near line {line}; it is not a readable CSV",
+                                  name=name, line=reader.line_num)) from None
 
 
 def _sniff_delimiter(text: str, mapping: Any) -> str:
@@ -222,10 +229,10 @@ def _xlsx_source(document: Any, mapping: Any) -> Source:
     import openpyxl  # noqa: F401 - imported once here, not in every child
 
     title, rows = bounded.call(
-        lambda: _read_xlsx(document, mapping, limits), what=f"{document.path}: reading the workbook",
+        lambda: _read_xlsx(document, mapping, limits), what=_("{path}: reading the workbook", path=document.path),
         seconds=limits.max_seconds_per_document, memory=limits.max_memory_per_document,
     )
-    return Source("xlsx", f"sheet {title!r}", lambda: iter(rows))
+    return Source("xlsx", _("sheet {title!r}", title=title), lambda: iter(rows))
 
 
 def _read_xlsx(document: Any, mapping: Any, limits: Limits) -> tuple[str, list[Row]]:
@@ -238,14 +245,14 @@ def _read_xlsx(document: Any, mapping: Any, limits: Limits) -> tuple[str, list[R
             warnings.simplefilter("ignore")  # openpyxl warns about styles and data validation
             workbook = openpyxl.load_workbook(document.open(), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise DocumentError(f"{name} is not a readable XLSX workbook ({type(exc).__name__})") from None
+        raise DocumentError(_("{name} is not a readable XLSX workbook ({error})", name=name, error=type(exc).__name__)) from None
     except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
-        raise DocumentError(f"{name} is not a readable XLSX workbook ({type(exc).__name__})") from None
+        raise DocumentError(_("{name} is not a readable XLSX workbook ({error})", name=name, error=type(exc).__name__)) from None
     try:
         if wanted is not None:
             if wanted not in workbook.sheetnames:
                 names = ", ".join(repr(s) for s in workbook.sheetnames)
-                raise DocumentError(f"{name} has no sheet {wanted!r} (sheets: {names})")
+                raise DocumentError(_("{name} has no sheet {sheet!r} (sheets: {names})", name=name, sheet=wanted, names=names))
             worksheet = workbook[wanted]
         else:
             # The first sheet, unless it is a cover sheet and a later one holds the list.
@@ -257,15 +264,18 @@ def _read_xlsx(document: Any, mapping: Any, limits: Limits) -> tuple[str, list[R
             worksheet.reset_dimensions()  # a wrong stored dimension must not cut the list short
             for number, cells in enumerate(worksheet.iter_rows(), start=1):
                 if len(cells) > limits.max_columns:
-                    raise DocumentError(f"{name}: row {number} of sheet {title!r} reaches column {len(cells)}, "
-                                        f"beyond the limit of {limits.max_columns} (max_columns)")
+                    raise DocumentError(_("{name}: row {number} of sheet {title!r} reaches column {n}, beyond the limit "
+                                          "of {limit} (max_columns)", name=name, number=number, title=title, n=len(cells),
+                                          limit=limits.max_columns))
                 if not number & 0x3FF and time.monotonic() - started > limits.max_seconds_per_document:
-                    raise DocumentError(f"{name}: reading took longer than the limit of {limits.max_seconds_per_document:g} s (max_seconds_per_document)")
+                    raise DocumentError(_("{name}: reading took longer than the limit of {limit:g} s (max_seconds_per_document)",
+                                          name=name, limit=limits.max_seconds_per_document))
                 rows.append((number, [_xlsx_value(c) for c in cells]))
         except DocumentError:
             raise
         except Exception as exc:
-            raise DocumentError(f"{name}: the sheet {title!r} could not be read ({type(exc).__name__})") from None
+            raise DocumentError(_("{name}: the sheet {title!r} could not be read ({error})", name=name, title=title,
+                                  error=type(exc).__name__)) from None
         return title, rows
     finally:
         workbook.close()
@@ -292,7 +302,7 @@ def _pdf_source(document: Any, mapping: Any) -> Source:
     except DocumentError:
         raise
     except Exception as exc:
-        raise DocumentError(f"{name}: the PDF's tables could not be read ({type(exc).__name__})") from None
+        raise DocumentError(_("{name}: the PDF's tables could not be read ({error})", name=name, error=type(exc).__name__)) from None
     if not tables:
         try:
             pages = document.pages()
@@ -300,16 +310,16 @@ def _pdf_source(document: Any, mapping: Any) -> Source:
         except Exception:
             pages, blank = [], []
         if pages and len(blank) == len(pages):
-            raise NeedsHuman(f"{name} has no text layer (a scanned image); a human must read the list")
+            raise NeedsHuman(_("{name} has no text layer (a scanned image); a human must read the list", name=name))
         if pages:
             # Text laid out in columns without ruling lines: pdfplumber finds no table, a reader does.
-            raise NeedsHuman(f"{name} has text but no ruled table to read; a human must check the list "
-                             "(or it can be submitted as CSV or XLSX)")
-        raise DocumentError(f"{name} holds no table; expected the employee list as a table with a header row "
-                            f"(employee, hire_date, and a subsidy or eligibility column)")
+            raise NeedsHuman(_("{name} has text but no ruled table to read; a human must check the list "
+                               "(or it can be submitted as CSV or XLSX)", name=name))
+        raise DocumentError(_("{name} holds no table; expected the employee list as a table with a header row "
+                              "(employee, hire_date, and a subsidy or eligibility column)", name=name))
 
     first = next(((k, start) for k, (_p, t) in enumerate(tables) if t and (start := _header_index(t, mapping)) is not None), None)
-    source = Source("pdf", f"{len(tables)} table(s)", lambda: iter(()))
+    source = Source("pdf", _("{n} table(s)", n=len(tables)), lambda: iter(()))
     if first is not None:
         source.page = tables[first[0]][0]
 
@@ -327,9 +337,9 @@ def _pdf_source(document: Any, mapping: Any) -> Source:
                 body = list(enumerate(table, start=1))  # the list continues on the next page
             else:
                 continue  # another table (signatures, totals): not part of the list
-            where = f"page {page} " if page is not None else f"table {k + 1} "
+            where = _("page {page}", page=page) if page is not None else _("table {n}", n=k + 1)
             for number, cells in body:
-                yield f"{where}row {number}", [_pdf_cell(c) for c in cells]
+                yield f"{where} {_('row {number}', number=number)}", [_pdf_cell(c) for c in cells]
 
     source.rows = rows
     return source

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DocumentError
+from ..i18n import _
 from .text import fold
 from .vocabulary import DEFAULT_SUBSIDY_FORMS, NEGATIONS, NO_SUBSIDY_VALUES
 
@@ -83,7 +84,7 @@ class SubsidyMatcher:
 def _form(entry: Mapping[str, Any]) -> Form:
     name = entry.get("name") if isinstance(entry, Mapping) else None
     if not isinstance(name, str) or not name.strip():
-        raise DocumentError("the criteria set's policy.subsidy_forms has an entry without a name")
+        raise DocumentError(_("the criteria set's policy.subsidy_forms has an entry without a name"))
     eligible = entry.get("eligible", True)
     return Form(name=name, eligible=bool(eligible))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import DocumentError
+from ..i18n import N_, _
 from .headers import HEADER_SEARCH_ROWS, ColumnMap, complete_for, decision_headers, match_header, missing_columns_error
 from .identity import REASONS, EmployeeKeyer
 from .people import PersonTable
@@ -20,8 +21,13 @@ from .text import fold
 from .values import RATE_FULL, AmbiguousDate, parse_date, parse_flag, parse_rate
 
 NOT, UNSURE, YES = 0, 1, 2  # eligibility of the period covering the reference date
-AMBIGUOUS_HIRE = "an ambiguous hire date (NN/NN/YYYY: day and month could be either way round)"
-AMBIGUOUS_END = "an ambiguous end date (NN/NN/YYYY: day and month could be either way round)"
+# Reasons a row is unreadable: English keys, translated where they are shown (verifiers/payroll.py).
+AMBIGUOUS_HIRE = N_("an ambiguous hire date (NN/NN/YYYY: day and month could be either way round)")
+AMBIGUOUS_END = N_("an ambiguous end date (NN/NN/YYYY: day and month could be either way round)")
+UNREADABLE_HIRE = N_("unreadable hire date")
+EMPTY_HIRE = N_("empty hire date")
+UNREADABLE_END = N_("unreadable end date")
+END_BEFORE_HIRE = N_("end date before hire date")
 _RATE_BITS = 21
 _RATE_MASK = (1 << _RATE_BITS) - 1
 _STATUS_SHIFT = _RATE_BITS
@@ -112,7 +118,7 @@ class Tally:
         self.documents.append(doc)
 
         def label(number: int | str) -> str:
-            return f"{prefix}{number}" if isinstance(number, str) else f"{prefix}row {number}"
+            return f"{prefix}{number}" if isinstance(number, str) else prefix + _("row {number}", number=number)
 
         iterator = iter(rows)
         columns = self._find_header(path, iterator, mapping, doc)
@@ -143,8 +149,8 @@ class Tally:
             raise missing_columns_error(best[0], best[1], mapping, path, self.need_subsidy)
         if first is not None:
             raise missing_columns_error(None, first[1], mapping, path, self.need_subsidy)
-        raise DocumentError(f"{path} has no rows; expected a header row (employee, hire_date and a subsidy or "
-                            f"eligibility column) and one row per employee")
+        raise DocumentError(_("{path} has no rows; expected a header row (employee, hire_date and a subsidy or "
+                              "eligibility column) and one row per employee", path=path))
 
     def _count_rows(self, iterator: Any, columns: ColumnMap, doc: DocumentTally, label: Callable[[Any], str]) -> None:
         index = columns.index
@@ -185,7 +191,7 @@ class Tally:
                 elif token in REASONS:
                     unreadable.add(token, label(number))
                 else:
-                    unreadable.add("unreadable hire date" if _filled(hire_cell) else "empty hire date", label(number))
+                    unreadable.add(UNREADABLE_HIRE if _filled(hire_cell) else EMPTY_HIRE, label(number))
                 continue
             end = None
             if di >= 0 and di < width and _filled(cells[di]):
@@ -195,10 +201,10 @@ class Tally:
                     unreadable.add(AMBIGUOUS_END, label(number))
                     continue
                 if end is None:
-                    unreadable.add("unreadable end date", label(number))
+                    unreadable.add(UNREADABLE_END, label(number))
                     continue
                 if end < hire:
-                    unreadable.add("end date before hire date", label(number))
+                    unreadable.add(END_BEFORE_HIRE, label(number))
                     continue
             if hire > ref:
                 self.hired_after += 1
@@ -315,9 +321,10 @@ class Decisions:
                 columns = found
                 break
         if columns is None:
-            raise DocumentError(
-                f"{path}: no header row with an employee column and a subsidy (stödform) or eligibility column; "
-                f"map other headers with `columns = {{ employee = \"…\", subsidy = \"…\" }}` in application.toml")
+            raise DocumentError(_(
+                "{path}: no header row with an employee column and a subsidy (stödform) or eligibility column; "
+                "map other headers with {example} in application.toml", path=path,
+                example='`columns = { employee = "…", subsidy = "…" }`'))
         self.columns = columns
         keyer = EmployeeKeyer(pseudonymise, columns.personal_number_column)
         ei = columns.index["employee"]
@@ -326,7 +333,7 @@ class Decisions:
             if not any(_filled(c) for c in cells):
                 continue
             self.rows += 1
-            where = f"{prefix}{number}" if isinstance(number, str) else f"{prefix}row {number}"
+            where = f"{prefix}{number}" if isinstance(number, str) else prefix + _("row {number}", number=number)
             token = keyer.identify(cells[ei] if ei < len(cells) else None)
             if token in REASONS:
                 self.unreadable.add(token, where)

@@ -7,6 +7,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from ..i18n import N_
+
 # Employment rates are kept as integers in units of 1/10 000 percent, so sums stay exact.
 RATE_SCALE = 10_000
 RATE_FULL = 100 * RATE_SCALE
@@ -20,7 +22,8 @@ class AmbiguousDate(ValueError):
 
 
 # What a reader of the list may write instead (named in the message for an unreadable or ambiguous date).
-ACCEPTED_DATE_FORMS = "YYYY-MM-DD, YYYYMMDD, YYYY-M-D, YYYY/MM/DD, D.M.YYYY (day first) or a spreadsheet date"
+# English msgid, translated where it is shown (verifiers/payroll.py).
+ACCEPTED_DATE_FORMS = N_("YYYY-MM-DD, YYYYMMDD, YYYY-M-D, YYYY/MM/DD, D.M.YYYY (day first) or a spreadsheet date")
 
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _DAY_DOT = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import DocumentError
+from ..i18n import _, language
 from ..payroll.sources import NeedsHuman, open_source
 from ..payroll.subsidy import SubsidyMatcher
 from ..payroll.tally import Decisions, DocumentTally, Join, Tally, Totals
@@ -44,7 +45,7 @@ class PayrollVerifier(BaseVerifier):
             lou_share = _percent(policy.get("lou_share_percent", DEFAULT_LOU_SHARE), "lou_share_percent")
             matcher = SubsidyMatcher(policy.get("subsidy_forms"), policy.get("no_subsidy_values"))
         except DocumentError as exc:
-            return [Result(REQUIREMENT, "error", f"The criteria set's payroll policy is unusable: {exc}.")]
+            return [Result(REQUIREMENT, "error", _("The criteria set's payroll policy is unusable: {problem}.", problem=exc))]
         tally = Tally(reference_date=reference, matcher=matcher, pseudonymise=context.pseudonymise)
         evidence: list[Evidence] = []
         decision_docs = application.documents_of(DECISIONS_KIND)
@@ -59,38 +60,42 @@ class PayrollVerifier(BaseVerifier):
                     decisions.add(document.path, source.rows(), mapping, matcher, context.pseudonymise,
                                   f"{document.path} " if len(decision_docs) > 1 else "")
                 except NeedsHuman as exc:
-                    return [Result(REQUIREMENT, "review", f"{exc}.",
-                                   evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
+                    return [_needs_human(document, exc)]
                 except DocumentError as exc:
                     return [_error(document, _sentence(str(exc)))]
                 except Exception as exc:  # noqa: BLE001
-                    return [_error(document, f"{document.path} could not be read ({type(exc).__name__}).")]
-                evidence.append(Evidence(document=document.sha256, excerpt=(
-                    f"{decisions.rows} decision rows, columns: {decisions.columns.describe() if decisions.columns else ''} "
-                    f"({source.format.upper()}, {source.detail})")))
+                    return [_error(document, _("{path} could not be read ({error}).", path=document.path,
+                                               error=type(exc).__name__))]
+                evidence.append(Evidence(document=document.sha256, excerpt=_(
+                    "{rows} decision rows, columns: {columns} ({format}, {detail})", rows=decisions.rows,
+                    columns=decisions.columns.describe() if decisions.columns else "", format=source.format.upper(),
+                    detail=source.detail)))
         several = len(documents) > 1
         for document in documents:
             mapping = (getattr(document, "options", None) or {}).get("columns")
             try:
                 source = open_source(document, mapping)
                 if source.format == "paxml" and tally.need_subsidy:
-                    return [_error(document, (
-                        f"{document.path} is a PAXml personnel file, not a CSV: it lists the staff but PAXml has no "
-                        f"wage-subsidy field, so C2 also needs the subsidy decisions as a `{DECISIONS_KIND}` document "
-                        f"(employee id and stödform), which is joined to it by anstid."))]
+                    return [_error(document, _(
+                        "{path} is a PAXml personnel file, not a CSV: it lists the staff but PAXml has no "
+                        "wage-subsidy field, so C2 also needs the subsidy decisions as a `{kind}` document "
+                        "(employee id and stödform), which is joined to it by anstid.", path=document.path,
+                        kind=DECISIONS_KIND))]
                 done = tally.add_document(document.path, source.rows(), mapping, f"{document.path} " if several else "")
             except NeedsHuman as exc:
-                return [Result(REQUIREMENT, "review", f"{exc}.",
-                               evidence=[Evidence(document=document.sha256, excerpt=f"{document.path}: not machine-readable")])]
+                return [_needs_human(document, exc)]
             except DocumentError as exc:
                 return [_error(document, _sentence(str(exc)))]
             except Exception as exc:  # noqa: BLE001
                 # A library's message may quote the cell it choked on (a name, a personnummer): only its type goes out.
-                return [_error(document, f"{document.path} could not be read ({type(exc).__name__}).")]
+                return [_error(document, _("{path} could not be read ({error}).", path=document.path,
+                                           error=type(exc).__name__))]
             evidence.append(Evidence(
                 document=document.sha256,
                 page=(source.page or _header_page(document, done)) if source.format == "pdf" else None,
-                excerpt=f"{done.rows} rows, columns: {done.columns.describe()} ({source.format.upper()}, {source.detail})",  # type: ignore[union-attr]
+                excerpt=_("{rows} rows, columns: {columns} ({format}, {detail})", rows=done.rows,
+                          columns=done.columns.describe() if done.columns else "", format=source.format.upper(),
+                          detail=source.detail),
             ))
         join = tally.join(decisions) if decisions is not None else None
         participants = _work_training_participants(application)
@@ -153,42 +158,46 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
     ]
     trace.append({
         "rule": "employed on reference date", "matched": n > 0, "page": None,
-        "excerpt": f"{n} employed on {day}; {tally.ended_before} rows ended before, {tally.hired_after} rows hired after, "
-                   f"{tally.duplicate_rows} repeated person rows",
+        "excerpt": _("{n} employed on {day}; {ended} rows ended before, {hired} rows hired after, {repeated} repeated "
+                     "person rows", n=n, day=day, ended=tally.ended_before, hired=tally.hired_after,
+                     repeated=tally.duplicate_rows),
         "effect": "denominator",
     })
 
     problems = _problems(tally)
     if decisions is not None:
-        problems += _problems_of(decisions.unreadable, "the subsidy-decisions list: ")
+        problems += _problems_of(decisions.unreadable, _("the subsidy-decisions list: "))
         if join is not None and join.unsure:
-            problems.append(f"{join.unsure} decision(s) with an unknown subsidy form")
+            problems.append(_("{n} decision(s) with an unknown subsidy form", n=join.unsure))
     decision_like = [h for d in tally.documents for h in d.decision_headers]
     if decision_like:
-        problems.append(
-            f"the employee list reads as a list of subsidy decisions (headers {', '.join(repr(h) for h in decision_like[:3])}): "
-            f"such a list holds only the subsidised people, so it does not show the whole staff on {day}; submit the "
-            f"complete employee list as `payroll` and the decisions as `{DECISIONS_KIND}`")
+        problems.append(_(
+            "the employee list reads as a list of subsidy decisions (headers {headers}): such a list holds only the "
+            "subsidised people, so it does not show the whole staff on {day}; submit the complete employee list as "
+            "`payroll` and the decisions as `{kind}`", headers=", ".join(repr(h) for h in decision_like[:3]), day=day,
+            kind=DECISIONS_KIND))
     elif n >= 2 and e == n and join is None:
-        problems.append(
-            f"every one of the {n} people on the list is subsidised, which is what a list of subsidy decisions looks "
-            f"like: check that it is the complete staff on {day} (or submit the decisions as `{DECISIONS_KIND}` "
-            f"beside the full employee list)")
+        problems.append(_(
+            "every one of the {n} people on the list is subsidised, which is what a list of subsidy decisions looks "
+            "like: check that it is the complete staff on {day} (or submit the decisions as `{kind}` beside the full "
+            "employee list)", n=n, day=day, kind=DECISIONS_KIND))
     for text in problems:
         trace.append({"rule": "needs a human", "matched": True, "page": None, "excerpt": text, "effect": "review"})
 
     meets = n > 0 and e * 100 >= threshold * n
-    required = f"{decimal_text(threshold)} % required"
+    required = _("{threshold} % required", threshold=_decimal(threshold))
     bad = tally.unreadable.total
     if bad:
         # The ratio over the readable rows only is not the organisation's ratio: say that first.
-        base = (f"{bad} of {rows} rows could not be read, so the share of eligible employees on {day} is unknown "
-                f"({required}); the readable rows alone give {e} of {n}")
+        base = _("{bad} of {rows} rows could not be read, so the share of eligible employees on {day} is unknown "
+                 "({required}); the readable rows alone give {e} of {n}", bad=bad, rows=rows, day=day,
+                 required=required, e=e, n=n)
     elif n:
-        base = (f"{e} of {n} employees on {day} ({e * 100 // n} %) were eligible for lönestöd at hiring; {required}")
+        base = _("{e} of {n} employees on {day} ({percent} %) were eligible for lönestöd at hiring; {required}",
+                 e=e, n=n, day=day, percent=e * 100 // n, required=required)
     else:
-        base = (f"No employee in the payroll list was employed on {day} ({rows} rows read), "
-                f"so the {decimal_text(threshold)} % requirement is not met")
+        base = _("No employee in the payroll list was employed on {day} ({rows} rows read), "
+                 "so the {threshold} % requirement is not met", day=day, rows=rows, threshold=_decimal(threshold))
     trace.append({
         "rule": "threshold", "matched": meets, "page": None,
         "excerpt": f"{e} × 100 {'≥' if meets else '<'} {decimal_text(threshold)} × {n}",
@@ -198,17 +207,18 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
         outcome = "review"
         best = n > 0 and (e + totals.unsure) * 100 >= threshold * n
         if totals.unsure and not tally.unreadable.total:
-            hint = " (the ratio is met either way)" if meets else ("" if best else " (not met either way)")
+            hint = _(" (the ratio is met either way)") if meets else ("" if best else _(" (not met either way)"))
         else:
             hint = ""
-        summary = f"{base}; a human must check {'; '.join(problems)}{hint}."
+        summary = _("{base}; a human must check {problems}{hint}.", base=base, problems="; ".join(problems), hint=hint)
     else:
         outcome = "pass" if meets else "fail"
         summary = f"{base}."
     if join is not None:
-        summary = summary[:-1] + (f"; joined to the subsidy-decisions list by employee id: {join.matched} matched, "
-                                  f"{join.employees_without_decision} employee(s) without a decision, "
-                                  f"{join.decisions_without_employee} decision(s) for nobody employed on {day}.")
+        summary = summary[:-1] + _("; joined to the subsidy-decisions list by employee id: {matched} matched, "
+                                   "{without} employee(s) without a decision, {unmatched} decision(s) for nobody "
+                                   "employed on {day}.", matched=join.matched, without=join.employees_without_decision,
+                                   unmatched=join.decisions_without_employee, day=day)
     return Result(REQUIREMENT, outcome, summary, evidence=evidence, metrics=metrics, trace=trace)
 
 
@@ -216,12 +226,17 @@ def _problems_of(unreadable: Any, prefix: str = "") -> list[str]:
     out = []
     for reason, count in unreadable.counts.items():
         named = ", ".join(unreadable.rows[reason])
-        more = f" and {count - len(unreadable.rows[reason])} more" if count > len(unreadable.rows[reason]) else ""
-        out.append(f"{prefix}{count} row{'s' if count != 1 else ''} with {reason} ({named}{more})")
+        more = _(" and {n} more", n=count - len(unreadable.rows[reason])) if count > len(unreadable.rows[reason]) else ""
+        # The reason is an English key (payroll/tally.py, identity.py), translated here where it is shown.
+        if count == 1:
+            out.append(prefix + _("{count} row with {reason} ({rows})", count=count, reason=_(reason), rows=named + more))
+        else:
+            out.append(prefix + _("{count} rows with {reason} ({rows})", count=count, reason=_(reason), rows=named + more))
     if any("date" in reason for reason in unreadable.counts):
         # Point at both fixes: rewrite the dates, or map the header of a column that holds readable ones.
-        out.append(f"dates are read as {ACCEPTED_DATE_FORMS}; if the dates are in another column, map its header "
-                   f"with `columns = {{ hire_date = \"…\" }}` in the document's entry in application.toml")
+        out.append(_("dates are read as {forms}; if the dates are in another column, map its header with {example} in "
+                     "the document's entry in application.toml", forms=_(ACCEPTED_DATE_FORMS),
+                     example='`columns = { hire_date = "…" }`'))
     return out
 
 
@@ -243,23 +258,24 @@ def _problems(tally: Tally) -> list[str]:
         shown = sorted(tally.unknown_values.items(), key=lambda kv: (-kv[1], kv[0]))
         # Many distinct unknown values suggest the wrong column (names?): quote none of them then.
         if shown and len(shown) <= 5:
-            parts = ", ".join(f"'{value}' ({count} row{'s' if count != 1 else ''})" for value, count in shown)
+            parts = ", ".join(f"'{value}' ({_rows(count)})" for value, count in shown)
             rest = tally.unknown_unnamed
-            out.append(f"unknown subsidy or eligibility value {parts}" + (f" and {rest} other row(s)" if rest else ""))
+            out.append(_("unknown subsidy or eligibility value {values}", values=parts)
+                       + (_(" and {n} other row(s)", n=rest) if rest else ""))
         else:
-            out.append(f"{tally.unknown_rows} row(s) with an unknown subsidy or eligibility value")
+            out.append(_("{n} row(s) with an unknown subsidy or eligibility value", n=tally.unknown_rows))
     return out
 
 
 def _percent(value: Any, key: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise DocumentError(f"policy.{key} must be a number")
+        raise DocumentError(_("policy.{key} must be a number", key=key))
     try:
         result = Fraction(str(value))
     except (ValueError, ZeroDivisionError):
-        raise DocumentError(f"policy.{key} must be a number") from None
+        raise DocumentError(_("policy.{key} must be a number", key=key)) from None
     if not 0 <= result <= 100:
-        raise DocumentError(f"policy.{key} must be between 0 and 100")
+        raise DocumentError(_("policy.{key} must be between 0 and 100", key=key))
     return result
 
 
@@ -280,8 +296,24 @@ def _header_page(document: Any, done: DocumentTally) -> int | None:
 
 
 def _error(document: Any, summary: str) -> Result:
-    evidence = [Evidence(document=document.sha256, excerpt=f"{document.path}: unreadable payroll list")]
+    evidence = [Evidence(document=document.sha256, excerpt=_("{path}: unreadable payroll list", path=document.path))]
     return Result(REQUIREMENT, "error", summary, evidence=evidence)
+
+
+def _needs_human(document: Any, exc: Exception) -> Result:
+    """A list the machine cannot read (scanned, no ruled table): a human reads it."""
+    evidence = [Evidence(document=document.sha256, excerpt=_("{path}: not machine-readable", path=document.path))]
+    return Result(REQUIREMENT, "review", f"{exc}.", evidence=evidence)
+
+
+def _rows(count: int) -> str:
+    return _("{n} row", n=count) if count == 1 else _("{n} rows", n=count)
+
+
+def _decimal(value: Fraction) -> str:
+    """A threshold in prose: 51, 50.5 in English, 50,5 in Swedish (decimal comma)."""
+    text = decimal_text(value)
+    return text if language() == "en" else text.replace(".", ",")
 
 
 def _sentence(text: str) -> str:
