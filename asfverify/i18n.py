@@ -18,7 +18,8 @@ import ast
 import gettext
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,18 @@ def set_language(lang: str | None) -> None:
     """Choose the language for this process (the --lang option); None goes back to ASFVERIFY_LANG."""
     global _chosen
     _chosen = normalise(lang) if lang else None
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Messages in `lang` inside the block (the bilingual report renders each message in both languages)."""
+    global _chosen
+    before = _chosen
+    _chosen = normalise(lang)
+    try:
+        yield
+    finally:
+        _chosen = before
 
 
 def _code(lang: str) -> str | None:

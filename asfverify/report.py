@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -98,10 +98,25 @@ def _facts(pairs: Iterable[tuple[str, str]]) -> str:
     return '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in pairs) + "</dl>"
 
 
-def _badge(outcome: str) -> str:
+def _label(outcome: str) -> str:
+    """An outcome or decision as "svenska / code" (the code is what --json and the ledger say)."""
     sv = OUTCOME_SV.get(outcome) or DECISION_SV.get(outcome) or outcome
-    label = outcome if sv == outcome else f"{sv} / {outcome}"
-    return f'<span class="outcome o-{esc(outcome)}">{esc(label)}</span>'
+    return outcome if sv == outcome else f"{sv} / {outcome}"
+
+
+def _badge(outcome: str) -> str:
+    return f'<span class="outcome o-{esc(outcome)}">{esc(_label(outcome))}</span>'
+
+
+def _both(render: Callable[[], str]) -> str:
+    """A catalogue message (`render` calls _()) in Swedish with its English subtitle, whatever --lang says."""
+    from .i18n import in_language
+
+    with in_language("sv"):
+        sv = render()
+    with in_language("en"):
+        en = render()
+    return f'{esc(sv)} <span class="en" lang="en">{esc(en)}</span>'
 
 
 def _document_label(sha256: str | None, documents_by_sha: Mapping[str, Mapping[str, Any]]) -> str:
@@ -169,9 +184,9 @@ def _result_html(result: Mapping[str, Any], documents_by_sha: Mapping[str, Mappi
     parts = [
         '<div class="result">',
         f"<div>{_badge(str(result.get('outcome')))} <b>{esc(result.get('verifier'))}</b> {esc(result.get('version'))}"
-        f" <span class=\"meta\">plugin {esc(result.get('plugin'))}</span></div>",
+        f" <span class=\"meta\">{bi('insticksmodul', 'plugin')} {esc(result.get('plugin'))}</span></div>",
         f'<p class="summary">{esc(summary_text(result))}</p>',  # in the reader's language (summaries.py)
-        f'<div class="meta">{bi("loggpost", "ledger entry")} {esc(index)}{leaf_text}</div>',
+        f'<div class="meta">{bi("liggarpost", "ledger entry")} {esc(index)}{leaf_text}</div>',
         _metrics_html(result.get("metrics") or {}),
     ]
     evidence = result.get("evidence") or []
@@ -192,7 +207,7 @@ def _review_html(review: Review, in_force: bool) -> str:
         '<div class="review">'
         f"<div><b>{bi('Granskning', 'review')}</b> {_badge(str(review.outcome))} · {state}</div>"
         f"<div>{bi('granskare', 'reviewer')}: <b>{esc(review.reviewer)}</b> · "
-        f"{bi('tid', 'time')}: {esc(review.time)} · {bi('loggpost', 'ledger entry')} {esc(review.index)}</div>"
+        f"{bi('tid', 'time')}: {esc(review.time)} · {bi('liggarpost', 'ledger entry')} {esc(review.index)}</div>"
         f"<div>{bi('anteckning', 'note')}: {esc(review.note)}</div>"
         "</div>"
     )
@@ -203,15 +218,18 @@ def _requirement_html(requirement: RequirementOutcome, state: Run, evidence_text
     rid = requirement.id
     heading = f"<h3>{esc(rid)} {_badge(str(requirement.outcome))}"
     if requirement.reviewed:
-        heading += (f" <span class=\"meta\">{bi('maskinens utfall', 'machine outcome')}: {esc(requirement.machine_outcome)},"
+        heading += (f" <span class=\"meta\">{bi('maskinens utfall', 'machine outcome')}: {esc(_label(str(requirement.machine_outcome)))},"
                     f" {bi('ersatt efter granskning', 'replaced by review')}</span>")
     parts = [f'<section class="requirement" id="req-{esc(rid)}">', heading + "</h3>"]
     if evidence_text:
         parts.append(f'<div class="meta">{bi("underlag", "evidence expected")}: {esc(evidence_text)}</div>')
     results = state.results_for(rid)
     if not results:
-        parts.append('<p class="none">Ingen verifierare gav något resultat, så kravet saknas. '
-                     '<span class="en" lang="en">No verifier produced a result, so the requirement is missing.</span></p>')
+        from .i18n import _
+        from .output import missing_text
+
+        parts.append('<p class="none">' + _both(lambda: _("The requirement is missing: {why}.", why=missing_text(requirement)))
+                     + "</p>")
     parts.extend(_result_html(r, documents_by_sha, leaf_hashes) for r in results)
     reviews = state.reviews_of(rid)
     parts.extend(_review_html(r, in_force=(i == len(reviews) - 1)) for i, r in enumerate(reviews))
@@ -224,12 +242,12 @@ def _header_html(state: Run, generated: str) -> str:
     decision = state.decision
     machine = ""
     if decision != state.machine_decision:
-        machine = f' <span class="meta">{bi("maskinens beslut", "machine decision")}: {esc(state.machine_decision)}</span>'
+        machine = f' <span class="meta">{bi("maskinens beslut", "machine decision")}: {esc(_label(str(state.machine_decision)))}</span>'
     facts = [
-        ("Organisation", esc(org.get("name"))),
+        (bi("Organisation", "organisation"), esc(org.get("name"))),
         (bi("Organisationsnummer", "org. number"), esc(org.get("org_number"))),
         *([(bi("Juridisk form", "legal form"), esc(org.get("legal_form")))] if org.get("legal_form") else []),
-        (bi("Referensdatum", "reference date"), esc(state.reference_date) + (
+        (bi("Referensdag", "reference date"), esc(state.reference_date) + (
             " " + bi("(dagens datum: application.toml anger inget reference_date)",
                      "(today: application.toml sets no reference_date)") if state.reference_date_defaulted else "")),
         (bi("Kriterier", "criteria set"), esc(state.criteria_set)),
@@ -255,7 +273,7 @@ def _overview_html(criteria: Sequence[CriterionOutcome]) -> str:
     rows = []
     for c in criteria:
         reqs = ", ".join(f'<a href="#req-{esc(r.id)}">{esc(r.id)}</a> {esc(r.outcome.sv)}' for r in c.requirements)
-        info = "" if c.required else ' <span class="en" lang="en">(informativt / informative)</span>'
+        info = "" if c.required else " " + bi("(informativt)", "(informative)")
         rows.append((f'<b><a href="#crit-{esc(c.id)}">{esc(c.id)}</a></b>{info}', _badge(c.outcome), reqs))
     headers = [bi("Kriterium", "criterion"), bi("Utfall", "outcome"), bi("Krav", "requirements")]
     return f"<h2>{bi('Översikt', 'overview')}</h2>" + _table(headers, rows)
@@ -269,8 +287,7 @@ def _criteria_html(state: Run, criteria: Sequence[CriterionOutcome], criteria_se
     shown: set[str] = set()
     for c in criteria:
         text = texts.get(c.id)
-        info = "" if c.required else (
-            ' <span class="en" lang="en">(informativt, påverkar inte beslutet / informative, does not change the decision)</span>')
+        info = "" if c.required else " " + bi("(informativt, påverkar inte beslutet)", "(informative, does not change the decision)")
         parts.append(f'<section class="criterion" id="crit-{esc(c.id)}"><h3>{esc(c.id)} {_badge(c.outcome)}{info}</h3>')
         if text is not None:
             parts.append(f'<p class="criterion-text">{esc(text.sv)}<br><span class="en" lang="en">{esc(text.en)}</span></p>')
@@ -296,7 +313,7 @@ def _reviews_html(reviews: Sequence[Review]) -> str:
     if not reviews:
         return heading + '<p class="none">Inga granskningar registrerade. <span class="en" lang="en">No reviews recorded.</span></p>'
     headers = [bi("Krav", "requirement"), bi("Utfall", "outcome"), bi("Granskare", "reviewer"), bi("Tid", "time"),
-               bi("Anteckning", "note"), bi("Loggpost", "entry")]
+               bi("Anteckning", "note"), bi("Liggarpost", "entry")]
     rows = [(esc(r.requirement), _badge(str(r.outcome)), esc(r.reviewer), esc(r.time), esc(r.note), esc(r.index))
             for r in reviews]
     return heading + _table(headers, rows)
@@ -317,7 +334,7 @@ def _ledger_html(state: Run, checkpoint: str) -> str:
     result_indexes = sorted(r["index"] for r in state.results if isinstance(r.get("index"), int))
     review_indexes = ", ".join(str(r.index) for r in state.reviews)
     return "".join([
-        f"<h2>{bi('Logg', 'ledger')}</h2>",
+        f"<h2>{bi('Liggare', 'ledger')}</h2>",
         _facts([
             (bi("Körningens post", "run entry"), esc(state.run_index)),
             (bi("Resultatposter", "result entries"), esc(", ".join(map(str, result_indexes)) or "–")),
@@ -337,7 +354,7 @@ def _certificates_html(certificates: Sequence[Mapping[str, Any]]) -> str:
     if not certificates:
         return ""
     headers = [bi("Certifikat-id", "certificate id"), bi("Giltigt från", "valid from"), bi("Giltigt till", "valid until"),
-               bi("Loggpost", "entry"), bi("Återkallat", "revoked")]
+               bi("Liggarpost", "entry"), bi("Återkallat", "revoked")]
     rows = [(f'<span class="mono">{esc(c.get("cert_id"))}</span>', esc(c.get("valid_from")), esc(c.get("valid_until")),
              esc(c.get("index")), esc(c.get("revoked") or "–")) for c in certificates]
     return f"<h2>{bi('Utfärdade certifikat', 'certificates issued')}</h2>" + _table(headers, rows)
@@ -351,7 +368,7 @@ def certificates_of(ledger: Any, run_id: str) -> list[dict[str, Any]]:
         cert = dict(item.entry) | {"index": item.index}
         revocation = revoked.get(cert.get("cert_id"))
         if revocation is not None:
-            cert["revoked"] = f"{revocation.entry.get('reason', '')} (entry {revocation.index})"
+            cert["revoked"] = f"{revocation.entry.get('reason', '')} (liggarpost / entry {revocation.index})"
         out.append(cert)
     return out
 
@@ -381,7 +398,8 @@ def render_report(
         _reviews_html(state.reviews),
         _certificates_html(certificates),
         _ledger_html(state, checkpoint),
-        f'<div class="foot">asfverify · {esc(state.criteria_set)} · run {esc(state.run_id)} · {esc(generated)}</div>',
+        f'<div class="foot">asfverify · {esc(state.criteria_set)} · körning <span class="en" lang="en">run</span>'
+        f' {esc(state.run_id)} · {esc(generated)}</div>',
     ]
     return (
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -89,3 +89,40 @@ def test_the_batch_summary_is_swedish(ws: Path, tmp_path: Path) -> None:
     result = sv("-w", str(ws), "run", str(tmp_path / "a"), str(tmp_path / "b"))
     assert "Sammanfattning: 2 ansökningar · kan certifieras 0 · behöver granskning 2 · avslås 0 · fel 0" in result.stdout
     assert "kriterium" in result.stdout and "UNDERKÄNT" in result.stdout
+
+
+def test_certify_confirms_in_swedish(ws: Path, run_id: str, tmp_path: Path) -> None:
+    sv("-w", str(ws), "review", run_id, "C6.agreement", "--pass", "--note", "Avtalet kontrollerat hos Fremia")
+    out = tmp_path / "certifikat.json"
+    result = sv("-w", str(ws), "certify", run_id, "-o", str(out), "--html", str(tmp_path / "certifikat.html"))
+    assert result.exit_code == 0, result.output
+    cert = json.loads(out.read_text(encoding="utf-8"))
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Certifikat {cert['id']} för Vägen Framåt ekonomisk förening (769612-3459)"
+    assert lines[1].startswith(f"  giltigt {cert['validFrom']} .. {cert['validUntil']}; skrivet till {out}")
+    assert lines[2] == f"  utskriftsbart certifikat: {tmp_path / 'certifikat.html'}"
+    assert lines[3].startswith(f"  kontrollera: asfverify verify {out} --trust did:key:")
+    missing = sv("-w", str(ws), "certify", run_id, "-o", str(tmp_path / "nej" / "x.json"))
+    assert missing.exit_code == 2
+    assert missing.stderr == (f"Fel: -o {tmp_path / 'nej' / 'x.json'}: katalogen {tmp_path / 'nej'} finns inte; "
+                              f"skapa den först (mkdir -p {tmp_path / 'nej'})\n")
+    # verify's frame: a failing certificate ends on the Swedish summary line.
+    bad = sv("verify", str(out))
+    assert bad.exit_code == 1 and bad.stderr.startswith(f"Fel: {out}: certifikatet är INTE giltigt (")
+
+
+def test_report_confirms_in_swedish_and_stays_bilingual(ws: Path, run_id: str, tmp_path: Path) -> None:
+    target = tmp_path / "rapport.html"
+    result = sv("-w", str(ws), "report", run_id, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Skrev {target}\n" and result.stderr == ""
+    page = target.read_text(encoding="utf-8")
+    assert "Referensdag" in page and "Liggare" in page and "insticksmodul" in page
+    # The page's own words are Swedish first, English beneath, whatever --lang says.
+    en = sv("--lang", "en", "-w", str(ws), "report", run_id, "-o", str(tmp_path / "en.html"))
+    assert en.stdout == f"Wrote {tmp_path / 'en.html'}\n"
+    english = (tmp_path / "en.html").read_text(encoding="utf-8")
+    assert 'Referensdag <span class="en" lang="en">reference date</span>' in english
+    assert 'Referensdag <span class="en" lang="en">reference date</span>' in page
+    folder = sv("-w", str(ws), "report", run_id, "-o", str(tmp_path))
+    assert folder.exit_code == 2 and folder.stderr == f"Fel: {tmp_path}: är en katalog; ange ett filnamn som rapport.html\n"

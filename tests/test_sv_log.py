@@ -47,3 +47,48 @@ def test_witness_init_refuses_an_existing_witness_in_swedish(tmp_path: Path) -> 
     again = _swedish("witness", "init", str(folder), "--name", "witness.example/w1")
     assert again.exit_code == 2
     assert "innehåller redan ett vittne; dess nyckel skrivs inte över" in _one_line(again)
+
+
+def test_the_monitor_reports_a_rolled_back_site_in_swedish(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from test_certs_cli import CERTIFIER_FLAGS, _record_run
+
+    monkeypatch.delenv("ASFVERIFY_WORKSPACE", raising=False)
+    ws = tmp_path / "ws"
+    assert _english("init", str(ws), *CERTIFIER_FLAGS).exit_code == 0
+    for n in range(2):
+        _record_run(ws, f"run000{n}certifiable")
+    site, old, state = tmp_path / "site", tmp_path / "old-site", tmp_path / "state.json"
+    assert _english("-w", str(ws), "certify", "run0000", "-o", str(tmp_path / "a.json")).exit_code == 0
+    assert _english("-w", str(ws), "publish", str(site)).exit_code == 0
+    shutil.copytree(site, old)
+    assert _english("-w", str(ws), "certify", "run0001", "-o", str(tmp_path / "b.json")).exit_code == 0
+    assert _english("-w", str(ws), "publish", str(site)).exit_code == 0
+    seen = _swedish("monitor", str(site), "--state", str(state))
+    assert seen.exit_code == 0, seen.output
+    assert "OK: registret 0 -> " in seen.output and "tiles, buntar, kontrollpunkter och konsistens verifierar" in seen.output
+    assert "giltigt" in seen.output and "[post " in seen.output
+
+    # The old copy of the site, served as if it were current: a rollback, said in Swedish.
+    rolled = _swedish("monitor", str(old), "--state", str(state))
+    assert rolled.exit_code == 1
+    line = _one_line(rolled)
+    assert "register/checkpoint har storlek" in line and "mindre än de" in line and "(kortat eller återställt)" in line, line
+    english = _english("monitor", str(old), "--state", str(state))
+    assert english.exit_code == 1 and "smaller than the" in english.output and "(truncated or rolled back)" in english.output
+
+
+def test_the_monitor_on_an_unreachable_url_names_the_site_not_its_policy_file() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    result = _swedish("monitor", url)
+    assert result.exit_code == 1
+    line = _one_line(result)
+    assert f"webbplatsen {url} gick inte att nå" in line and "witness-policy.txt" not in line, line
+    english = _english("monitor", url)
+    assert f"the site {url} could not be reached" in _one_line(english) and "witness-policy" not in english.output

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from ..i18n import _
+
 
 def _dump(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -24,7 +26,8 @@ def _check_output(path: str | None, option: str) -> None:
     if path and path != "-" and not Path(path).resolve().parent.is_dir():
         # Like `report`: nothing is created on bad input, so say how to make the folder.
         parent = Path(path).parent
-        raise BadInput(f"{option} {path}: folder {parent} does not exist; create it first (mkdir -p {parent})")
+        raise BadInput(_("{option} {path}: folder {parent} does not exist; create it first (mkdir -p {parent})",
+                         option=option, path=path, parent=parent))
 
 
 def _write(path: str | None, text: str) -> None:
@@ -39,7 +42,7 @@ def _write(path: str | None, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(target)
     except OSError as exc:
-        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+        raise BadInput(_("{path}: cannot write: {reason}", path=path, reason=exc.strerror)) from None
 
 
 @click.command()
@@ -100,15 +103,17 @@ def certify(run_id: str, output: str | None, valid_days: int, html_path: str | N
                            "valid_from": certificate["validFrom"], "valid_until": certificate["validUntil"]})
     elif output and output != "-":
         subject = certificate["credentialSubject"]
-        click.echo(f"Certificate {certificate['id']} for {subject['name']} ({subject['orgNumber']})")
-        click.echo(f"  valid {certificate['validFrom']} .. {certificate['validUntil']}; written to {output}")
+        click.echo(_("Certificate {id} for {name} ({org_number})", id=certificate["id"], name=subject["name"],
+                     org_number=subject["orgNumber"]))
+        click.echo("  " + _("valid {start} .. {end}; written to {output}", start=certificate["validFrom"],
+                            end=certificate["validUntil"], output=output))
         if html_path:
-            click.echo(f"  printable certificate: {html_path}")
+            click.echo("  " + _("printable certificate: {path}", path=html_path))
         if pdf_path:
-            click.echo(f"  PDF certificate: {pdf_path}")
+            click.echo("  " + _("PDF certificate: {path}", path=pdf_path))
         from ..certs.credential import issuer_id
 
-        click.echo(f"  verify: asfverify verify {output} --trust {issuer_id(certificate)}")
+        click.echo("  " + _("verify: {command}", command=f"asfverify verify {output} --trust {issuer_id(certificate)}"))
 
 
 def _pdf_facts(ws):
@@ -119,9 +124,9 @@ def _pdf_facts(ws):
     name = str(ws.config.get("certifier", {}).get("name") or "").strip()
     prefix = str(ws.config.get("publish", {}).get("prefix") or "").strip()
     if not name:
-        raise BadInput("--pdf: asfverify.toml has no [certifier] name")
+        raise BadInput(_("--pdf: asfverify.toml has no [certifier] name"))
     if not prefix.startswith(("https://", "http://")):
-        raise BadInput("--pdf: asfverify.toml has no [publish] prefix (https://…); the QR code leads there")
+        raise BadInput(_("--pdf: asfverify.toml has no [publish] prefix (https://…); the QR code leads there"))
     return PdfFacts(certifier_name=name, site_prefix=prefix.rstrip("/"))
 
 
@@ -137,19 +142,18 @@ def _write_bytes(path: str, data: bytes) -> None:
         tmp.write_bytes(data)
         tmp.replace(target)
     except OSError as exc:
-        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+        raise BadInput(_("{path}: cannot write: {reason}", path=path, reason=exc.strerror)) from None
 
 
 def _certificate_bytes(path: str) -> bytes:
     """The certificate JSON of CERT: the file itself, or the credential embedded in a PDF certificate."""
     from ..errors import BadInput
 
-    data = _read(path, "certificate")
+    data = _read(path, _("certificate"))
     if not data.startswith(b"%PDF-"):
         return data
     from ..certs.pdf import extract_credential
     from ..certs.verify import MAX_DOCUMENT_BYTES
-    from ..i18n import _
 
     try:
         return extract_credential(data, MAX_DOCUMENT_BYTES)
@@ -166,11 +170,13 @@ def _read(path: str, what: str) -> bytes:
 
         data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
-            raise BadInput(f"{what} on standard input: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+            raise BadInput(_("{what} on standard input: larger than {mb} MB; not a certificate", what=what,
+                             mb=MAX_DOCUMENT_BYTES // 1_000_000))
         return data
     from ..inputfile import read_bounded
 
-    too_large = BadInput(f"{what} {path}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; not a certificate")
+    too_large = BadInput(_("{what} {path}: larger than {mb} MB; not a certificate", what=what, path=path,
+                           mb=MAX_DOCUMENT_BYTES // 1_000_000))
     return read_bounded(path, MAX_DOCUMENT_BYTES, f"{what} {path}", too_large)
 
 
@@ -184,7 +190,7 @@ def _parse_at(value: str | None):
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise BadInput(f"--at {value}: not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
+        raise BadInput(_("--at {value}: not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)", value=value)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -198,7 +204,7 @@ def _workspace_keys():
     try:
         ws = workspace.find(click.get_current_context().find_root().obj.get("workspace"))
     except WorkspaceError as exc:
-        raise BadInput(f"--trust-workspace: {exc}") from None
+        raise BadInput(f"--trust-workspace: {exc}") from None  # not for translation: option: translated error
     from ..keys import public_keys
 
     return [TrustedKey(k.public_key, f"--trust-workspace: key {k.key_id} of {ws.root}", issuer_group=str(ws.root))
@@ -247,7 +253,6 @@ def verify(cert: str, trust: tuple[str, ...], trust_workspace: bool, trust_list_
     from ..certs.trust import parse_trust
     from ..certs.verify import load_document, verify_certificate
     from ..errors import BadInput, VerificationError
-    from ..i18n import _
 
     keys = [parse_trust(value) for value in trust]
     if trust_workspace:
@@ -305,11 +310,14 @@ def _status_lists(paths: tuple[str, ...]) -> dict[str, tuple[Any, str | None]]:
         try:
             document, problem = load_document(_read(path, "--status"))
         except ValueError as exc:
-            raise BadInput(f"--status {path}: {exc}") from None
+            raise BadInput(f"--status {path}: {exc}") from None  # not for translation: option: translated error
         subject = document.get("credentialSubject") if isinstance(document, dict) else None
         purpose = "suspension" if isinstance(subject, dict) and subject.get("statusPurpose") == "suspension" else "revocation"
         if purpose in found:
-            raise BadInput(f"--status {path}: a second {purpose} list; give one revocation and one suspension list at most")
+            raise BadInput(_("--status {path}: a second revocation list; give one revocation and one suspension list "
+                             "at most", path=path) if purpose == "revocation" else
+                           _("--status {path}: a second suspension list; give one revocation and one suspension list "
+                             "at most", path=path))
         found[purpose] = (document, problem)
     return found
 
@@ -320,10 +328,10 @@ def _trust_list_input(path: str | None, key: str | None, state_path: str | None)
 
     if path is None:
         if key or state_path:
-            raise BadInput(f"{'--trust-list-key' if key else '--state'} needs --trust-list FILE")
+            raise BadInput(_("{option} needs --trust-list FILE", option="--trust-list-key" if key else "--state"))
         return None
     if not key:
-        raise BadInput("--trust-list needs --trust-list-key KEY: the scheme owner's key the list must be signed by")
+        raise BadInput(_("--trust-list needs --trust-list-key KEY: the scheme owner's key the list must be signed by"))
     from ..certs.trust import parse_trust
     from ..trustlist.check import TrustListInput, load_seen
     from ..trustlist.model import read_trust_list
@@ -366,7 +374,8 @@ def revoke(cert_id: str, reason: str, category: str, as_json: bool) -> None:
         console.echo_json({"id": normalise_cert_id(cert_id), "ledger_entry": open_ledger(ws).size() - 1,
                            "register_entry": index})
         return
-    click.echo(f"Revoked {normalise_cert_id(cert_id)} (register entry {index}); publish: asfverify publish DIR")
+    click.echo(_("Revoked {id} (register entry {entry}); publish: asfverify publish DIR", id=normalise_cert_id(cert_id),
+                 entry=index))
 
 
 def _id_from_file(path: str) -> str:
@@ -375,11 +384,11 @@ def _id_from_file(path: str) -> str:
     from ..errors import BadInput
 
     try:
-        document, _ = load_document(_read(path, "certificate"))
+        document, _problem = load_document(_read(path, _("certificate")))
     except ValueError as exc:
-        raise BadInput(f"certificate {path}: {exc}") from None
+        raise BadInput(_("certificate {path}: {reason}", path=path, reason=exc)) from None
     if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-        raise BadInput(f"certificate {path}: has no id")
+        raise BadInput(_("certificate {path}: has no id", path=path))
     return document["id"]
 
 
@@ -403,5 +412,9 @@ def status_list(output: str | None, valid_days: int, as_json: bool) -> None:
         console.echo_json({"id": listing["id"], "output": output, "valid_from": listing["validFrom"],
                            "valid_until": listing.get("validUntil")})
     elif output and output != "-":
-        until = f", valid until {listing['validUntil']}" if "validUntil" in listing else ""
-        click.echo(f"Status list {listing['id']} of {listing['validFrom']}{until} written to {output}")
+        if "validUntil" in listing:
+            click.echo(_("Status list {id} of {start}, valid until {end} written to {output}", id=listing["id"],
+                         start=listing["validFrom"], end=listing["validUntil"], output=output))
+        else:
+            click.echo(_("Status list {id} of {start} written to {output}", id=listing["id"], start=listing["validFrom"],
+                         output=output))

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import BadInput
+from ..i18n import _
 from . import current_ledger, current_workspace
 
 
@@ -17,12 +18,13 @@ def _check_output(output: str) -> Path:
     """The output path, refused before any work when it cannot be written."""
     path = Path(output)
     if path.is_dir():
-        raise BadInput(f"{output}: is a folder; give a file name such as report.html")
+        raise BadInput(_("{output}: is a folder; give a file name such as report.html", output=output))
     parent = path.parent
     if not parent.is_dir():
-        raise BadInput(f"-o {output}: folder {parent} does not exist; create it first (mkdir -p {parent})")
+        raise BadInput(_("{option} {path}: folder {parent} does not exist; create it first (mkdir -p {parent})",
+                         option="-o", path=output, parent=parent))
     if not os.access(parent, os.W_OK):
-        raise BadInput(f"{output}: folder {parent} is not writable")
+        raise BadInput(_("{output}: folder {parent} is not writable", output=output, parent=parent))
     return path
 
 
@@ -75,4 +77,4 @@ def report(ctx: click.Context, run_id: str, output: str, as_json: bool) -> None:
 
         console.echo_json({"run_id": run_id, "output": str(path)})
         return
-    click.echo(f"Wrote {path}")  # a confirmation: standard output, like every command's
+    click.echo(_("Wrote {path}", path=path))  # a confirmation: standard output, like every command's

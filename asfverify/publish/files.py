@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BadInput
+from ..i18n import _
 
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -77,6 +78,6 @@ class SiteFiles:
                 os.unlink(tmp)
             except OSError:
                 pass
-            raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
+            raise BadInput(_("{file}: cannot write: {reason}", file=target, reason=exc.strerror)) from None
         self.written.append(relpath)
         return True

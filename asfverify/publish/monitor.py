@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import BadInput, VerificationError
+from ..i18n import _
 from ..ledger import merkle
 from ..ledger.note import NoteError, open_checkpoint, parse_vkey
 from .tiles import TILE_WIDTH, Tile, decode_bundle, split_hashes, tiles_for
@@ -51,13 +52,14 @@ class Site:
         if self._http:
             parts = urlsplit(location)
             if not parts.hostname or parts.query or parts.fragment:
-                raise BadInput(f"{location}: not a site URL like http://127.0.0.1:8000/")
+                raise BadInput(_("{location}: not a site URL like http://127.0.0.1:8000/", location=location))
             self._parts = parts
             self._conn: http.client.HTTPConnection | None = None
+            self._reached = False  # whether the site has answered anything yet
         else:
             self.root = Path(location)
             if not self.root.is_dir():
-                raise BadInput(f"{location}: no such folder")
+                raise BadInput(_("{location}: no such folder", location=location))
 
     def _connection(self) -> http.client.HTTPConnection:
         if self._conn is None:
@@ -69,7 +71,7 @@ class Site:
         """The file's bytes (at most limit); None when absent and not required."""
         data = self._get_http(relpath, limit) if self._http else self._get_file(relpath, limit)
         if data is None and required:
-            raise SiteError(f"{relpath}: missing from the site")
+            raise SiteError(_("{file}: missing from the site", file=relpath))
         return data
 
     def _get_file(self, relpath: str, limit: int) -> bytes | None:
@@ -80,9 +82,9 @@ class Site:
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         except OSError as exc:
-            raise SiteError(f"{relpath}: cannot read: {exc.strerror}") from None
+            raise SiteError(_("{file}: cannot read: {reason}", file=relpath, reason=exc.strerror)) from None
         if len(data) > limit:
-            raise SiteError(f"{relpath}: larger than {limit} bytes")
+            raise SiteError(_("{file}: larger than {limit} bytes", file=relpath, limit=limit))
         return data
 
     def _get_http(self, relpath: str, limit: int) -> bytes | None:
@@ -92,23 +94,28 @@ class Site:
                 conn = self._connection()
                 conn.request("GET", path, headers={"Accept-Encoding": "identity"})
                 response = conn.getresponse()
+                self._reached = True
                 data = response.read(limit + 1)
                 if len(data) > limit:
                     conn.close()
                     self._conn = None
-                    raise SiteError(f"{relpath}: larger than {limit} bytes")
+                    raise SiteError(_("{file}: larger than {limit} bytes", file=relpath, limit=limit))
                 response.read()  # drain for keep-alive (bounded: the server already sent at most what it had)
                 if response.status == 404:
                     return None
                 if response.status != 200:
-                    raise SiteError(f"{relpath}: HTTP {response.status}")
+                    raise SiteError(_("{file}: HTTP {status}", file=relpath, status=response.status))
                 return data
             except (OSError, http.client.HTTPException) as exc:
                 if self._conn is not None:
                     self._conn.close()
                 self._conn = None
+                if not self._reached:
+                    # Nothing ever came back: the site is down or the URL is wrong, whichever file was asked for.
+                    raise SiteError(_("the site {url} could not be reached: {reason}", url=self.location,
+                                      reason=_reason(exc))) from None
                 if attempt:
-                    raise SiteError(f"{relpath}: cannot fetch: {exc}") from None
+                    raise SiteError(_("{file}: cannot fetch: {reason}", file=relpath, reason=_reason(exc))) from None
         return None  # pragma: no cover
 
     def json(self, relpath: str, required: bool = True) -> Any:
@@ -120,7 +127,7 @@ class Site:
         try:
             return loads_strict(data)
         except ValueError as exc:
-            raise SiteError(f"{relpath}: not valid JSON: {exc}") from None
+            raise SiteError(_("{file}: not valid JSON: {error}", file=relpath, error=exc)) from None
 
 
 # ---- state --------------------------------------------------------------------------------------------
@@ -150,7 +157,7 @@ class MonitorState:
             fields = {k: data[k] for k in cls.__dataclass_fields__}
             return cls(**fields)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise BadInput(f"--state {path}: not a monitor state file ({exc})") from None
+            raise BadInput(_("--state {path}: not a monitor state file ({error})", path=path, error=exc)) from None
 
     def save(self, path: Path) -> None:
         data = {"version": STATE_VERSION, **{k: getattr(self, k) for k in self.__dataclass_fields__}}
@@ -177,10 +184,10 @@ class MonitorReport:
     witnesses: tuple[str, ...]
 
     def summary(self) -> str:
-        cosigned = f", cosigned by {', '.join(self.witnesses)}" if self.witnesses else ""
-        return (f"OK: register {self.previous_size} -> {self.register_size} entries{cosigned}, ledger checkpoint "
-                f"{self.ledger_size}; tiles, bundles, checkpoints and consistency verify; {len(self.events)} "
-                "new event(s)")
+        cosigned = _(", cosigned by {names}", names=", ".join(self.witnesses)) if self.witnesses else ""
+        return _("OK: register {previous} -> {size} entries{cosigned}, ledger checkpoint {ledger}; tiles, bundles, "
+                 "checkpoints and consistency verify; {events} new event(s)", previous=self.previous_size,
+                 size=self.register_size, cosigned=cosigned, ledger=self.ledger_size, events=len(self.events))
 
 
 # ---- checks ---------------------------------------------------------------------------------------------
@@ -191,7 +198,7 @@ def _checkpoint(site: Site, relpath: str, vkey: str, what: str):
     try:
         note = data.decode("utf-8")
         verifier = parse_vkey(vkey)
-        checkpoint, _ = open_checkpoint(note, [verifier], verifier.name)
+        checkpoint, _signers = open_checkpoint(note, [verifier], verifier.name)
     except (UnicodeDecodeError, NoteError) as exc:
         raise SiteError(f"{relpath}: {exc}") from None
     return note, checkpoint
@@ -215,13 +222,13 @@ def check_register(site: Site, state: MonitorState, size: int, root: bytes) -> l
     """Verify tiles and bundles from the last aligned size to `size`; return the new entries (index, bytes)."""
     old = state.register_size
     if size < old:
-        raise SiteError(f"register/checkpoint has size {size}, smaller than the {old} seen before (truncated or "
-                        "rolled back)")
+        raise SiteError(_("register/checkpoint has size {size}, smaller than the {old} seen before (truncated or "
+                          "rolled back)", size=size, old=old))
     aligned = (old // TILE_WIDTH) * TILE_WIDTH
     frontier = [(int(level), bytes.fromhex(h)) for level, h in state.frontier]
     tail = [bytes.fromhex(h) for h in state.tail]
     if len(tail) != old - aligned:
-        raise BadInput("--state: the stored tail does not match its size")
+        raise BadInput(_("--state: the stored tail does not match its size"))
     leaves: list[bytes] = []
     entries: list[tuple[int, bytes]] = []
     level0 = [t for t in tiles_for(size) if t.level == 0 and t.index >= aligned // TILE_WIDTH]
@@ -237,14 +244,14 @@ def check_register(site: Site, state: MonitorState, size: int, root: bytes) -> l
         for i, (data, leaf) in enumerate(zip(items, hashes)):
             index = tile.first_node() + i
             if merkle.leaf_hash(data) != leaf:
-                raise SiteError(f"{relpath}: entry {index} does not hash to its level-0 tile hash (edited)")
+                raise SiteError(_("{file}: entry {index} does not hash to its level-0 tile hash (edited)", file=relpath, index=index))
             if index >= old:
                 entries.append((index, data))
         leaves.extend(hashes)
     # Consistency with what was seen: the first leaves after the aligned size are the ones seen then.
     if leaves[:len(tail)] != tail:
-        raise SiteError(f"register tiles below size {old} differ from what was seen before (the log was forked "
-                        "or rewritten)")
+        raise SiteError(_("register tiles below size {old} differ from what was seen before (the log was forked "
+                          "or rewritten)", old=old))
     work = list(frontier)
     old_root = None
     for offset, leaf in enumerate(leaves):
@@ -254,10 +261,10 @@ def check_register(site: Site, state: MonitorState, size: int, root: bytes) -> l
     if aligned + len(leaves) == old:
         old_root = _fold(work)
     if old and (old_root is None or old_root.hex() != state.register_root):
-        raise SiteError(f"the register at size {old} no longer has the root seen before (forked or rewritten)")
+        raise SiteError(_("the register at size {old} no longer has the root seen before (forked or rewritten)", old=old))
     if _fold(work) != root:
-        raise SiteError(f"register tiles do not hash to the root of register/checkpoint (size {size}): "
-                        "tiles edited, truncated or swapped")
+        raise SiteError(_("register tiles do not hash to the root of register/checkpoint (size {size}): "
+                          "tiles edited, truncated or swapped", size=size))
     _check_upper_tiles(site, size, aligned, leaves)
     # New state: frontier at the new aligned size, tail after it.
     new_aligned = (size // TILE_WIDTH) * TILE_WIDTH
@@ -286,8 +293,8 @@ def _check_upper_tiles(site: Site, size: int, aligned: int, leaves: list[bytes])
             hashes = _fetch_tile(site, tile)
             for i, h in zip(covered, hashes):
                 if i in below and below[i] != h:
-                    raise SiteError(f"register/{tile.path()}: hash {i - tile.first_node()} is not the hash of the "
-                                    f"level-{level - 1} tile below it (edited)")
+                    raise SiteError(_("register/{tile}: hash {number} is not the hash of the level-{level} tile below it "
+                                      "(edited)", tile=tile.path(), number=i - tile.first_node(), level=level - 1))
             if tile.full and all(i in below for i in covered):
                 current[tile.index] = merkle.root_of(hashes)
         below, level = current, level + 1
@@ -299,9 +306,9 @@ def _verify_policy(policy: Any, note: str, vkey: str) -> tuple[str, ...]:
     try:
         result = evaluate(policy, note, logs=[parse_vkey(vkey)])
     except NoteError as exc:
-        raise SiteError(f"register/checkpoint: {exc}") from None
+        raise SiteError(_("register/checkpoint: {error}", error=exc)) from None
     if not result.satisfied:
-        raise SiteError(f"register/checkpoint: witness policy not satisfied ({result.reason})")
+        raise SiteError(_("register/checkpoint: witness policy not satisfied ({reason})", reason=result.reason))
     return result.cosigned
 
 
@@ -316,7 +323,8 @@ def _describe(index: int, entry: dict[str, Any], site: Site) -> Event | None:
         try:
             uid = str(uuidlib.UUID(uid))
         except ValueError:
-            raise SiteError(f"register entry {index}: certificate id {cert_id[:60]!r} is not a urn:uuid") from None
+            raise SiteError(_("register entry {index}: certificate id {id!r} is not a urn:uuid", index=index,
+                                id=cert_id[:60])) from None
         credential = site.json(f"certificates/{uid}.json")
         from ..certs.credential import credential_digest
 
@@ -325,13 +333,16 @@ def _describe(index: int, entry: dict[str, Any], site: Site) -> Event | None:
         except Exception:  # noqa: BLE001 - any malformed certificate is the site's fault
             digest = ""
         if not isinstance(credential, dict) or digest != entry.get("credential_sha256") or credential.get("id") != cert_id:
-            raise SiteError(f"certificates/{uid}.json: does not hash to the digest in register entry {index}")
-        line = (f"certificate {cert_id} {org.get('name')} ({org.get('org_number')}) valid "
-                f"{entry.get('valid_from')} .. {entry.get('valid_until')} [entry {index}]")
+            raise SiteError(_("certificates/{uuid}.json: does not hash to the digest in register entry {index}", uuid=uid, index=index))
+        line = _("certificate {id} {name} ({org_number}) valid {start} .. {end} [entry {index}]", id=cert_id,
+                 name=org.get("name"), org_number=org.get("org_number"), start=entry.get("valid_from"),
+                 end=entry.get("valid_until"), index=index)
         return Event(index, "certificate", cert_id, str(org.get("org_number") or ""), line)
     if kind in ("revocation", "suspension", "reinstatement"):
-        verb = {"revocation": "revoked", "suspension": "suspended", "reinstatement": "reinstated"}[kind]
-        line = f"{verb} {cert_id} ({entry.get('reason_category')}) at {entry.get('time')} [entry {index}]"
+        template = {"revocation": _("revoked {id} ({reason}) at {time} [entry {index}]"),
+                    "suspension": _("suspended {id} ({reason}) at {time} [entry {index}]"),
+                    "reinstatement": _("reinstated {id} ({reason}) at {time} [entry {index}]")}[kind]
+        line = template.format(id=cert_id, reason=entry.get("reason_category"), time=entry.get("time"), index=index)
         return Event(index, kind, cert_id, str(entry.get("org_number") or ""), line)
     return None
 
@@ -345,19 +356,21 @@ def monitor_site(location: str, state: MonitorState, policy: Any | None = None,
         register_vkey = str(issuer["register"]["vkey"])
         ledger_vkey = str(issuer["ledger"]["vkey"])
     except (TypeError, KeyError):
-        raise SiteError("issuer.json: has no register and ledger vkeys") from None
+        raise SiteError(_("issuer.json: has no register and ledger vkeys")) from None
     # A policy's own log key (for the register's origin) beats what the site says about itself.
     try:
         register_origin = parse_vkey(register_vkey).name
         parse_vkey(ledger_vkey)
     except NoteError as exc:
-        raise SiteError(f"issuer.json: {exc}") from None
+        raise SiteError(f"issuer.json: {exc}") from None  # not for translation: a file name before the (translated) reason
     for log in (policy.logs if policy is not None else ()):
         if log.origin == register_origin:
             register_vkey = log.verifier.vkey
+    changed = {"register": _("issuer.json: the register key changed from {old} to {new} since the last run"),
+               "ledger": _("issuer.json: the ledger key changed from {old} to {new} since the last run")}
     for pinned, now, what in ((state.register_vkey, register_vkey, "register"), (state.ledger_vkey, ledger_vkey, "ledger")):
         if pinned and pinned != now:
-            raise SiteError(f"issuer.json: the {what} key changed from {pinned} to {now} since the last run")
+            raise SiteError(changed[what].format(old=pinned, new=now))
     note, checkpoint = _checkpoint(site, "register/checkpoint", register_vkey, "register")
     witnesses: tuple[str, ...] = ()
     if policy is not None:
@@ -370,9 +383,9 @@ def monitor_site(location: str, state: MonitorState, policy: Any | None = None,
         try:
             entry = json.loads(data)
         except ValueError:
-            raise SiteError(f"register entry {index}: not JSON") from None
+            raise SiteError(_("register entry {index}: not JSON", index=index)) from None
         if not isinstance(entry, dict):
-            raise SiteError(f"register entry {index}: not a JSON object")
+            raise SiteError(_("register entry {index}: not a JSON object", index=index))
         if entry.get("kind") == "ledger-anchor":
             anchors.append((index, int(entry.get("size", -1)), str(entry.get("root", ""))))
         event = _describe(index, entry, site)
@@ -382,21 +395,21 @@ def monitor_site(location: str, state: MonitorState, policy: Any | None = None,
     if site.get("ledger/checkpoint", MAX_CHECKPOINT_BYTES, required=False) is None:
         # A register published before the ledger had any entry; never once an anchor or a ledger was seen.
         if anchors or state.ledger_size or any(True for _ in _anchors_seen(state)):
-            raise SiteError("ledger/checkpoint: missing from the site")
+            raise SiteError(_("{file}: missing from the site", file="ledger/checkpoint"))
         state.register_vkey, state.ledger_vkey = register_vkey, ledger_vkey
         return MonitorReport(checkpoint.size, previous, 0, tuple(events), witnesses)
     ledger_note, ledger_cp = _checkpoint(site, "ledger/checkpoint", ledger_vkey, "ledger")
     if ledger_cp.size < state.ledger_size:
-        raise SiteError(f"ledger/checkpoint has size {ledger_cp.size}, smaller than the {state.ledger_size} seen "
-                        "before (the ledger was rolled back)")
+        raise SiteError(_("ledger/checkpoint has size {size}, smaller than the {old} seen before (the ledger was rolled "
+                          "back)", size=ledger_cp.size, old=state.ledger_size))
     if ledger_cp.size == state.ledger_size and state.ledger_root and ledger_cp.root.hex() != state.ledger_root:
-        raise SiteError(f"ledger/checkpoint of size {ledger_cp.size} has a different root than seen before (forked)")
+        raise SiteError(_("ledger/checkpoint of size {size} has a different root than seen before (forked)", size=ledger_cp.size))
     for index, size, root in anchors:
         if ledger_cp.size < size:
-            raise SiteError(f"ledger/checkpoint has size {ledger_cp.size}, below the ledger-anchor of size {size} in "
-                            f"register entry {index} (the ledger was truncated)")
+            raise SiteError(_("ledger/checkpoint has size {size}, below the ledger-anchor of size {anchor} in register "
+                              "entry {index} (the ledger was truncated)", size=ledger_cp.size, anchor=size, index=index))
         if ledger_cp.size == size and base64.b64encode(ledger_cp.root).decode() != root:
-            raise SiteError(f"ledger/checkpoint differs from the ledger-anchor in register entry {index} (forked)")
+            raise SiteError(_("ledger/checkpoint differs from the ledger-anchor in register entry {index} (forked)", index=index))
     state.ledger_size, state.ledger_root = ledger_cp.size, ledger_cp.root.hex()
     state.register_vkey, state.ledger_vkey = register_vkey, ledger_vkey
     return MonitorReport(checkpoint.size, previous, ledger_cp.size, tuple(events), witnesses)
@@ -404,6 +417,13 @@ def monitor_site(location: str, state: MonitorState, policy: Any | None = None,
 
 def _anchors_seen(state: MonitorState) -> list[int]:
     return [state.ledger_size] if state.ledger_size else []
+
+
+def _reason(exc: BaseException) -> str:
+    """An OS error's words without the errno ('Connection refused', not '[Errno 111] Connection refused')."""
+    if isinstance(exc, TimeoutError):
+        return _("no answer within {seconds} seconds", seconds=int(TIMEOUT))
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 def digest_of(data: bytes) -> str:

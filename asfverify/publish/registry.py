@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput
+from ..i18n import _
 from ..ledger.schema import CREDENTIALS, REGISTER
 from .statements import key_statement
 
@@ -64,7 +65,7 @@ def find_certificate(register: Ledger, cert_id: str) -> dict[str, Any]:
         f"SELECT entry FROM {REGISTER.entries} WHERE kind = 'certificate' AND instr(entry, ?) > 0",
         (f'"cert_id":"{cert_id}"',)).fetchone()
     if row is None:
-        raise BadInput(f"{cert_id}: no such certificate in the register")
+        raise BadInput(_("{cert_id}: no such certificate in the register", cert_id=cert_id))
     import json
 
     return json.loads(row[0])

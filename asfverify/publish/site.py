@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BadInput, NegativeOutcome, VerificationError
+from ..i18n import _
 from ..jcs import canonical
 from ..ledger.note import NoteError, parse_checkpoint, split_note
 from ..ledger.schema import ROWS, STATUS_LISTS
@@ -103,10 +104,15 @@ def check_against(log: Ledger, size: int, root: bytes, what: str) -> None:
     """The log must contain the tree of `size` with `root` (a kept witnessed or published checkpoint)."""
     current = log.size()
     if current < size:
-        raise VerificationError(f"the {log.tables.name} has {current} entries but {what} has size {size} "
-                                "(truncated or rolled back)")
+        shrunk = (_("the register has {current} entries but {what} has size {size} (truncated or rolled back)")
+                  if log.tables.name == "register" else
+                  _("the ledger has {current} entries but {what} has size {size} (truncated or rolled back)"))
+        raise VerificationError(shrunk.format(current=current, what=what, size=size))
     if log.root(size) != root:
-        raise VerificationError(f"the {log.tables.name}'s tree at size {size} differs from {what} (forked or rewritten)")
+        forked = (_("the register's tree at size {size} differs from {what} (forked or rewritten)")
+                  if log.tables.name == "register" else
+                  _("the ledger's tree at size {size} differs from {what} (forked or rewritten)"))
+        raise VerificationError(forked.format(size=size, what=what))
 
 
 def check_anchors(ledger: Ledger, register: Ledger) -> None:
@@ -189,8 +195,8 @@ def _write_tiles(register: Ledger, files: SiteFiles, size: int, since: int, trus
             rows = conn.execute(f"SELECT hash FROM {t.nodes} WHERE level = ? AND pos >= ? AND pos < ? ORDER BY pos",
                                 (8 * tile.level, first, first + tile.width)).fetchall()
         if len(rows) != tile.width:
-            raise VerificationError(f"register tile {tile.path()}: {len(rows)} stored hashes, expected {tile.width}; "
-                                    "run 'asfverify ledger verify'")
+            raise VerificationError(_("register tile {tile}: {count} stored hashes, expected {width}; run 'asfverify "
+                                      "ledger verify'", tile=tile.path(), count=len(rows), width=tile.width))
         files.write(f"register/{tile.path()}", b"".join(bytes(r[0]) for r in rows), immutable=trusted)
     for bundle in bundles_for(size, since if trusted else 0):
         first = bundle.first_node()
@@ -348,7 +354,7 @@ def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
     ws.require_publishing()
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if directory.exists() and not directory.is_dir():
-        raise BadInput(f"{directory}: not a folder")
+        raise BadInput(_("{directory}: not a folder", directory=directory))
     files = SiteFiles(directory)
     ledger, register = open_logs(ws)
     ledger.check_origin()
@@ -356,10 +362,11 @@ def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
     # A rolled-back or forked log is refused before anything is appended or written.
     site = _site_checkpoint(files, "register/checkpoint", register.origin)
     if site is not None:
-        check_against(register, site[0], site[1], f"the published register/checkpoint in {directory}")
+        check_against(register, site[0], site[1], _("the published register/checkpoint in {directory}", directory=directory))
     site_ledger = _site_checkpoint(files, "ledger/checkpoint", ledger.origin)
     if site_ledger is not None and site_ledger[0] > 0:
-        check_against(ledger, site_ledger[0], site_ledger[1], f"the published ledger/checkpoint in {directory}")
+        check_against(ledger, site_ledger[0], site_ledger[1], _("the published ledger/checkpoint in {directory}",
+                                                                   directory=directory))
     check_anchors(ledger, register)
     check_witnessed(ledger, register)
     published_size = site[0] if site is not None else 0
@@ -391,9 +398,9 @@ def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
         if not witnessed and not unwitnessed:
             # No witness cosigns a rolled-back or forked register, so neither does the site: a status
             # list without a revocation never goes out under a checkpoint the quorum did not see.
-            raise NegativeOutcome(f"register checkpoint {register.size()} is not cosigned by the witness quorum "
-                                  f"({quorum.reason}); the site in {directory} was not changed "
-                                  "(retry, or pass --unwitnessed)")
+            raise NegativeOutcome(_("register checkpoint {size} is not cosigned by the witness quorum ({reason}); the "
+                                    "site in {directory} was not changed (retry, or pass --unwitnessed)",
+                                    size=register.size(), reason=quorum.reason, directory=directory))
 
     size = register.size()
     signer = register.signer

@@ -10,6 +10,8 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ..i18n import _
+
 TILE_WIDTH = 256
 TILE_HEIGHT = 8
 HASH_SIZE = 32
@@ -100,7 +102,7 @@ def encode_bundle(entries: Iterable[bytes]) -> bytes:
     out = bytearray()
     for data in entries:
         if len(data) > MAX_ENTRY_BYTES:
-            raise ValueError(f"entry of {len(data)} bytes is over the tlog-tiles limit of {MAX_ENTRY_BYTES}")
+            raise ValueError(_("entry of {size} bytes is over the tlog-tiles limit of {limit}", size=len(data), limit=MAX_ENTRY_BYTES))
         out += struct.pack(">H", len(data)) + data
     return bytes(out)
 
@@ -108,24 +110,24 @@ def encode_bundle(entries: Iterable[bytes]) -> bytes:
 def decode_bundle(data: bytes, width: int) -> list[bytes]:
     """Exactly `width` entries from a bundle; ValueError on a short, long or malformed bundle."""
     out, pos = [], 0
-    for _ in range(width):
+    for _entry in range(width):
         if pos + 2 > len(data):
-            raise ValueError(f"entry bundle holds fewer than {width} entries")
+            raise ValueError(_("entry bundle holds fewer than {width} entries", width=width))
         (length,) = struct.unpack_from(">H", data, pos)
         pos += 2
         if pos + length > len(data):
-            raise ValueError("entry bundle is truncated inside an entry")
+            raise ValueError(_("entry bundle is truncated inside an entry"))
         out.append(data[pos:pos + length])
         pos += length
     if pos != len(data):
-        raise ValueError(f"entry bundle has bytes after its {width} entries")
+        raise ValueError(_("entry bundle has bytes after its {width} entries", width=width))
     return out
 
 
 def split_hashes(data: bytes, width: int) -> list[bytes]:
     """A tile's bytes as its `width` hashes; ValueError when the size is wrong."""
     if len(data) != width * HASH_SIZE:
-        raise ValueError(f"tile has {len(data)} bytes, expected {width * HASH_SIZE}")
+        raise ValueError(_("tile has {size} bytes, expected {expected}", size=len(data), expected=width * HASH_SIZE))
     return [data[i:i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, NegativeOutcome
+from ..i18n import _
 from ..ledger.note import parse_checkpoint, split_note, verifier_for
 from ..ledger.schema import COSIGNED
 
@@ -18,8 +19,11 @@ if TYPE_CHECKING:
     from ..ledger.store import Ledger
     from ..workspace import Workspace
 
-UNWITNESSED_NOTICE = ("note: this workspace has no [witnesses] policy, so its checkpoints are signed by the "
-                      "certifier alone and its certificates are unwitnessed")
+
+
+def unwitnessed_notice() -> str:
+    return _("note: this workspace has no [witnesses] policy, so its checkpoints are signed by the certifier alone "
+             "and its certificates are unwitnessed")
 
 
 def policy_of(ws: Workspace) -> Any | None:
@@ -30,7 +34,7 @@ def policy_of(ws: Workspace) -> Any | None:
     try:
         from ..witness.policy import load_policy
     except ImportError:  # pragma: no cover - asfverify.witness ships with asfverify
-        raise BadInput("[witnesses] policy is set but this asfverify has no witness client") from None
+        raise BadInput(_("[witnesses] policy is set but this asfverify has no witness client")) from None
     return load_policy(path)
 
 
@@ -88,15 +92,16 @@ def witness_logs(ws: Workspace, ledger: Ledger, register: Ledger, policy: Any | 
     """
     if policy is None:
         if notices is not None:
-            notices.append(UNWITNESSED_NOTICE)
+            notices.append(unwitnessed_notice())
         return register.checkpoint()
     if ledger.size() > 0:
         witness_log(ledger, policy)  # the ledger's quorum is reported by `ledger verify`, not required here
     note, quorum = witness_log(register, policy)
     if required and not quorum.satisfied:
-        raise NegativeOutcome(
-            f"witness quorum not reached for register checkpoint {register.size()} ({quorum.reason}); the "
-            "issuance is logged but no certificate was written; retry, or pass --unwitnessed")
+        raise NegativeOutcome(_(
+            "witness quorum not reached for register checkpoint {size} ({reason}); the issuance is logged but no "
+            "certificate was written; retry, or pass --unwitnessed", size=register.size(), reason=quorum.reason))
     if not quorum.satisfied and notices is not None:
-        notices.append(f"note: register checkpoint {register.size()} is not witnessed ({quorum.reason})")
+        notices.append(_("note: register checkpoint {size} is not witnessed ({reason})", size=register.size(),
+                          reason=quorum.reason))
     return note
