@@ -29,7 +29,6 @@ ECHOES = {"echo", "secho"}
 PENDING: set[str] = {
     "asfverify/agreements/parties.py",
     "asfverify/agreements/registry.py",
-    "asfverify/bounded.py",
     "asfverify/commands/agreements.py",
     "asfverify/commands/core.py",
     "asfverify/commands/doctor.py",
@@ -39,15 +38,12 @@ PENDING: set[str] = {
     "asfverify/commands/publish.py",
     "asfverify/commands/trustlist.py",
     "asfverify/commands/witness.py",
-    "asfverify/confine.py",
     "asfverify/criteria.py",
-    "asfverify/inputfile.py",
     "asfverify/jcs.py",
     "asfverify/keys.py",
     "asfverify/multibase.py",
     "asfverify/pdftext.py",
     "asfverify/verifiers/agreement.py",
-    "asfverify/workspace.py",
 }
 
 
