@@ -56,7 +56,8 @@ def _text(value: Any, what: str, limit: int = MAX_TEXT, optional: bool = False) 
         raise ResultViolation(_("{what} is a {error_type}, not a string", what=what, error_type=type(value).__name__))
     if len(value) > limit:
         raise ResultViolation(_("{what} is {count} characters, over the limit of {limit}", what=what, count=len(value), limit=limit))
-    return mask_personal_numbers(value, keep_identifiers=False)
+    # str(): a plain string in the record (an i18n.Message is a str subclass; the ledger's fast encoder takes exact strs).
+    return mask_personal_numbers(str(value), keep_identifiers=False)
 
 
 def _key(key: Any, what: str) -> str:

@@ -27,8 +27,6 @@ CLICK_ERRORS = {"UsageError", "BadParameter", "ClickException", "BadOptionUsage"
 ECHOES = {"echo", "secho"}
 
 PENDING: set[str] = {
-    "asfverify/agreements/parties.py",
-    "asfverify/agreements/registry.py",
     "asfverify/commands/agreements.py",
     "asfverify/commands/core.py",
     "asfverify/commands/doctor.py",
@@ -38,12 +36,9 @@ PENDING: set[str] = {
     "asfverify/commands/publish.py",
     "asfverify/commands/trustlist.py",
     "asfverify/commands/witness.py",
-    "asfverify/criteria.py",
     "asfverify/jcs.py",
     "asfverify/keys.py",
     "asfverify/multibase.py",
-    "asfverify/pdftext.py",
-    "asfverify/verifiers/agreement.py",
 }
 
 
