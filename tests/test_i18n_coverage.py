@@ -36,9 +36,7 @@ PENDING: set[str] = {
     "asfverify/commands/publish.py",
     "asfverify/commands/trustlist.py",
     "asfverify/commands/witness.py",
-    "asfverify/jcs.py",
     "asfverify/keys.py",
-    "asfverify/multibase.py",
 }
 
 
