@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .errors import DocumentError
+from .i18n import _, language
 
 T = TypeVar("T")
 MiB = 1024 * 1024
@@ -114,19 +115,26 @@ def call(fn: Callable[[], T], *, what: str, seconds: float, memory: int) -> T:
                 pass
         _pid, status = os.waitpid(pid, 0)
     if timed_out:
-        raise DocumentError(f"{what} took longer than the limit of {seconds:g} s (max_seconds_per_document)")
+        raise DocumentError(_("{what} took longer than the limit of {seconds} s (max_seconds_per_document)", what=what,
+                                  seconds=_number(seconds)))
     kind, payload = _decode(b"".join(chunks))
     if kind == "ok":
         return payload  # type: ignore[return-value]
     if kind == "document":
         raise DocumentError(str(payload))
     if kind == "error":
-        raise DocumentError(f"{what} failed ({payload})")
+        raise DocumentError(_("{what} failed ({error})", what=what, error=payload))
     # No result, or MemoryError: the child ran out of its address space (C code aborts instead of
     # raising MemoryError, so a death by signal is read the same way).
-    died = f", the parser died with signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else ""
-    raise DocumentError(f"{what} needed more than the limit of {memory // MiB} MiB of memory "
-                        f"(max_memory_per_document{died})")
+    died = _(", the parser died with signal {signal}", signal=os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ""
+    raise DocumentError(_("{what} needed more than the limit of {mib} MiB of memory (max_memory_per_document{died})",
+                          what=what, mib=memory // MiB, died=died))
+
+
+def _number(value: float) -> str:
+    """2.5 as '2,5' in Swedish prose (decimal comma), '2.5' in English; whole numbers without decimals."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language() != "en" else text
 
 
 def _decode(data: bytes) -> tuple[str, object]:

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from .errors import PackageError
+from .i18n import _
 
 ALLOWED_COMPRESSION = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
@@ -39,8 +40,10 @@ def check_visible(text: str, where: str, what: str) -> None:
     """PackageError when `text` holds a character that hides or reorders what a reader sees."""
     found = hidden_character(text)
     if found is not None:
-        raise PackageError(f"{where}: the {what} holds an invisible or direction-changing character ({found}); "
-                           "write it with visible characters only")
+        # Callers name the field in English ("name", "path"); the sentence needs it in its own language.
+        what = {"name": _("the name"), "path": _("the path")}.get(what, _("the {what}", what=what))
+        raise PackageError(_("{where}: {what} holds an invisible or direction-changing character ({found}); "
+                             "write it with visible characters only", where=where, what=what, found=found))
 
 
 def member_key(name: str) -> str:
@@ -55,13 +58,13 @@ def check_members(zip_name: str, members: Sequence[zipfile.ZipInfo]) -> None:
     folders: dict[str, str] = {}
     for info in members:
         name = info.filename
-        where = f"{zip_name}: member {name!r}"
+        where = _("{zip}: member {name!r}", zip=zip_name, name=name)
         check_visible(name, where, "name")
         if info.flag_bits & 0x1:
-            raise PackageError(f"{where} is encrypted; submit the package unencrypted")
+            raise PackageError(_("{where} is encrypted; submit the package unencrypted", where=where))
         if not info.is_dir() and info.compress_type not in ALLOWED_COMPRESSION:
-            raise PackageError(f"{where} uses compression method {info.compress_type}, which is not supported "
-                               "(stored or deflated only)")
+            raise PackageError(_("{where} uses compression method {method}, which is not supported (stored or deflated "
+                                 "only)", where=where, method=info.compress_type))
         key = member_key(name)
         if not key:
             continue
@@ -69,15 +72,16 @@ def check_members(zip_name: str, members: Sequence[zipfile.ZipInfo]) -> None:
             folders.setdefault(key, name)
             continue
         if key in files:
-            raise PackageError(f"{where} appears twice in the zip (also as {files[key]!r}); an archive tool "
-                               "and asfverify could read different files")
+            raise PackageError(_("{where} appears twice in the zip (also as {other!r}); an archive tool and asfverify "
+                                 "could read different files", where=where, other=files[key]))
         files[key] = name
         parts = key.split("/")
         for depth in range(1, len(parts)):
             folders.setdefault("/".join(parts[:depth]), name)
     for key, name in files.items():
         if key in folders:
-            raise PackageError(f"{zip_name}: member {name!r} is a file and also a folder (of {folders[key]!r})")
+            raise PackageError(_("{zip}: member {name!r} is a file and also a folder (of {other!r})", zip=zip_name, name=name,
+                                   other=folders[key]))
 
 
 def _base() -> Path:
@@ -89,7 +93,7 @@ def _base() -> Path:
         pass
     info = os.lstat(base)
     if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
-        raise PackageError(f"{base} is not a folder of this user; remove it to unpack zip packages")
+        raise PackageError(_("{folder} is not a folder of this user; remove it to unpack zip packages", folder=base))
     if stat.S_IMODE(info.st_mode) & 0o077:
         os.chmod(base, 0o700)
     return base
@@ -124,4 +128,5 @@ def check_single_link(path: Path, where: str) -> None:
     """A package file must not be a hard link: its other name may be a file outside the package."""
     info = path.stat()
     if info.st_nlink > 1:
-        raise PackageError(f"{where}: is a hard link ({info.st_nlink} names for one file); copy the file into the package")
+        raise PackageError(_("{where}: is a hard link ({count} names for one file); copy the file into the package", where=where,
+                             count=info.st_nlink))

@@ -56,11 +56,9 @@ def _spec(name: str, plugin: Any, info: PluginInfo) -> PluginSpec:
         try:
             return PluginSpec(name, info, pickled=pickle.dumps(plugin))
         except Exception as exc:  # pickle raises several types (PicklingError, TypeError, AttributeError)
-            reason = f"{type(exc).__name__}: {exc}"
-        else:  # pragma: no cover - returned above
-            reason = ""
-        raise BadInput(_("plugin {name} cannot be sent to a worker process started without fork ({reason}); "
-                         "use --jobs 1, or make it picklable", name=name, reason=reason))
+            raise BadInput(_("plugin {name} cannot be sent to a worker process started without fork ({reason}); "
+                             "use --jobs 1, or make it picklable", name=name,
+                             reason=f"{type(exc).__name__}: {exc}")) from None
     raise BadInput(_("plugin {name} cannot be sent to a worker process started without fork (it is defined in "
                      "{where}, which a new process cannot import); use --jobs 1, or put it in a module or a "
                      "plugin file", name=name, where=getattr(plugin, "__module__", None) or type(plugin).__module__))

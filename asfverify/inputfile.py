@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import BadInput
+from .i18n import _
 
 
 def read_bounded(path: str | Path, limit: int, label: str, too_large: BadInput) -> bytes:
@@ -24,8 +25,8 @@ def read_bounded(path: str | Path, limit: int, label: str, too_large: BadInput) 
             raise too_large
         return target.read_bytes()
     except FileNotFoundError:
-        raise BadInput(f"{label}: no such file") from None
+        raise BadInput(_("{label}: no such file", label=label)) from None
     except IsADirectoryError:
-        raise BadInput(f"{label}: is a folder, not a file") from None
+        raise BadInput(_("{label}: is a folder, not a file", label=label)) from None
     except OSError as exc:
-        raise BadInput(f"{label}: cannot read: {exc.strerror}") from None
+        raise BadInput(_("{label}: cannot read: {reason}", label=label, reason=exc.strerror)) from None

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import WorkspaceError
+from .i18n import _
+
 MiB = 1024 * 1024
 
 
@@ -29,6 +32,23 @@ class Limits:
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None) -> Limits:
         """[limits] in asfverify.toml overrides the defaults (documented in the README)."""
-        raw = dict((config or {}).get("limits", {}))
-        fields = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
+        raw = (config or {}).get("limits", {})
+        if not isinstance(raw, Mapping):
+            raise WorkspaceError(_("asfverify.toml: [limits] must be a table of limits (max_pages = 500, ...)"))
+        fields: dict[str, Any] = {}
+        for key, value in raw.items():
+            default = cls.__dataclass_fields__.get(key)
+            if default is None:
+                raise WorkspaceError(_("asfverify.toml: [limits] {key} is not a limit; the limits are {names}", key=key,
+                                       names=", ".join(cls.__dataclass_fields__)))
+            # A typo or a quoted number would otherwise end deep inside a parser as an internal error.
+            whole = default.type in ("int", int)
+            number = isinstance(value, int) if whole else isinstance(value, int | float)
+            if isinstance(value, bool) or not number or not value > 0:
+                message = (_("asfverify.toml: [limits] {key} = {value!r}: write a positive whole number without quotes",
+                             key=key, value=value) if whole else
+                           _("asfverify.toml: [limits] {key} = {value!r}: write a positive number without quotes",
+                             key=key, value=value))
+                raise WorkspaceError(message)
+            fields[key] = value
         return cls(**fields)

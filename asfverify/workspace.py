@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import BadInput, WorkspaceError
+from .i18n import _
 
 CONFIG_NAME = "asfverify.toml"
 ENV_VAR = "ASFVERIFY_WORKSPACE"
@@ -86,8 +87,9 @@ class Workspace:
         value = self._setting(section, key)
         if value is None:
             flag = {"name": "--certifier NAME", "org_number": "--org-number N", "prefix": "--publish-prefix URL"}.get(key)
-            how = f"; run 'asfverify init {flag}'" if flag else ""
-            raise WorkspaceError(f"{self.root / CONFIG_NAME}: [{section}] {key} is not set{how}")
+            how = _("; run 'asfverify init {flag}'", flag=flag) if flag else ""
+            raise WorkspaceError(_("{file}: [{section}] {key} is not set{how}", file=self.root / CONFIG_NAME,
+                                   section=section, key=key, how=how))
         if (section, key) == ("publish", "prefix"):
             check_prefix(value)
             return value.rstrip("/")
@@ -137,9 +139,9 @@ def load(root: Path) -> Workspace:
     try:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise WorkspaceError(f"{path}: invalid TOML: {exc}") from None
+        raise WorkspaceError(_("{file}: invalid TOML: {error}", file=path, error=exc)) from None
     except OSError as exc:
-        raise WorkspaceError(f"{path}: cannot read: {exc.strerror}") from None
+        raise WorkspaceError(_("{file}: cannot read: {reason}", file=path, reason=exc.strerror)) from None
     return Workspace(root=root.resolve(), config=config)
 
 
@@ -149,13 +151,15 @@ def find(explicit: str | os.PathLike[str] | None = None, start: Path | None = No
     if chosen:
         root = Path(chosen)
         if not (root / CONFIG_NAME).is_file():
-            raise WorkspaceError(f"{root}: not an asfverify workspace (no {CONFIG_NAME}); run 'asfverify init {root}'")
+            raise WorkspaceError(_("{root}: not an asfverify workspace (no {config}); run 'asfverify init {root}'",
+                                   root=root, config=CONFIG_NAME))
         return load(root)
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
         if (candidate / CONFIG_NAME).is_file():
             return load(candidate)
-    raise WorkspaceError(f"no {CONFIG_NAME} in {here} or its parents; run 'asfverify init' or pass --workspace")
+    raise WorkspaceError(_("no {config} in {folder} or its parents; run 'asfverify init' or pass --workspace",
+                           config=CONFIG_NAME, folder=here))
 
 
 _PREFIX_PATH = re.compile(r"^(/[A-Za-z0-9._~%!$&'()*,;=:@-]+)*/?$")
@@ -166,8 +170,8 @@ def check_prefix(prefix: str) -> None:
     parts = urlsplit(prefix)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
             or parts.username or not _PREFIX_PATH.match(parts.path or "/") or "+" in prefix:
-        raise BadInput(f"publish prefix {prefix!r}: must be an http(s) URL like https://certifier.example/asf "
-                       "(no query, fragment, user or '+')")
+        raise BadInput(_("publish prefix {prefix!r}: must be an http(s) URL like https://certifier.example/asf (no "
+                         "query, fragment, user or '+')", prefix=prefix))
 
 
 def origin_of_prefix(prefix: str) -> str:
@@ -228,20 +232,20 @@ def init(root: Path, *, certifier: str | None = None, passphrase: str | None = N
     values: dict[tuple[str, str], str] = {}
     if certifier is not None:
         if not certifier.strip() or any(c in certifier for c in "\n\r\t"):
-            raise BadInput("--certifier: give the certifier's name on one line")
+            raise BadInput(_("--certifier: give the certifier's name on one line"))
         values["certifier", "name"] = certifier.strip()
     if org_number is not None:
         from .agreements.orgnumbers import normalise
 
         number = normalise(org_number)
         if number is None:
-            raise BadInput(f"--org-number {org_number}: not a valid Swedish organisation number (NNNNNN-NNNN)")
+            raise BadInput(_("--org-number {number}: not a valid Swedish organisation number (NNNNNN-NNNN)", number=org_number))
         values["certifier", "org_number"] = number
     if publish_prefix is not None:
         try:
             check_prefix(publish_prefix)
         except BadInput as exc:
-            raise BadInput(f"--publish-prefix: {exc}") from None
+            raise BadInput(_("--publish-prefix: {error}", error=exc)) from None
         values["publish", "prefix"] = publish_prefix.rstrip("/")
     root.mkdir(parents=True, exist_ok=True)
     config_path = root / CONFIG_NAME
@@ -279,7 +283,7 @@ def _refuse_prefix_change(ws: Workspace, new_prefix: str) -> None:
 
     register = open_register(ws)
     if register.size() > 0 and origin_of_prefix(new_prefix) + "/register" != register.origin:
-        raise WorkspaceError(
-            f"--publish-prefix {new_prefix}: the register already has entries under origin {register.origin!r}; "
-            f"it would become {origin_of_prefix(new_prefix) + '/register'!r}, and an origin cannot change"
-        )
+        raise WorkspaceError(_(
+            "--publish-prefix {prefix}: the register already has entries under origin {origin!r}; it would become "
+            "{new!r}, and an origin cannot change", prefix=new_prefix, origin=register.origin,
+            new=origin_of_prefix(new_prefix) + "/register"))

@@ -2,7 +2,7 @@
 """Fail when Swedish output holds an English sentence: `no_english.py FILE` (scripts/check_wheel.sh).
 
 The test of the same promise, tests/test_i18n.py, holds the one definition of what counts as English
-(its ENGLISH pattern of function words) and of the lines still waiting for a translation
+(its ENGLISH pattern of function words, and IDS, the requirement and rule ids that are not prose) and of the lines still waiting for a translation
 (NOT_YET_TRANSLATED, while it exists); both are read from there, so this check and the test cannot
 disagree. Prints each English line and exits 1; exits 0 with the number of lines checked.
 """
@@ -17,8 +17,9 @@ from pathlib import Path
 TEST = Path(__file__).resolve().parents[1] / "tests" / "test_i18n.py"
 
 
-def _definitions() -> tuple[re.Pattern[str], tuple[str, ...]]:
+def _definitions() -> tuple[re.Pattern[str], tuple[str, ...], re.Pattern[str] | None]:
     pattern: re.Pattern[str] | None = None
+    ids: re.Pattern[str] | None = None
     pending: tuple[str, ...] = ()
     for node in ast.parse(TEST.read_text(encoding="utf-8")).body:
         if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
@@ -26,15 +27,17 @@ def _definitions() -> tuple[re.Pattern[str], tuple[str, ...]]:
         name = node.targets[0].id
         if name == "ENGLISH" and isinstance(node.value, ast.Call):  # re.compile(r"…")
             pattern = re.compile(ast.literal_eval(node.value.args[0]))
+        elif name == "IDS" and isinstance(node.value, ast.Call):  # rule ids are identifiers, not prose
+            ids = re.compile(ast.literal_eval(node.value.args[0]))
         elif name == "NOT_YET_TRANSLATED":
             pending = tuple(ast.literal_eval(node.value))
     if pattern is None:
         sys.exit(f"no_english: no ENGLISH pattern in {TEST}")
-    return pattern, pending
+    return pattern, pending, ids
 
 
 def main(argv: list[str]) -> int:
-    english, pending = _definitions()
+    english, pending, ids = _definitions()
     text = Path(argv[1]).read_text(encoding="utf-8")
     checked, found = 0, []
     for line in text.splitlines():
@@ -42,7 +45,7 @@ def main(argv: list[str]) -> int:
         if not words or words[0] in pending:
             continue
         checked += 1
-        if english.search(line):
+        if english.search(ids.sub(" ", line) if ids else line):
             found.append(line)
     for line in found:
         print(f"no_english: English in the Swedish output: {line}", file=sys.stderr)

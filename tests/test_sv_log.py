@@ -92,3 +92,67 @@ def test_the_monitor_on_an_unreachable_url_names_the_site_not_its_policy_file() 
     assert f"webbplatsen {url} gick inte att nå" in line and "witness-policy.txt" not in line, line
     english = _english("monitor", url)
     assert f"the site {url} could not be reached" in _one_line(english) and "witness-policy" not in english.output
+
+
+def test_a_zip_with_a_member_twice_is_refused_by_confine_in_swedish(tmp_path: Path, monkeypatch) -> None:
+    import warnings
+    import zipfile
+
+    monkeypatch.delenv("ASFVERIFY_WORKSPACE", raising=False)
+    ws = tmp_path / "ws"
+    assert _english("init", str(ws)).exit_code == 0
+    package = tmp_path / "ansokan.zip"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the duplicate name is the point
+        with zipfile.ZipFile(package, "w") as zf:
+            zf.writestr("application.toml", "[organisation]\n")
+            zf.writestr("stadgar.pdf", b"%PDF-1.4 a")
+            zf.writestr("Stadgar.pdf", b"%PDF-1.4 b")
+    result = _swedish("-w", str(ws), "run", str(package))
+    assert result.exit_code == 2
+    line = _one_line(result)
+    assert "ansokan.zip: filen 'Stadgar.pdf' förekommer två gånger i zip-filen (även som 'stadgar.pdf')" in line, line
+    english = _english("-w", str(ws), "run", str(package))
+    assert "member 'Stadgar.pdf' appears twice in the zip" in _one_line(english)
+
+    hidden = tmp_path / "dold.zip"
+    with zipfile.ZipFile(hidden, "w") as zf:
+        zf.writestr("application.toml", "[organisation]\n")
+        zf.writestr("stadgar\u202efdp.pdf", b"%PDF-1.4")
+    line = _one_line(_swedish("-w", str(ws), "run", str(hidden)))
+    assert "namnet innehåller ett osynligt eller riktningsändrande tecken (U+202E)" in line, line
+
+
+def test_workspace_errors_are_swedish_and_name_what_to_run(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("ASFVERIFY_WORKSPACE", raising=False)
+    missing = tmp_path / "ingen"
+    result = _swedish("-w", str(missing), "ledger", "verify")
+    assert result.exit_code == 2
+    line = _one_line(result)
+    assert f"{missing}: ingen asfverify-arbetsyta (ingen asfverify.toml); kör 'asfverify init {missing}'" in line, line
+    assert f"{missing}: not an asfverify workspace" in _one_line(_english("-w", str(missing), "ledger", "verify"))
+
+    refused = _swedish("init", str(tmp_path / "ws"), "--org-number", "123")
+    assert refused.exit_code == 2
+    assert "--org-number 123: inget giltigt svenskt organisationsnummer (NNNNNN-NNNN)" in _one_line(refused)
+    assert not (tmp_path / "ws").exists()
+
+
+def test_a_limit_written_with_quotes_is_refused_naming_the_key(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("ASFVERIFY_WORKSPACE", raising=False)
+    ws = tmp_path / "ws"
+    assert _english("init", str(ws)).exit_code == 0
+    config = ws / "asfverify.toml"
+    original = config.read_text(encoding="utf-8")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "application.toml").write_text("[organisation]\n", encoding="utf-8")
+    config.write_text(original + '\n[limits]\nmax_pages = "500"\n', encoding="utf-8")
+    line = _one_line(_swedish("-w", str(ws), "run", str(package)))
+    assert "asfverify.toml: [limits] max_pages = '500': skriv ett positivt heltal utan citattecken" in line, line
+    config.write_text(original + "\n[limits]\nmax_page = 10\n", encoding="utf-8")
+    english = _english("-w", str(ws), "run", str(package))
+    assert english.exit_code == 2
+    assert "[limits] max_page is not a limit; the limits are max_document_bytes, " in _one_line(english)
+    config.write_text(original + "\n[limits]\nmax_seconds_per_document = 2.5\n", encoding="utf-8")
+    assert "[limits]" not in _english("-w", str(ws), "run", str(package)).output

@@ -80,11 +80,13 @@ class PublishReport:
     witnessed: bool | None           # None: no policy
 
     def summary(self) -> str:
-        new = f"; appended {', '.join(self.appended)}" if self.appended else ""
-        wit = "" if self.witnessed is None else ("; checkpoints cosigned" if self.witnessed else
-                                                 "; checkpoints NOT cosigned by a quorum")
-        return (f"Published register of {self.register_size} entries and ledger checkpoint {self.ledger_size} to "
-                f"{self.directory}: {len(self.written)} files written, {self.unchanged} unchanged{new}{wit}")
+        new = _("; appended {kinds}", kinds=", ".join(self.appended)) if self.appended else ""
+        wit = "" if self.witnessed is None else (_("; checkpoints cosigned") if self.witnessed else
+                                                 _("; checkpoints NOT cosigned by a quorum"))
+        return _("Published register of {size} entries and ledger checkpoint {ledger} to {directory}: {written} files "
+                 "written, {unchanged} unchanged{appended}{witnessed}", size=self.register_size, ledger=self.ledger_size,
+                 directory=self.directory, written=len(self.written), unchanged=self.unchanged, appended=new,
+                 witnessed=wit)
 
 
 # ---- checks before anything is appended or written ------------------------------------------------
@@ -130,7 +132,7 @@ def check_witnessed(ledger: Ledger, register: Ledger) -> None:
     for log in (ledger, register):
         kept = latest_cosigned(log.db.conn, log.tables.name)
         if kept is not None:
-            check_against(log, kept[0], kept[1], "the latest witnessed checkpoint")
+            check_against(log, kept[0], kept[1], _("the latest witnessed checkpoint"))
 
 
 # ---- status lists -----------------------------------------------------------------------------------
