@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadInput
+from .i18n import _
 from .model import CriterionOutcome, RequirementOutcome
 from .outcomes import CRITERION_ORDER, Decision, Outcome
 
@@ -63,21 +64,21 @@ def _criterion(raw: Mapping[str, Any], where: str, source: str = "criteria file"
             source=source,
         )
     except (KeyError, TypeError) as exc:
-        raise BadInput(f"{where}: criterion needs 'id' and 'requirements' with ids ({exc})") from None
+        raise BadInput(_("{where}: criterion needs 'id' and 'requirements' with ids ({problem})", where=where, problem=exc)) from None
 
 
 def criterion_from_dict(raw: Mapping[str, Any], source: str) -> Criterion:
     """A criterion a plugin registers through register_criteria."""
-    return _criterion(raw, f"plugin {source}", source)
+    return _criterion(raw, _("plugin {source}", source=source), source)
 
 
 def parse(text: str, where: str) -> CriteriaSet:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{where}: invalid TOML: {exc}") from None
+        raise BadInput(_("{where}: invalid TOML: {problem}", where=where, problem=exc)) from None
     if "id" not in raw or "criteria" not in raw:
-        raise BadInput(f"{where}: a criteria set needs 'id' and [[criteria]]")
+        raise BadInput(_("{where}: a criteria set needs 'id' and [[criteria]]", where=where))
     return CriteriaSet(
         id=raw["id"],
         title=raw.get("title", raw["id"]),
@@ -96,7 +97,7 @@ def load(set_id: str, search: Iterable[Path] = ()) -> CriteriaSet:
     packaged = resources.files("asfverify") / "data" / f"{set_id}.toml"
     if packaged.is_file():
         return parse(packaged.read_text(encoding="utf-8"), f"asfverify/data/{set_id}.toml")
-    raise BadInput(f"unknown criteria set {set_id!r} (looked in the workspace criteria folder and the package)")
+    raise BadInput(_("unknown criteria set {id!r} (looked in the workspace criteria folder and the package)", id=set_id))
 
 
 def requirement_outcome(outcomes: Iterable[str]) -> Outcome:

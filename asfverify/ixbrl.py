@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .i18n import _
+
 MAX_BYTES = 32 * 1024 * 1024
 MAX_FACTS = 100_000
 _IX_NAMESPACES = ("http://www.xbrl.org/2013/inlineXBRL", "http://www.xbrl.org/2008/inlineXBRL")
@@ -85,13 +87,13 @@ def read_facts(data: bytes) -> list[Fact]:
     from defusedxml.common import DefusedXmlException
 
     if len(data) > MAX_BYTES:
-        raise IxbrlError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise IxbrlError(_("larger than {limit} MiB", limit=MAX_BYTES // (1024 * 1024)))
     try:
         root = ElementTree.fromstring(data)
     except DefusedXmlException:
-        raise IxbrlError("forbidden XML constructs (entities or a DTD)") from None
+        raise IxbrlError(_("forbidden XML constructs (entities or a DTD)")) from None
     except ElementTree.ParseError as exc:
-        raise IxbrlError(f"not well-formed XHTML (line {exc.position[0]})") from None
+        raise IxbrlError(_("not well-formed XHTML (line {line})", line=exc.position[0])) from None
     periods: dict[str, dt.date | None] = {}
     for el in root.iter():
         ns, name = _local(el.tag)
@@ -128,7 +130,7 @@ def read_facts(data: bytes) -> list[Fact]:
         if len(facts) >= MAX_FACTS:
             break
     if not facts and not periods:
-        raise IxbrlError("no inline XBRL facts")
+        raise IxbrlError(_("no inline XBRL facts"))
     return facts
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import bounded
 from .errors import DocumentError
+from .i18n import _
 from .limits import Limits
 
 EXTRACTOR = "pdfium-1"
@@ -27,8 +28,8 @@ def _out_of_memory(exc: BaseException) -> bool:
 def _pdfium_error(path: Path, exc: Exception) -> DocumentError:
     message = str(exc).lower()
     if "password" in message or "encrypt" in message or "security" in message:
-        return DocumentError(f"{path.name}: PDF is encrypted")
-    return DocumentError(f"{path.name}: not a readable PDF ({type(exc).__name__})")
+        return DocumentError(_("{name}: PDF is encrypted", name=path.name))
+    return DocumentError(_("{name}: not a readable PDF ({error})", name=path.name, error=type(exc).__name__))
 
 
 def page_texts(path: Path, limits: Limits) -> list[str]:
@@ -50,7 +51,7 @@ def _page_texts(path: Path, limits: Limits) -> list[str]:
     try:
         count = len(pdf)
         if count > limits.max_pages:
-            raise DocumentError(f"{path.name}: {count} pages, more than the limit of {limits.max_pages}")
+            raise DocumentError(_("{name}: {n} pages, more than the limit of {limit}", name=path.name, n=count, limit=limits.max_pages))
         pages: list[str] = []
         for index in range(count):
             try:
@@ -64,9 +65,11 @@ def _page_texts(path: Path, limits: Limits) -> list[str]:
             except Exception as exc:
                 if _out_of_memory(exc):
                     raise MemoryError from None
-                raise DocumentError(f"{path.name}: page {index + 1} cannot be read ({type(exc).__name__})") from None
+                raise DocumentError(_("{name}: page {page} cannot be read ({error})", name=path.name, page=index + 1,
+                                      error=type(exc).__name__)) from None
             if time.monotonic() - started > limits.max_seconds_per_document:
-                raise DocumentError(f"{path.name}: text extraction took longer than {limits.max_seconds_per_document:g} s")
+                raise DocumentError(_("{name}: text extraction took longer than {limit:g} s", name=path.name,
+                                      limit=limits.max_seconds_per_document))
         return pages
     finally:
         pdf.close()
@@ -90,7 +93,8 @@ def _page_tables(path: Path, limits: Limits) -> list[tuple[int, list[list[str | 
         raise _pdfium_error(path, exc) from None
     try:
         if len(pdf.pages) > limits.max_pages:
-            raise DocumentError(f"{path.name}: {len(pdf.pages)} pages, more than the limit of {limits.max_pages}")
+            raise DocumentError(_("{name}: {n} pages, more than the limit of {limit}", name=path.name, n=len(pdf.pages),
+                                  limit=limits.max_pages))
         out: list[tuple[int, list[list[str | None]]]] = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
@@ -99,11 +103,13 @@ def _page_tables(path: Path, limits: Limits) -> list[tuple[int, list[list[str | 
             except Exception as exc:
                 if _out_of_memory(exc):
                     raise MemoryError from None  # reported with the memory limit (asfverify.bounded)
-                raise DocumentError(f"{path.name}: tables on page {number} cannot be read ({type(exc).__name__})") from None
+                raise DocumentError(_("{name}: tables on page {page} cannot be read ({error})", name=path.name, page=number,
+                                          error=type(exc).__name__)) from None
             finally:
                 page.close()
             if time.monotonic() - started > limits.max_seconds_per_document:
-                raise DocumentError(f"{path.name}: table extraction took longer than {limits.max_seconds_per_document:g} s")
+                raise DocumentError(_("{name}: table extraction took longer than {limit:g} s", name=path.name,
+                                      limit=limits.max_seconds_per_document))
         return out
     finally:
         pdf.close()

@@ -55,7 +55,8 @@ def _text(value: Any, what: str, limit: int = MAX_TEXT, optional: bool = False) 
         raise ResultViolation(f"{what} is a {type(value).__name__}, not a string")
     if len(value) > limit:
         raise ResultViolation(f"{what} is {len(value)} characters, over the limit of {limit}")
-    return mask_personal_numbers(value, keep_identifiers=False)
+    # str(): a plain string in the record (an i18n.Message is a str subclass; the ledger's fast encoder takes exact strs).
+    return mask_personal_numbers(str(value), keep_identifiers=False)
 
 
 def _key(key: Any, what: str) -> str:

@@ -81,3 +81,10 @@ def test_a_failing_payroll_ratio_is_swedish(workspace: Path, tmp_path: Path) -> 
     result = _swedish(workspace, "run", "--jobs", "1", str(package))
     line = next(x for x in result.stdout.splitlines() if x.split()[:1] == ["C2"])
     assert "UNDERKÄNT" in line and "1 av 3 anställda den" in line and "(33 %) var berättigade till lönestöd vid anställningen; 51 % krävs." in line
+
+
+def test_a_missing_collective_agreement_is_swedish(workspace: Path, tmp_path: Path) -> None:
+    package = build_package(tmp_path / "pkg", [pdf_document("stadgar.pdf", "bylaws", STADGAR)])
+    result = _swedish(workspace, "run", "--jobs", "1", str(package))
+    line = next(x for x in result.stdout.splitlines() if "C6.agreement" in x.split()[:1])
+    assert "Inget kollektivavtal: ingen post i registret för" in line and "och inget avtalsdokument." in line, line

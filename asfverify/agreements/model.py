@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import _
+
 KINDS = ("medlemskap", "hängavtal")
 
 
@@ -34,7 +36,7 @@ class Agreement:
     @property
     def validity(self) -> str:
         """'2019-09-01 – open-ended' or '2020-03-01 – 2023-02-28'."""
-        end = self.valid_to.isoformat() if self.valid_to else "open-ended"
+        end = self.valid_to.isoformat() if self.valid_to else _("open-ended")
         return f"{self.valid_from.isoformat()} – {end}"
 
     def to_dict(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput
+from ..i18n import _
 
 DATA_FILE = "agreement-parties.toml"
 EMPLOYER = "employer"
@@ -132,7 +133,7 @@ def load_parties(path: Path | None = None) -> Parties:
         extra = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         return Parties(merge(_packaged(), extra))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, re.error) as exc:
-        raise BadInput(f"{path}: not a usable agreement-parties file: {exc}") from None
+        raise BadInput(_("{path}: not a usable agreement-parties file: {problem}", path=path, problem=exc)) from None
 
 
 def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

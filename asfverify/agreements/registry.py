@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from ..errors import BadInput
+from ..i18n import _
 from .model import KINDS, Agreement
 from .orgnumbers import normalise, why_invalid
 
@@ -99,11 +100,10 @@ def parse_registry(data: bytes, file_name: str) -> list[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadInput(
-            f"{file_name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
-        ) from None
+        raise BadInput(_("{file}: not UTF-8 text (byte 0x{byte:02x} at offset {offset}); save it as UTF-8",
+                         file=file_name, byte=data[exc.start], offset=exc.start)) from None
     if not text.strip():
-        raise BadInput(f"{file_name}: empty file; expected a header {';'.join(COLUMNS)}")
+        raise BadInput(_("{file}: empty file; expected a header {header}", file=file_name, header=";".join(COLUMNS)))
     delimiter = _delimiter(text.partition("\n")[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[Row] = []
@@ -121,14 +121,16 @@ def parse_registry(data: bytes, file_name: str) -> list[Row]:
             except ValueError as exc:
                 errors.append((number, str(exc)))
     except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote running past the field limit
-        raise BadInput(f"{file_name}: not readable as CSV near line {reader.line_num}: {exc}") from None
+        raise BadInput(_("{file}: not readable as CSV near line {line}: {problem}", file=file_name, line=reader.line_num,
+                         problem=exc)) from None
     if errors:
-        named = ", ".join(f"row {n} ({why})" for n, why in errors[:MAX_ROWS_NAMED])
-        more = f" and {len(errors) - MAX_ROWS_NAMED} more" if len(errors) > MAX_ROWS_NAMED else ""
-        plural = "s" if len(errors) > 1 else ""
-        raise BadInput(f"{file_name}: {len(errors)} bad row{plural}: {named}{more}; nothing imported")
+        named = ", ".join(_("row {number} ({why})", number=n, why=why) for n, why in errors[:MAX_ROWS_NAMED])
+        more = _(" and {n} more", n=len(errors) - MAX_ROWS_NAMED) if len(errors) > MAX_ROWS_NAMED else ""
+        if len(errors) == 1:
+            raise BadInput(_("{file}: 1 bad row: {rows}; nothing imported", file=file_name, rows=named + more))
+        raise BadInput(_("{file}: {n} bad rows: {rows}; nothing imported", file=file_name, n=len(errors), rows=named + more))
     if not rows:
-        raise BadInput(f"{file_name}: no agreement rows after the header; nothing imported")
+        raise BadInput(_("{file}: no agreement rows after the header; nothing imported", file=file_name))
     return rows
 
 
@@ -145,37 +147,39 @@ def _delimiter(header_line: str) -> str:
 def _check_header(header: list[str], file_name: str) -> None:
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        raise BadInput(f"{file_name}: unknown column {unknown[0]!r} in the header; expected {';'.join(COLUMNS)}")
+        raise BadInput(_("{file}: unknown column {column!r} in the header; expected {header}", file=file_name, column=unknown[0],
+                         header=";".join(COLUMNS)))
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise BadInput(f"{file_name}: header lacks column {missing[0]!r}; expected {';'.join(COLUMNS)}")
+        raise BadInput(_("{file}: header lacks column {column!r}; expected {header}", file=file_name, column=missing[0],
+                         header=";".join(COLUMNS)))
     if len(set(header)) != len(header):
-        raise BadInput(f"{file_name}: a column appears twice in the header")
+        raise BadInput(_("{file}: a column appears twice in the header", file=file_name))
 
 
 def _row(number: int, record: list[str], index: dict[str, int], width: int) -> Row:
     if len(record) != width:
-        raise ValueError(f"{len(record)} fields, expected {width}")
+        raise ValueError(_("{n} fields, expected {width}", n=len(record), width=width))
     cell = {name: record[i].strip() for name, i in index.items()}
     org = normalise(cell["org_number"])
     if org is None:
         raise ValueError(f"org_number: {why_invalid(cell['org_number'])}")
     for name in ("counterparty", "agreement"):
         if not cell[name]:
-            raise ValueError(f"{name} is empty")
+            raise ValueError(_("{name} is empty", name=name))
         if any(ch < " " for ch in cell[name]):
-            raise ValueError(f"{name} contains a control character")
+            raise ValueError(_("{name} contains a control character", name=name))
     kind = _fold(cell["kind"])
     if kind == "hangavtal":
         kind = "hängavtal"
     if kind not in KINDS:
-        raise ValueError(f"kind must be {' or '.join(KINDS)}")
+        raise ValueError(_("kind must be {choices}", choices=_(" or ").join(KINDS)))
     valid_from = _iso_date(cell["valid_from"], "valid_from")
     valid_to = None
     if cell.get("valid_to"):
         valid_to = _iso_date(cell["valid_to"], "valid_to")
         if valid_to < valid_from:
-            raise ValueError("valid_to is before valid_from")
+            raise ValueError(_("valid_to is before valid_from"))
     return Row(
         number=number,
         org_number=org,
@@ -189,14 +193,14 @@ def _row(number: int, record: list[str], index: dict[str, int], width: int) -> R
 
 def _iso_date(value: str, name: str) -> dt.date:
     if not value:
-        raise ValueError(f"{name} is empty")
+        raise ValueError(_("{name} is empty", name=name))
     # fromisoformat also takes 20260101 and week dates; the registry format is YYYY-MM-DD only.
     if len(value) != 10 or value[4] != "-" or value[7] != "-":
-        raise ValueError(f"{name} is not a YYYY-MM-DD date")
+        raise ValueError(_("{name} is not a YYYY-MM-DD date", name=name))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{name} is not a valid date") from None
+        raise ValueError(_("{name} is not a valid date", name=name)) from None
 
 
 # ---------------------------------------------------------------- importing
@@ -208,7 +212,7 @@ def import_file(workspace: Workspace, path: Path | str) -> ImportReport:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+        raise BadInput(_("{path}: cannot read: {problem}", path=path, problem=exc.strerror)) from None
     rows = parse_registry(data, path.name)
     return _import_ledgered(workspace, rows, hashlib.sha256(data).hexdigest(), path.name)
 
@@ -326,7 +330,7 @@ def lookup(db: sqlite_utils.Database, org_number: str, on: dt.date | None = None
     org = normalise(org_number)
     if org is None:
         # The value is not echoed: it may be a personnummer.
-        raise BadInput(f"ORGNR is not a valid organisation number ({why_invalid(org_number)})")
+        raise BadInput(_("ORGNR is not a valid organisation number ({why})", why=why_invalid(org_number)))
     sql = _SELECT + " WHERE a.org_number = ?"
     params: list[Any] = [org]
     if on is not None:

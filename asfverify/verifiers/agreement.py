@@ -12,6 +12,7 @@ from ..agreements.orgnumbers import find_org_numbers, normalise, redact_personal
 from ..agreements.parties import Parties, default_parties, workspace_parties
 from ..agreements.sources import Findings, find_agreements
 from ..errors import DocumentError
+from ..i18n import N_, _
 from ..verifier import Application, BaseVerifier, Context, Document, Evidence, Result, excerpt
 
 REQUIREMENT = "C6.agreement"
@@ -36,7 +37,7 @@ class Reading:
     other_numbers: list[str] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
     asf: bool = False
-    label: str = "An agreement document"  # how the summary names it: "A hängavtal", "A membership certificate"
+    label: str = N_("An agreement document")  # how the summary names it (an English key, translated where shown)
 
 
 class AgreementVerifier(BaseVerifier):
@@ -76,7 +77,7 @@ class AgreementVerifier(BaseVerifier):
                     raise
             except Exception as exc:  # noqa: BLE001 - an unreadable document must not hide a registry pass
                 if strict:
-                    raise DocumentError(f"{doc.path}: cannot read: {exc}") from exc
+                    raise DocumentError(_("{path}: cannot read: {problem}", path=doc.path, problem=exc)) from exc
         return readings
 
     def read(self, doc: Document, org: str, known: Parties | None = None) -> Reading:
@@ -84,7 +85,7 @@ class AgreementVerifier(BaseVerifier):
         known = known or self.parties or default_parties()
         pages = doc.pages()
         if not any(p.strip() for p in pages):
-            return Reading(doc, NO_TEXT, [Evidence(doc.sha256, 1, "", rule="no-text", note="no text layer; read it by hand")])
+            return Reading(doc, NO_TEXT, [Evidence(doc.sha256, 1, "", rule="no-text", note=_("no text layer; read it by hand"))])
         applicant: list[Evidence] = []
         others: list[str] = []
         other_evidence: list[Evidence] = []
@@ -127,7 +128,7 @@ class AgreementVerifier(BaseVerifier):
         else:
             status = NOTHING
             evidence = [Evidence(doc.sha256, None, "", rule="no-agreement-wording")]
-        label = "A hängavtal" if hang else "A membership certificate" if membership and employer_named else "An agreement document"
+        label = N_("A hängavtal") if hang else N_("A membership certificate") if membership and employer_named else N_("An agreement document")
         return Reading(doc, status, evidence, others, named, asf, label)
 
     @staticmethod
@@ -147,7 +148,7 @@ class AgreementVerifier(BaseVerifier):
     ) -> Result:
         trace = self._trace(findings, valid, readings, day)
         asf = any(self._is_asf(a, known) for a in valid) or any(r.asf for r in readings if r.status == CANDIDATE)
-        asf_note = f" — the {known.asf_agreement_name}" if asf else ""
+        asf_note = _(" — the {name}", name=known.asf_agreement_name) if asf else ""
         metrics = {
             "agreements_found": len(findings.agreements),
             "valid_on_reference_date": len(valid),
@@ -157,7 +158,8 @@ class AgreementVerifier(BaseVerifier):
             best = next((a for a in valid if self._is_asf(a, known)), valid[0])
             evidence = [self._agreement_evidence(a) for a in valid]
             evidence += [e for r in readings if r.status == CANDIDATE for e in r.evidence]
-            summary = f"{_capital(self._describe(best, known))} is in force on {day.isoformat()} (source: {best.source}){asf_note}."
+            summary = _("{agreement} is in force on {day} (source: {source}){asf}.", agreement=_capital(self._describe(best, known)),
+                        day=day.isoformat(), source=_source_name(best.source), asf=asf_note)
             return Result(REQUIREMENT, "pass", summary, evidence, metrics, trace)
 
         expired = sorted((a for a in findings.agreements if a.expired_before(day)), key=lambda a: a.valid_to or day)
@@ -165,22 +167,26 @@ class AgreementVerifier(BaseVerifier):
         human = sorted((r for r in readings if r.status in NEEDS_HUMAN), key=lambda r: NEEDS_HUMAN.index(r.status))
         if human:
             reading = human[0]
+            parties = f" ({', '.join(reading.parties)})" if reading.parties else ""
             summary = {
-                CANDIDATE: f"{reading.label} names the applicant's organisation number and a collective agreement"
-                + (f" ({', '.join(reading.parties)})" if reading.parties else "")
-                + "; check it by hand",
-                APPLICANT_ONLY: "A document names the applicant's organisation number but no recognised collective agreement; check it by hand",
-                NAME_ONLY: "A document names a collective agreement but no organisation number; check by hand that it is the applicant's",
-                NO_TEXT: "The agreement document has no text layer; read it by hand",
+                CANDIDATE: _("{document} names the applicant's organisation number and a collective agreement{parties}; "
+                             "check it by hand", document=_(reading.label), parties=parties),
+                APPLICANT_ONLY: _("A document names the applicant's organisation number but no recognised collective "
+                                  "agreement; check it by hand"),
+                NAME_ONLY: _("A document names a collective agreement but no organisation number; check by hand that it "
+                             "is the applicant's"),
+                NO_TEXT: _("The agreement document has no text layer; read it by hand"),
             }[reading.status]
             if expired:
-                summary += f"; the {self._describe(expired[-1], known)} ended {expired[-1].valid_to.isoformat()}"  # type: ignore[union-attr]
+                summary += _("; the {agreement} ended {date}", agreement=self._describe(expired[-1], known),
+                             date=expired[-1].valid_to.isoformat())  # type: ignore[union-attr]
             evidence = [e for r in human for e in r.evidence] + [self._agreement_evidence(a) for a in expired + future]
             return Result(REQUIREMENT, "review", summary + asf_note + ".", evidence, metrics, trace)
 
         if findings.errors:
             names = ", ".join(sorted({name for name, _ in findings.errors}))
-            summary = f"No valid collective agreement found, but agreement source(s) {names} could not be asked; check by hand."
+            summary = _("No valid collective agreement found, but agreement source(s) {names} could not be asked; "
+                        "check by hand.", names=names)
             evidence = [Evidence(None, None, f"{name}: {why}", rule="source-error") for name, why in findings.errors]
             return Result(REQUIREMENT, "review", summary, evidence, metrics, trace)
 
@@ -188,23 +194,22 @@ class AgreementVerifier(BaseVerifier):
         others = [r for r in readings if r.status == OTHER_ORG]
         if others:
             numbers = sorted({n for r in others for n in r.other_numbers})
-            summary = (
-                f"The agreement document names organisation number {', '.join(numbers[:3])}, not the applicant's {org}"
-            )
+            summary = _("The agreement document names organisation number {numbers}, not the applicant's {org}",
+                        numbers=", ".join(numbers[:3]), org=org)
             evidence = [e for r in others for e in r.evidence] + evidence
         elif expired:
             last = expired[-1]
-            summary = (
-                f"The {self._describe(last, known)} ended {last.valid_to.isoformat()}, before the reference date"  # type: ignore[union-attr]
-                f" {day.isoformat()}, and there is no newer evidence"
-            )
+            summary = _("The {agreement} ended {date}, before the reference date {day}, and there is no newer evidence",
+                        agreement=self._describe(last, known), date=last.valid_to.isoformat(),  # type: ignore[union-attr]
+                        day=day.isoformat())
         elif future:
-            summary = f"The {self._describe(future[0], known)} starts {future[0].valid_from.isoformat()}, after the reference date {day.isoformat()}"
+            summary = _("The {agreement} starts {date}, after the reference date {day}", agreement=self._describe(future[0], known),
+                        date=future[0].valid_from.isoformat(), day=day.isoformat())
         elif readings:
-            summary = "The agreement document shows no collective agreement and there is no registry entry"
+            summary = _("The agreement document shows no collective agreement and there is no registry entry")
             evidence = [e for r in readings for e in r.evidence]
         else:
-            summary = f"No collective agreement: no registry entry for {org} and no agreement document"
+            summary = _("No collective agreement: no registry entry for {org} and no agreement document", org=org)
         return Result(REQUIREMENT, "fail", summary + ".", evidence, metrics, trace)
 
     @staticmethod
@@ -216,8 +221,8 @@ class AgreementVerifier(BaseVerifier):
         party = known.by_name(agreement.counterparty)
         who = party.name if party else agreement.counterparty
         if agreement.kind == "hängavtal":
-            return f"hängavtal with {who}"
-        return f"membership of {who}"
+            return _("hängavtal with {who}", who=who)
+        return _("membership of {who}", who=who)
 
     @staticmethod
     def _agreement_evidence(agreement: Agreement) -> Evidence:
@@ -225,12 +230,14 @@ class AgreementVerifier(BaseVerifier):
         if agreement.source == "registry":
             digest = str(ref.get("file_sha256", ""))
             index = ref.get("import")
-            where = f"ledger entry {index}" if index is not None else "unledgered import"
-            note = f"registry import {where}: {ref.get('file_name', '?')} (sha256 {digest[:16]}…), row {ref.get('row', '?')}"
+            where = _("ledger entry {index}", index=index) if index is not None else _("unledgered import")
+            note = _("registry import {where}: {file} (sha256 {digest}…), row {row}", where=where,
+                     file=ref.get("file_name", "?"), digest=digest[:16], row=ref.get("row", "?"))
         else:
             details = ", ".join(f"{k}={v}" for k, v in sorted(ref.items()))
-            note = f"source {agreement.source}" + (f": {details}" if details else "")
-        text = f"{agreement.counterparty}: {agreement.agreement} ({agreement.kind}), valid {agreement.validity}"
+            note = _("source {source}", source=agreement.source) + (f": {details}" if details else "")
+        text = _("{counterparty}: {agreement} ({kind}), valid {validity}", counterparty=agreement.counterparty,
+                 agreement=agreement.agreement, kind=agreement.kind, validity=agreement.validity)
         return Evidence(None, None, text, rule=f"source:{agreement.source}", matched=(agreement.counterparty,), note=note)
 
     @staticmethod
@@ -243,10 +250,10 @@ class AgreementVerifier(BaseVerifier):
                 "matched": [f"{a.counterparty} {a.validity}" for a in mine],
                 "page": None,
                 "excerpt": "",
-                "effect": "pass" if any(a in valid for a in mine) else ("none valid on " + day.isoformat()),
+                "effect": "pass" if any(a in valid for a in mine) else _("none valid on {day}", day=day.isoformat()),
             })
         for name, why in findings.errors:
-            trace.append({"rule": f"source:{name}", "matched": [], "page": None, "excerpt": why, "effect": "source failed"})
+            trace.append({"rule": f"source:{name}", "matched": [], "page": None, "excerpt": why, "effect": _("source failed")})
         for reading in readings:
             first = reading.evidence[0] if reading.evidence else Evidence()
             trace.append({
@@ -257,6 +264,11 @@ class AgreementVerifier(BaseVerifier):
                 "effect": f"{'review' if reading.status in NEEDS_HUMAN else 'fail'}: {reading.document.path}",
             })
         return trace
+
+
+def _source_name(source: str) -> str:
+    """The built-in registry in the current language; a plugin source by its own name."""
+    return _("registry") if source == "registry" else source
 
 
 def _capital(text: str) -> str:
