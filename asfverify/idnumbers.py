@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .i18n import _
+
 MASK = "[personnummer]"
 
 # Characters that render as (or like) a hyphen or a plus sign.
@@ -246,14 +248,14 @@ def org_number_problem(value: str) -> str | None:
     """Why `value` is not a valid organisation number (for error messages), or None if it is one."""
     m = _ORG_STRICT.match(normalise_separators(value).strip())
     if not m:
-        return "not NNNNNN-NNNN or 10 digits"
+        return _("not NNNNNN-NNNN or 10 digits")
     digits = m.group(1) + m.group(2)
     if digits[2] < "2":
-        return "a personnummer, not an organisation number"  # month digits 01–19: a person's number or a date
+        return _("a personnummer, not an organisation number")  # month digits 01–19: a person's number or a date
     if digits[0] in "04":
-        return f"group digit {digits[0]} is not assigned"
+        return _("group digit {digit} is not assigned", digit=digits[0])
     if not luhn_ok(digits):
-        return "wrong check digit"
+        return _("wrong check digit")
     return None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import rfc8785
 
 from .errors import FormatError
+from .i18n import _
 
 MAX_SAFE_INT = 2**53 - 1
 
@@ -21,21 +22,21 @@ def _check(value: Any, where: str) -> None:
         return
     if isinstance(value, int):
         if abs(value) > MAX_SAFE_INT:
-            raise CanonicalJSONError(f"{where}: integer {value} is beyond 2^53-1; use a string")
+            raise CanonicalJSONError(_("{where}: integer {value} is beyond 2^53-1; use a string", where=where, value=value))
         return
     if isinstance(value, float):
-        raise CanonicalJSONError(f"{where}: floats are not allowed in signed data; use a string or integer")
+        raise CanonicalJSONError(_("{where}: floats are not allowed in signed data; use a string or integer", where=where))
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise CanonicalJSONError(f"{where}: object key {key!r} is not a string")
+                raise CanonicalJSONError(_("{where}: object key {key!r} is not a string", where=where, key=key))
             _check(item, f"{where}.{key}")
         return
     if isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             _check(item, f"{where}[{i}]")
         return
-    raise CanonicalJSONError(f"{where}: {type(value).__name__} cannot be canonicalised")
+    raise CanonicalJSONError(_("{where}: {kind} cannot be canonicalised", where=where, kind=type(value).__name__))
 
 
 def canonical(value: Any) -> bytes:
@@ -46,24 +47,24 @@ def canonical(value: Any) -> bytes:
     except rfc8785.CanonicalizationError as exc:
         raise CanonicalJSONError(str(exc)) from None
     except RecursionError:
-        raise CanonicalJSONError("nested too deeply to canonicalise") from None
+        raise CanonicalJSONError(_("nested too deeply to canonicalise")) from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise CanonicalJSONError(f"duplicate JSON key {key!r}")
+            raise CanonicalJSONError(_("duplicate JSON key {key!r}", key=key))
         out[key] = value
     return out
 
 
 def _no_float(text: str) -> Any:
-    raise CanonicalJSONError(f"floating-point number {text} is not allowed")
+    raise CanonicalJSONError(_("floating-point number {number} is not allowed", number=text))
 
 
 def _no_constant(text: str) -> Any:
-    raise CanonicalJSONError(f"{text} is not valid JSON")
+    raise CanonicalJSONError(_("{value} is not valid JSON", value=text))
 
 
 def loads_strict(text: str | bytes) -> Any:
@@ -72,10 +73,10 @@ def loads_strict(text: str | bytes) -> Any:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise CanonicalJSONError(f"not UTF-8: {exc.reason}") from None
+            raise CanonicalJSONError(_("not UTF-8: {reason}", reason=exc.reason)) from None
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_no_float, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise CanonicalJSONError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise CanonicalJSONError(_("invalid JSON: {reason} at line {line} column {column}", reason=exc.msg, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:  # hostile input: [[[[…]]]] deep enough to exhaust the parser's stack
-        raise CanonicalJSONError("nested too deeply") from None
+        raise CanonicalJSONError(_("nested too deeply")) from None

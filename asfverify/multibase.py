@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import FormatError
+from .i18n import _
 
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
@@ -30,7 +31,7 @@ def b58decode(text: str) -> bytes:
         try:
             n = n * 58 + _INDEX[char]
         except KeyError:
-            raise MultibaseError(f"invalid base58btc character {char!r}") from None
+            raise MultibaseError(_("invalid base58btc character {char!r}", char=char)) from None
     zeros = len(text) - len(text.lstrip("1"))
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
     return b"\x00" * zeros + body
@@ -39,16 +40,16 @@ def b58decode(text: str) -> bytes:
 def multibase_ed25519(public_key: bytes) -> str:
     """publicKeyMultibase: 'z' + base58btc(0xed01 || key)."""
     if len(public_key) != 32:
-        raise MultibaseError("an Ed25519 public key is 32 bytes")
+        raise MultibaseError(_("an Ed25519 public key is 32 bytes"))
     return "z" + b58encode(ED25519_PUB_HEADER + public_key)
 
 
 def ed25519_from_multibase(value: str) -> bytes:
     if not value.startswith("z"):
-        raise MultibaseError("multibase value must start with 'z' (base58btc)")
+        raise MultibaseError(_("multibase value must start with 'z' (base58btc)"))
     raw = b58decode(value[1:])
     if not raw.startswith(ED25519_PUB_HEADER) or len(raw) != 34:
-        raise MultibaseError("not an Ed25519 multikey (header 0xed01 and 32 bytes expected)")
+        raise MultibaseError(_("not an Ed25519 multikey (header 0xed01 and 32 bytes expected)"))
     return raw[2:]
 
 
@@ -59,5 +60,5 @@ def did_key(public_key: bytes) -> str:
 def public_key_from_did(did: str) -> bytes:
     """The Ed25519 key inside did:key:z6Mk… (a fragment after '#' is ignored)."""
     if not did.startswith("did:key:"):
-        raise MultibaseError(f"not a did:key: {did[:40]}")
+        raise MultibaseError(_("not a did:key: {value}", value=did[:40]))
     return ed25519_from_multibase(did[len("did:key:"):].split("#", 1)[0])

@@ -59,7 +59,6 @@ grep -q "Decision: certifiable" run-en.txt || { echo "check_wheel: 'run --lang e
 RUN_EN=$(sed -n '1s/.* \([0-9a-f]\{16\}\)$/\1/p' run-en.txt)
 asf status "$RUN_EN" > status-sv.txt
 grep -q "Varje deltagare har en individuell plan." status-sv.txt || { echo "check_wheel: status of an English run is not Swedish" >&2; exit 1; }
-"$PY" "$ROOT/scripts/no_english.py" status-sv.txt
 RUN=$(asf run --json example/vagen-framat | "$BIN/python" -c "import json,sys; d=json.load(sys.stdin); assert d['decision'] == 'certifiable', d['decision']; print(d['run_id'])")
 
 step "certify and verify"

@@ -98,7 +98,7 @@ def test_a_certificate_that_parses_loosely_fails_step_one_in_swedish(issued, tmp
     duplicate.write_text(text, encoding="utf-8")
     result = _run("verify", str(duplicate), "--trust", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
     assert result.exit_code == 1
-    assert result.output.startswith("FEL: 1 Läsning och format: ")
+    assert result.output.startswith("FEL: 1 Läsning och format: dubblerad JSON-nyckel 'id'\n")
 
 
 def test_a_bad_trust_key_is_said_in_swedish(issued, tmp_path):
@@ -125,3 +125,11 @@ def test_the_cli_and_the_web_verifier_name_the_same_ten_steps():
         assert [cert_verify.step_title(step) for step in cli_steps] == [en for _n, _id, _sv, en in web]
     finally:
         i18n.set_language(None)
+
+
+def test_a_malformed_did_key_is_said_in_swedish(tmp_path):
+    result = _run("verify", str(tmp_path / "x.json"), "--trust", "did:key:zNOPE")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("--trust did:key:zNOPE: ogiltigt base58btc-tecken 'O'")
+    english = _run("verify", str(tmp_path / "x.json"), "--trust", "did:key:zNOPE", env={"ASFVERIFY_LANG": "en"})
+    assert english.stderr.strip().endswith("--trust did:key:zNOPE: invalid base58btc character 'O'")

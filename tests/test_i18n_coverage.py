@@ -30,8 +30,6 @@ PENDING: set[str] = {
     "asfverify/application.py",
     "asfverify/commands/plugin.py",
     "asfverify/documents.py",
-    "asfverify/jcs.py",
-    "asfverify/multibase.py",
     "asfverify/plugins.py",
 }
 

@@ -156,3 +156,13 @@ def test_a_limit_written_with_quotes_is_refused_naming_the_key(tmp_path: Path, m
     assert "[limits] max_page is not a limit; the limits are max_document_bytes, " in _one_line(english)
     config.write_text(original + "\n[limits]\nmax_seconds_per_document = 2.5\n", encoding="utf-8")
     assert "[limits]" not in _english("-w", str(ws), "run", str(package)).output
+
+
+def test_a_state_file_from_elsewhere_is_refused_in_swedish(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    state = tmp_path / "state.json"
+    state.write_text('{"version": 99}\n', encoding="utf-8")
+    result = _swedish("monitor", str(site), "--state", str(state))
+    assert result.exit_code == 2
+    assert f"--state {state}: ingen tillståndsfil för monitor (okänd version)" in _one_line(result)

@@ -153,7 +153,7 @@ class MonitorState:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != STATE_VERSION:
-                raise ValueError("unknown version")
+                raise ValueError(_("unknown version"))
             fields = {k: data[k] for k in cls.__dataclass_fields__}
             return cls(**fields)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from ..certs.credential import criterion_code
 from ..certs.html import CRITERIA_NAMES, is_reviewed
+from ..i18n import _
 
 STATUS_TEXT = {
     "valid": ("Giltigt", "valid"),
@@ -91,7 +92,7 @@ def org_digits(org_number: str) -> str:
     if len(digits) == 12 and digits.startswith(("16", "19", "20")):  # century-prefixed forms
         digits = digits[2:]
     if len(digits) != 10:
-        raise ValueError(f"organisation number {org_number!r} does not have 10 digits")
+        raise ValueError(_("organisation number {number!r} does not have 10 digits", number=org_number))
     return digits
 
 
