@@ -16,6 +16,7 @@ from typing import Any
 from . import confine
 from .documents import DocumentFile, sha256_file
 from .errors import PackageError
+from .i18n import _
 from .kinds import DocumentKind, known_kinds, unknown
 from .limits import Limits
 from .textcache import TextCache
@@ -85,29 +86,29 @@ def normalise_org_number(value: Any, where: str) -> str:
     from .idnumbers import luhn_ok, mask_personal_number_shapes, normalise_separators
 
     if not isinstance(value, str):
-        raise PackageError(f"{where}: org_number must be a string like \"769600-0004\"")
+        raise PackageError(_("{where}: org_number must be a string like \"769600-0004\"", where=where))
     text = normalise_separators(value).strip()
     digits = text.replace("-", "")
     if not (len(digits) == 10 and digits.isascii() and digits.isdigit() and (text == digits or (len(text) == 11 and text[6] == "-"))):
-        raise PackageError(f"{where}: org_number {mask_personal_number_shapes(value)!r} is not NNNNNN-NNNN or 10 digits")
+        raise PackageError(_("{where}: org_number {value!r} is not NNNNNN-NNNN or 10 digits", where=where, value=mask_personal_number_shapes(value)))
     if not luhn_ok(digits):
-        raise PackageError(f"{where}: org_number {mask_personal_number_shapes(value)!r} has a wrong check digit")
+        raise PackageError(_("{where}: org_number {value!r} has a wrong check digit", where=where, value=mask_personal_number_shapes(value)))
     return f"{digits[:6]}-{digits[6:]}"
 
 
 def _inside(root: Path, relative: str, where: str) -> Path:
     """The real path of a package-relative path, refusing anything that leaves the package."""
     if not relative or not isinstance(relative, str):
-        raise PackageError(f"{where}: path must be a non-empty string")
+        raise PackageError(_("{where}: path must be a non-empty string", where=where))
     pure = PurePosixPath(relative.replace("\\", "/"))
     if pure.is_absolute() or relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
-        raise PackageError(f"{where}: absolute path {relative!r} is not allowed")
+        raise PackageError(_("{where}: absolute path {relative!r} is not allowed", where=where, relative=relative))
     if ".." in pure.parts:
-        raise PackageError(f"{where}: path {relative!r} leaves the package ('..')")
+        raise PackageError(_("{where}: path {relative!r} leaves the package ('..')", where=where, relative=relative))
     candidate = root.joinpath(*pure.parts)
     real = candidate.resolve()
     if not real.is_relative_to(root.resolve()):
-        raise PackageError(f"{where}: {relative!r} is a symlink that leaves the package")
+        raise PackageError(_("{where}: {relative!r} is a symlink that leaves the package", where=where, relative=relative))
     return candidate
 
 
@@ -116,33 +117,35 @@ def _unpack_zip(zip_path: Path, limits: Limits) -> tuple[Path, Path]:
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise PackageError(f"{zip_path}: not a readable zip file ({exc})") from None
+        raise PackageError(_("{zip_path}: not a readable zip file ({exc})", zip_path=zip_path, exc=exc)) from None
     tempdir = confine.unpack_folder()
     try:
         with archive:
             members = archive.infolist()
             if len(members) > limits.max_zip_members:
-                raise PackageError(f"{zip_path}: {len(members)} members, more than the limit of {limits.max_zip_members}")
+                raise PackageError(_("{zip_path}: {count} members, more than the limit of {max_zip_members}",
+                                     zip_path=zip_path, count=len(members), max_zip_members=limits.max_zip_members))
             confine.check_members(zip_path.name, members)
             total = 0
             for info in members:
                 name = info.filename
-                where = f"{zip_path.name}: member {name!r}"
+                where = _("{zip}: member {name!r}", zip=zip_path.name, name=name)
                 pure = PurePosixPath(name.replace("\\", "/"))
                 if pure.is_absolute() or name.startswith(("/", "\\")) or ".." in pure.parts or (len(name) > 1 and name[1] == ":"):
-                    raise PackageError(f"{where} escapes the package folder")
+                    raise PackageError(_("{where} escapes the package folder", where=where))
                 mode = info.external_attr >> 16
                 if stat.S_ISLNK(mode):
-                    raise PackageError(f"{where} is a symbolic link, not allowed in a zip package")
+                    raise PackageError(_("{where} is a symbolic link, not allowed in a zip package", where=where))
                 if info.is_dir():
                     continue
                 if info.file_size > limits.max_document_bytes:
-                    raise PackageError(f"{where} is {info.file_size} bytes, over the limit of {limits.max_document_bytes}")
+                    raise PackageError(_("{where} is {file_size} bytes, over the limit of {max_document_bytes}",
+                                         where=where, file_size=info.file_size, max_document_bytes=limits.max_document_bytes))
                 if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio and info.file_size > 1024 * 1024:
-                    raise PackageError(f"{where} compresses suspiciously well (zip bomb?)")
+                    raise PackageError(_("{where} compresses suspiciously well (zip bomb?)", where=where))
                 total += info.file_size
                 if total > limits.max_zip_bytes:
-                    raise PackageError(f"{zip_path.name}: more than {limits.max_zip_bytes} bytes unpacked")
+                    raise PackageError(_("{name}: more than {max_zip_bytes} bytes unpacked", name=zip_path.name, max_zip_bytes=limits.max_zip_bytes))
                 target = tempdir.joinpath(*pure.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 written = 0
@@ -151,14 +154,15 @@ def _unpack_zip(zip_path: Path, limits: Limits) -> tuple[Path, Path]:
                         while block := src.read(1 << 20):
                             written += len(block)
                             if written > limits.max_document_bytes:  # the header's size may lie
-                                raise PackageError(f"{where} is over the limit of {limits.max_document_bytes} bytes")
+                                raise PackageError(_("{where} is over the limit of {max_document_bytes} bytes",
+                                                     where=where, max_document_bytes=limits.max_document_bytes))
                             dst.write(block)
                 except (NotImplementedError, RuntimeError, EOFError, zlib.error, OSError) as exc:
                     # Unsupported or encrypted data the header did not admit to, a clash with a folder, a cut-off member.
-                    raise PackageError(f"{where} cannot be unpacked ({type(exc).__name__})") from None
+                    raise PackageError(_("{where} cannot be unpacked ({error_type})", where=where, error_type=type(exc).__name__)) from None
     except zipfile.BadZipFile as exc:
         shutil.rmtree(tempdir, ignore_errors=True)
-        raise PackageError(f"{zip_path}: corrupt zip file ({exc})") from None
+        raise PackageError(_("{zip_path}: corrupt zip file ({exc})", zip_path=zip_path, exc=exc)) from None
     except BaseException:
         shutil.rmtree(tempdir, ignore_errors=True)
         raise
@@ -169,7 +173,7 @@ def _unpack_zip(zip_path: Path, limits: Limits) -> tuple[Path, Path]:
     if len(tops) == 1 and (tops[0] / MANIFEST).is_file():
         return tempdir, tops[0]
     shutil.rmtree(tempdir, ignore_errors=True)
-    raise PackageError(f"{zip_path}: no {MANIFEST} at the top of the zip file")
+    raise PackageError(_("{zip_path}: no {MANIFEST} at the top of the zip file", zip_path=zip_path, MANIFEST=MANIFEST))
 
 
 def load(
@@ -193,9 +197,9 @@ def load(
     elif path.is_dir():
         root = path
     elif path.exists():
-        raise PackageError(f"{path}: a package is a folder with {MANIFEST} or a .zip of one")
+        raise PackageError(_("{path}: a package is a folder with {MANIFEST} or a .zip of one", path=path, MANIFEST=MANIFEST))
     else:
-        raise PackageError(f"{path}: no such package")
+        raise PackageError(_("{path}: no such package", path=path))
     try:
         app = _load_folder(root, str(source), limits, known_kinds(extra_kinds), cache, today)
     except BaseException:
@@ -213,39 +217,40 @@ def _load_folder(
     manifest_path = root / MANIFEST
     label = f"{Path(source).name}/{MANIFEST}"
     if not manifest_path.is_file():
-        raise PackageError(f"{source}: no {MANIFEST}")
+        raise PackageError(_("{source}: no {MANIFEST}", source=source, MANIFEST=MANIFEST))
     _inside(root, MANIFEST, label)  # application.toml itself may be a symlink out of the package
     confine.check_single_link(manifest_path, label)
     if manifest_path.stat().st_size > limits.max_manifest_bytes:
-        raise PackageError(f"{label}: larger than {limits.max_manifest_bytes} bytes")
+        raise PackageError(_("{label}: larger than {max_manifest_bytes} bytes", label=label, max_manifest_bytes=limits.max_manifest_bytes))
     try:
         raw = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise PackageError(f"{label}: not UTF-8") from None
+        raise PackageError(_("{label}: not UTF-8", label=label)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise PackageError(f"{label}: invalid TOML: {exc}") from None
+        raise PackageError(_("{label}: invalid TOML: {exc}", label=label, exc=exc)) from None
     except RecursionError:
-        raise PackageError(f"{label}: invalid TOML: arrays or tables nested too deeply") from None
+        raise PackageError(_("{label}: invalid TOML: arrays or tables nested too deeply", label=label)) from None
     unknown(raw, _TOP_KEYS, label)
 
     org = raw.get("organisation")
     if not isinstance(org, dict):
-        raise PackageError(f"{label}: missing [organisation]")
+        raise PackageError(_("{label}: missing [organisation]", label=label))
     unknown(org, _ORG_KEYS, f"{label} [organisation]")
     name = org.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise PackageError(f"{label} [organisation]: missing name")
+        raise PackageError(_("{label} [organisation]: missing name", label=label))
     confine.check_visible(name, f"{label} [organisation]", "name")
     if "org_number" not in org:
-        raise PackageError(f"{label} [organisation]: missing org_number")
+        raise PackageError(_("{label} [organisation]: missing org_number", label=label))
     org_number = normalise_org_number(org["org_number"], f"{label} [organisation] org_number")
     legal_form = org.get("legal_form")
     if legal_form is not None and legal_form not in LEGAL_FORMS:
-        raise PackageError(f"{label} [organisation]: unknown legal_form {legal_form!r} (one of: {', '.join(LEGAL_FORMS)})")
+        raise PackageError(_("{label} [organisation]: unknown legal_form {legal_form!r} (one of: {items})",
+                             label=label, legal_form=legal_form, items=', '.join(LEGAL_FORMS)))
 
     app_table = raw.get("application", {})
     if not isinstance(app_table, dict):
-        raise PackageError(f"{label}: [application] must be a table")
+        raise PackageError(_("{label}: [application] must be a table", label=label))
     unknown(app_table, _APP_KEYS, f"{label} [application]")
     reference_date = app_table.get("reference_date", today or dt.date.today())
     defaulted = "reference_date" not in app_table
@@ -254,24 +259,25 @@ def _load_folder(
             as_date = dt.date.fromisoformat(reference_date.strip())
         except ValueError:
             as_date = None
-        hint = (f"write it without quotes: reference_date = {as_date.isoformat()}" if as_date
-                else "write a TOML date without quotes, like reference_date = 2026-10-31")
-        raise PackageError(f"{label} [application]: reference_date = {reference_date!r} is a string; {hint}")
+        hint = (_("write it without quotes: reference_date = {date}", date=as_date.isoformat()) if as_date
+                else _("write a TOML date without quotes, like reference_date = 2026-10-31"))
+        raise PackageError(_("{label} [application]: reference_date = {reference_date!r} is a string; {hint}",
+                             label=label, reference_date=reference_date, hint=hint))
     if isinstance(reference_date, dt.datetime) or not isinstance(reference_date, dt.date):
-        raise PackageError(f"{label} [application]: reference_date must be a TOML date like 2026-10-31")
+        raise PackageError(_("{label} [application]: reference_date must be a TOML date like 2026-10-31", label=label))
     criteria = app_table.get("criteria", "asf-v1")
     if not isinstance(criteria, str) or not criteria:
-        raise PackageError(f"{label} [application]: criteria must be a criteria set id like \"asf-v1\"")
+        raise PackageError(_("{label} [application]: criteria must be a criteria set id like \"asf-v1\"", label=label))
 
     documents_raw = raw.get("documents", [])
     if not isinstance(documents_raw, list):
-        raise PackageError(f"{label}: documents must be [[documents]] tables")
+        raise PackageError(_("{label}: documents must be [[documents]] tables", label=label))
     documents: list[DocumentFile] = []
     seen: dict[object, str] = {}  # normalised, case-folded path and (device, inode) -> the path as listed
     for number, doc in enumerate(documents_raw, start=1):
         where = f"{label} [[documents]] #{number}"
         if not isinstance(doc, dict):
-            raise PackageError(f"{where}: must be a table")
+            raise PackageError(_("{where}: must be a table", where=where))
         rel = doc.get("path")
         kind = doc.get("kind")
         schema = kinds.get(kind) if isinstance(kind, str) else None
@@ -280,22 +286,23 @@ def _load_folder(
         if schema is not None:
             unknown(doc, set(schema.keys), where)
         if not isinstance(rel, str) or not rel:
-            raise PackageError(f"{where}: missing path")
-        where = f"{label} document {rel!r}"
+            raise PackageError(_("{where}: missing path", where=where))
+        where = _("{label} document {path!r}", label=label, path=rel)
         confine.check_visible(rel, where, "path")
         if schema is None:
-            raise PackageError(f"{where}: unknown kind {kind!r} (one of: {', '.join(sorted(kinds))})")
+            raise PackageError(_("{where}: unknown kind {kind!r} (one of: {items})", where=where, kind=kind, items=', '.join(sorted(kinds))))
         file_path = _inside(root, rel, where)
         if not file_path.is_file():
-            raise PackageError(f"{where}: file not found")
+            raise PackageError(_("{where}: file not found", where=where))
         size = file_path.stat().st_size
         if size > limits.max_document_bytes:
-            raise PackageError(f"{where}: {size} bytes, over the limit of {limits.max_document_bytes}")
+            raise PackageError(_("{where}: {size} bytes, over the limit of {max_document_bytes}",
+                                 where=where, size=size, max_document_bytes=limits.max_document_bytes))
         confine.check_single_link(file_path, where)
         info = file_path.stat()
         for key in (confine.member_key(rel), (info.st_dev, info.st_ino)):
             if key in seen:
-                raise PackageError(f"{where}: listed twice (also as {seen[key]!r})")
+                raise PackageError(_("{where}: listed twice (also as {seen!r})", where=where, seen=seen[key]))
             seen[key] = rel
         options = schema.parse_options({k: v for k, v in doc.items() if k not in ("path", "kind")}, where)
         documents.append(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import DocumentError
+from .i18n import _
 from .idnumbers import mask_personal_numbers
 from .limits import Limits
 from .textcache import TextCache
@@ -82,7 +83,7 @@ class DocumentFile:
             try:
                 return [self.abs_path.read_text(encoding="utf-8")]
             except UnicodeDecodeError:
-                raise DocumentError(f"{self.path}: neither a PDF nor UTF-8 text") from None
+                raise DocumentError(_("{path}: neither a PDF nor UTF-8 text", path=self.path)) from None
         cache = self.cache if self.kind not in UNCACHED_KINDS else None
         if cache is not None:
             cached = cache.get(self.sha256, pdftext.EXTRACTOR)
@@ -102,7 +103,7 @@ class DocumentFile:
             from . import pdftext
 
             if not self.is_pdf:
-                raise DocumentError(f"{self.path}: tables can only be read from a PDF")
+                raise DocumentError(_("{path}: tables can only be read from a PDF", path=self.path))
             if self._tables_error is not None:
                 raise DocumentError(self._tables_error)
             try:

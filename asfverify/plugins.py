@@ -17,6 +17,7 @@ import pluggy
 from . import __version__, hookspecs
 from .criteria import Criterion, criterion_from_dict
 from .errors import BadInput
+from .i18n import _
 from .kinds import DocumentKind, DocumentOption, as_kind, core_kinds
 from .verifier import AgreementSource, Verifier
 
@@ -76,14 +77,14 @@ def load_module_from_path(path: Path) -> ModuleType:
     name = f"asfverify_local_plugins.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise BadInput(f"plugin {path}: cannot be loaded")
+        raise BadInput(_("plugin {path}: cannot be loaded", path=path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
         sys.modules.pop(name, None)
-        raise BadInput(f"plugin {path.name}: fails to import: {type(exc).__name__}: {exc}") from None
+        raise BadInput(_("plugin {name}: fails to import: {error_type}: {exc}", name=path.name, error_type=type(exc).__name__, exc=exc)) from None
     return module
 
 
@@ -118,7 +119,7 @@ def get_plugin_manager(
         try:
             plugin = ep.load()
         except Exception as exc:
-            raise BadInput(f"plugin {ep.name}: fails to import: {type(exc).__name__}: {exc}") from None
+            raise BadInput(_("plugin {name}: fails to import: {error_type}: {exc}", name=ep.name, error_type=type(exc).__name__, exc=exc)) from None
         _register(pm, plugin, ep.name)
         dist = ep.dist
         infos[ep.name] = PluginInfo(ep.name, dist.version if dist else "?", f"entry point ({dist.name if dist else '?'})")
@@ -145,7 +146,7 @@ def get_plugin_manager(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise BadInput(f"plugin {pm.get_name(exc.plugin) or exc.plugin}: {exc}") from None
+        raise BadInput(_("plugin {value}: {exc}", value=pm.get_name(exc.plugin) or exc.plugin, exc=exc)) from None
     return pm, infos
 
 
@@ -170,9 +171,9 @@ def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:
     try:
         pm.register(plugin, name=name)
     except pluggy.PluginValidationError as exc:
-        raise BadInput(f"plugin {name}: {exc}") from None
+        raise BadInput(_("plugin {name}: {exc}", name=name, exc=exc)) from None
     except ValueError as exc:
-        raise BadInput(f"plugin {name}: {exc}") from None
+        raise BadInput(_("plugin {name}: {exc}", name=name, exc=exc)) from None
 
 
 def _each_impl(pm: pluggy.PluginManager, hook_name: str):
@@ -186,12 +187,12 @@ def _check_verifier(verifier: object, plugin: str) -> Verifier:
     """The verifier, checked against the Verifier protocol; BadInput naming the plugin otherwise."""
     if not isinstance(verifier, Verifier) or not callable(getattr(verifier, "verify", None)):
         missing = [a for a in ("name", "version", "requirements", "document_kinds") if not hasattr(verifier, a)]
-        raise BadInput(f"plugin {plugin}: verifier {verifier!r} lacks {', '.join(missing) or 'verify()'} "
-                       "(see asfverify.verifier.Verifier)")
+        raise BadInput(_("plugin {plugin}: verifier {verifier!r} lacks {value} (see asfverify.verifier.Verifier)",
+                         plugin=plugin, verifier=verifier, value=', '.join(missing) or 'verify()'))
     if not verifier.name or not isinstance(verifier.name, str):
-        raise BadInput(f"plugin {plugin}: a verifier needs a non-empty string name")
+        raise BadInput(_("plugin {plugin}: a verifier needs a non-empty string name", plugin=plugin))
     if not verifier.requirements:
-        raise BadInput(f"plugin {plugin}: verifier {verifier.name} declares no requirements")
+        raise BadInput(_("plugin {plugin}: verifier {name} declares no requirements", plugin=plugin, name=verifier.name))
     return verifier
 
 
@@ -199,7 +200,8 @@ def _check_source(source: object, plugin: str) -> AgreementSource:
     """The agreement source, checked against the AgreementSource protocol."""
     if not isinstance(source, AgreementSource) or not callable(getattr(source, "lookup", None)):
         missing = "name" if not hasattr(source, "name") else "lookup()"
-        raise BadInput(f"plugin {plugin}: agreement source {source!r} lacks {missing} (see asfverify.verifier.AgreementSource)")
+        raise BadInput(_("plugin {plugin}: agreement source {source!r} lacks {missing} (see asfverify.verifier.AgreementSource)",
+                         plugin=plugin, source=source, missing=missing))
     return source
 
 
@@ -256,7 +258,8 @@ def load_host(
         for registered in regs:
             name = registered.verifier.name
             if name in names:
-                raise BadInput(f"plugin {plugin_name}: verifier name {name!r} is already used by {names[name]}")
+                raise BadInput(_("plugin {plugin_name}: verifier name {name!r} is already used by {names}",
+                                 plugin_name=plugin_name, name=name, names=names[name]))
             names[name] = plugin_name
             host.verifiers.append(registered)
 
@@ -271,13 +274,13 @@ def load_host(
         def register_kind(kind: str | DocumentKind, description: str = "", options: Sequence[DocumentOption] = (),
                           _plugin: str = plugin_name) -> None:
             try:
-                registered = as_kind(kind, description or f"added by {_plugin}", options, _plugin)
+                registered = as_kind(kind, description or _("added by {plugin}", plugin=_plugin), options, _plugin)
             except TypeError as exc:
-                raise BadInput(f"plugin {_plugin}: {exc}") from None
+                raise BadInput(_("plugin {plugin}: {exc}", plugin=_plugin, exc=exc)) from None
             if registered.name in core:
                 if registered.options:
-                    raise BadInput(f"plugin {_plugin}: document kind {registered.name!r} is built in; "
-                                   "its options cannot be changed")
+                    raise BadInput(_("plugin {plugin}: document kind {name!r} is built in; its options cannot be changed",
+                                     plugin=_plugin, name=registered.name))
                 return
             host.kinds[registered.name] = registered
 
@@ -294,4 +297,5 @@ def _call(impl: Any, warnings: list[str], plugin_name: str, **kwargs: Callable[.
         raise
     except Exception as exc:
         # A plugin that cannot even register must not stop the others; its requirements show as missing.
-        warnings.append(f"plugin {plugin_name}: {impl.function.__name__} raised {type(exc).__name__}: {exc}")
+        warnings.append(_("plugin {plugin}: {hook} raised {error_type}: {error}", plugin=plugin_name, hook=impl.function.__name__,
+                          error_type=type(exc).__name__, error=exc))

@@ -23,6 +23,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import _
 from .idnumbers import contains_personal_number, mask_personal_numbers
 from .verifier import OUTCOMES, Evidence, Result
 
@@ -52,57 +53,57 @@ def _text(value: Any, what: str, limit: int = MAX_TEXT, optional: bool = False) 
     if value is None and optional:
         return None
     if not isinstance(value, str):
-        raise ResultViolation(f"{what} is a {type(value).__name__}, not a string")
+        raise ResultViolation(_("{what} is a {error_type}, not a string", what=what, error_type=type(value).__name__))
     if len(value) > limit:
-        raise ResultViolation(f"{what} is {len(value)} characters, over the limit of {limit}")
+        raise ResultViolation(_("{what} is {count} characters, over the limit of {limit}", what=what, count=len(value), limit=limit))
     # str(): a plain string in the record (an i18n.Message is a str subclass; the ledger's fast encoder takes exact strs).
     return mask_personal_numbers(str(value), keep_identifiers=False)
 
 
 def _key(key: Any, what: str) -> str:
     if isinstance(key, str) and contains_personal_number(key, across_punctuation=True):
-        raise ResultViolation(f"{what}: a key holds a personnummer or samordningsnummer")
+        raise ResultViolation(_("{what}: a key holds a personnummer or samordningsnummer", what=what))
     if not isinstance(key, str) or _KEY.fullmatch(key) is None:
-        raise ResultViolation(f"{what}: a key must be a short name of letters, digits and _ . : - (at most 64)")
+        raise ResultViolation(_("{what}: a key must be a short name of letters, digits and _ . : - (at most 64)", what=what))
     return key
 
 
 def _integer(value: int, what: str) -> int:
     if not -MAX_INT <= value <= MAX_INT:
-        raise ResultViolation(f"{what} is an integer outside ±2^53")
+        raise ResultViolation(_("{what} is an integer outside ±2^53", what=what))
     return value
 
 
 def _metrics(metrics: Any) -> dict[str, Any]:
     if not isinstance(metrics, dict):
-        raise ResultViolation(f"metrics is a {type(metrics).__name__}, not a dict")
+        raise ResultViolation(_("metrics is a {error_type}, not a dict", error_type=type(metrics).__name__))
     if len(metrics) > MAX_METRICS:
-        raise ResultViolation(f"{len(metrics)} metrics, over the limit of {MAX_METRICS}")
+        raise ResultViolation(_("{count} metrics, over the limit of {MAX_METRICS}", count=len(metrics), MAX_METRICS=MAX_METRICS))
     out: dict[str, Any] = {}
     for key, value in metrics.items():
         name = _key(key, "metrics")
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ResultViolation(f"metric {name!r} is a {type(value).__name__}; metrics are strings or integers")
+            raise ResultViolation(_("metric {name!r} is a {error_type}; metrics are strings or integers", name=name, error_type=type(value).__name__))
         out[name] = _integer(value, f"metric {name!r}") if isinstance(value, int) else _text(value, f"metric {name!r}")
     return out
 
 
 def _evidence(items: Any) -> list[dict[str, Any]]:
     if not isinstance(items, (list, tuple)):
-        raise ResultViolation(f"evidence is a {type(items).__name__}, not a list")
+        raise ResultViolation(_("evidence is a {error_type}, not a list", error_type=type(items).__name__))
     if len(items) > MAX_EVIDENCE:
-        raise ResultViolation(f"{len(items)} evidence items, over the limit of {MAX_EVIDENCE}")
+        raise ResultViolation(_("{count} evidence items, over the limit of {MAX_EVIDENCE}", count=len(items), MAX_EVIDENCE=MAX_EVIDENCE))
     out = []
     for number, ev in enumerate(items, start=1):
         what = f"evidence #{number}"
         if not isinstance(ev, Evidence):
-            raise ResultViolation(f"{what} is a {type(ev).__name__}, not an Evidence")
+            raise ResultViolation(_("{what} is a {error_type}, not an Evidence", what=what, error_type=type(ev).__name__))
         if ev.document is not None and (not isinstance(ev.document, str) or _SHA256.fullmatch(ev.document) is None):
-            raise ResultViolation(f"{what}: document must be a document's sha256 (64 hex digits) or None")
+            raise ResultViolation(_("{what}: document must be a document's sha256 (64 hex digits) or None", what=what))
         if ev.page is not None and (isinstance(ev.page, bool) or not isinstance(ev.page, int) or not 0 <= ev.page <= 1_000_000):
-            raise ResultViolation(f"{what}: page must be a page number or None")
+            raise ResultViolation(_("{what}: page must be a page number or None", what=what))
         if not isinstance(ev.matched, (list, tuple)) or len(ev.matched) > MAX_LIST:
-            raise ResultViolation(f"{what}: matched must be a list of at most {MAX_LIST} strings")
+            raise ResultViolation(_("{what}: matched must be a list of at most {MAX_LIST} strings", what=what, MAX_LIST=MAX_LIST))
         _text(ev.excerpt, f"{what} excerpt", limit=100_000)
         item = ev.to_dict()  # cuts the excerpt to EXCERPT_MAX
         item["excerpt"] = _text(item["excerpt"], f"{what} excerpt")
@@ -125,20 +126,21 @@ def _trace_value(value: Any, what: str) -> Any:
         return _text(value, what)
     if isinstance(value, (list, tuple)):
         if len(value) > MAX_LIST:
-            raise ResultViolation(f"{what} has {len(value)} items, over the limit of {MAX_LIST}")
+            raise ResultViolation(_("{what} has {count} items, over the limit of {MAX_LIST}", what=what, count=len(value), MAX_LIST=MAX_LIST))
         return [_text(v, what, limit=500) for v in value]
-    raise ResultViolation(f"{what} is a {type(value).__name__}; trace values are strings, integers, booleans, None or lists of strings")
+    raise ResultViolation(_("{what} is a {error_type}; trace values are strings, integers, booleans, None or lists of strings",
+                            what=what, error_type=type(value).__name__))
 
 
 def _trace(steps: Any) -> list[dict[str, Any]]:
     if not isinstance(steps, (list, tuple)):
-        raise ResultViolation(f"trace is a {type(steps).__name__}, not a list")
+        raise ResultViolation(_("trace is a {error_type}, not a list", error_type=type(steps).__name__))
     if len(steps) > MAX_TRACE:
-        raise ResultViolation(f"{len(steps)} trace steps, over the limit of {MAX_TRACE}")
+        raise ResultViolation(_("{count} trace steps, over the limit of {MAX_TRACE}", count=len(steps), MAX_TRACE=MAX_TRACE))
     out = []
     for number, step in enumerate(steps, start=1):
         if not isinstance(step, dict):
-            raise ResultViolation(f"trace step #{number} is a {type(step).__name__}, not a dict")
+            raise ResultViolation(_("trace step #{number} is a {error_type}, not a dict", number=number, error_type=type(step).__name__))
         out.append({_key(k, f"trace step #{number}"): _trace_value(v, f"trace step #{number} field {k!r}") for k, v in step.items()})
     return out
 
@@ -146,11 +148,11 @@ def _trace(steps: Any) -> list[dict[str, Any]]:
 def screen(result: Any, declared: Collection[str], *, verifier: str, version: str, plugin: str) -> Screened:
     """The result as the host records it, or ResultViolation saying which part broke the contract."""
     if not isinstance(result, Result):
-        raise ResultViolation(f"returned a {type(result).__name__}, not an asfverify Result")
+        raise ResultViolation(_("returned a {error_type}, not an asfverify Result", error_type=type(result).__name__))
     if not isinstance(result.requirement, str) or result.requirement not in declared:
-        raise ResultViolation("returned a result for a requirement it did not declare")
+        raise ResultViolation(_("returned a result for a requirement it did not declare"))
     if result.outcome not in OUTCOMES:
-        raise ResultViolation(f"returned an outcome that is not one of {', '.join(OUTCOMES)}")
+        raise ResultViolation(_("returned an outcome that is not one of {items}", items=', '.join(OUTCOMES)))
     data: dict[str, Any] = {
         "verifier": verifier,
         "version": version,

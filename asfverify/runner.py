@@ -14,6 +14,7 @@ from typing import Any
 
 from . import application, criteria, resultcheck
 from .errors import DocumentError
+from .i18n import _
 from .limits import Limits
 from .model import CriterionOutcome, RequirementOutcome, Run
 from .outcomes import Outcome
@@ -73,10 +74,11 @@ def run_verifiers(app: application.Application, host: Host, ctx: RunContext) -> 
         try:
             produced = list(verifier.verify(app, ctx) or [])
         except DocumentError as exc:
-            produced = [_error(registered, r, f"Document could not be read: {exc}") for r in verifier.requirements]
+            produced = [_error(registered, r, _("Document could not be read: {error}", error=exc)) for r in verifier.requirements]
         except Exception as exc:
             produced = [
-                _error(registered, r, f"Verifier {verifier.name} (plugin {registered.plugin.name}) raised {type(exc).__name__}: {exc}")
+                _error(registered, r, _("Verifier {verifier} (plugin {plugin}) raised {error_type}: {error}", verifier=verifier.name,
+                                        plugin=registered.plugin.name, error_type=type(exc).__name__, error=exc))
                 for r in verifier.requirements
             ]
         results.extend(_screened(registered, produced, declared))
@@ -87,7 +89,6 @@ def _screened(registered: RegisteredVerifier, produced: list[Any], declared: set
     """Every result through the host's contract check (resultcheck); a violation becomes an error result
     for the requirement concerned (or each declared one), attributed to the plugin, and the run goes on."""
     v = registered.verifier
-    who = f"Verifier {v.name} (plugin {registered.plugin.name})"
     out: list[dict[str, Any]] = []
     for result in produced:
         try:
@@ -96,7 +97,9 @@ def _screened(registered: RegisteredVerifier, produced: list[Any], declared: set
         except resultcheck.ResultViolation as exc:
             requirement = getattr(result, "requirement", None)
             targets = [requirement] if isinstance(requirement, str) and requirement in declared else sorted(declared)
-            out.extend(_error(registered, r, f"{who} broke the result contract: {exc}").to_dict() for r in targets)
+            summary = _("Verifier {verifier} (plugin {plugin}) broke the result contract: {error}",
+                        verifier=v.name, plugin=registered.plugin.name, error=exc)
+            out.extend(_error(registered, r, summary).to_dict() for r in targets)
     return out
 
 

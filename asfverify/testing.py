@@ -28,6 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .i18n import _
 from .kinds import DocumentKind, kinds_of_module
 from .verifier import Result
 
@@ -184,7 +185,7 @@ def _make_scanned_pdf(path: Path, pages: int) -> Path:
     from fpdf import FPDF
 
     pdf = FPDF()
-    for _ in range(pages):
+    for _page in range(pages):
         pdf.add_page()
         pdf.set_fill_color(200, 200, 200)
         for line in range(20):  # grey bars where a scan would show lines of text
@@ -304,9 +305,9 @@ def run_verifier(
     declared = set(verifier.requirements)
     for result in results:
         if not isinstance(result, Result):
-            raise AssertionError(f"{verifier!r} returned {result!r}, not an asfverify.Result")
+            raise AssertionError(_("{verifier!r} returned {result!r}, not an asfverify.Result", verifier=verifier, result=result))
         if result.requirement not in declared:  # the host would turn this into an error result
-            raise AssertionError(f"{verifier.name} returned a result for undeclared requirement {result.requirement!r}")
+            raise AssertionError(_("{name} returned a result for undeclared requirement {requirement!r}", name=verifier.name, requirement=result.requirement))
         result.verifier = verifier.name
         result.version = str(verifier.version)
     return results
@@ -382,15 +383,17 @@ def assert_outcome(
     """
     found = results_for(results, requirement)
     if len(found) != 1:
-        raise AssertionError(f"expected one result for {requirement}, got {len(found)}: {found}")
+        raise AssertionError(_("expected one result for {requirement}, got {count}: {found}", requirement=requirement, count=len(found), found=found))
     result = found[0]
     if result["outcome"] != outcome:
-        raise AssertionError(f"{requirement}: expected {outcome}, got {result['outcome']}: {result['summary']}")
+        raise AssertionError(_("{requirement}: expected {outcome}, got {got}: {summary}", requirement=requirement, outcome=outcome,
+                               got=result["outcome"], summary=result["summary"]))
     if summary is not None and summary.lower() not in result["summary"].lower():
-        raise AssertionError(f"{requirement}: summary {result['summary']!r} does not contain {summary!r}")
+        raise AssertionError(_("{requirement}: summary {got!r} does not contain {wanted!r}", requirement=requirement,
+                               got=result["summary"], wanted=summary))
     for key, value in result.get("metrics", {}).items():
         if not isinstance(value, (int, str)) or isinstance(value, bool):
-            raise AssertionError(f"{requirement}: metric {key}={value!r} is not an integer or string")
+            raise AssertionError(_("{requirement}: metric {key}={value!r} is not an integer or string", requirement=requirement, key=key, value=value))
     if evidence is not None or page is not None or document is not None:
         items = result["evidence"]
         matching = [
@@ -402,6 +405,7 @@ def assert_outcome(
         ]
         if not matching:
             raise AssertionError(
-                f"{requirement}: no evidence with excerpt~{evidence!r} page={page} document={document}: {items}"
+                _("{requirement}: no evidence with excerpt~{evidence!r} page={page} document={document}: {items}",
+                  requirement=requirement, evidence=evidence, page=page, document=document, items=items)
             )
     return result

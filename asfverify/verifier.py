@@ -56,7 +56,9 @@ class Result:
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
-            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {self.outcome!r}")
+            from .i18n import _
+
+            raise ValueError(_("outcome must be one of {outcomes}, not {outcome!r}", outcomes=", ".join(OUTCOMES), outcome=self.outcome))
 
     def to_dict(self) -> dict[str, Any]:
         out = {

@@ -25,12 +25,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from asfverify import Application, BaseVerifier, Context, Document, Evidence, Result, Verifier, hookimpl
+from asfverify import Application, BaseVerifier, Context, Document, Evidence, Result, Verifier, hookimpl, plugin_translator
 
 if TYPE_CHECKING:
     from asfverify.ixbrl import Fact
 
 __version__ = "1.1"
+
+# Messages in the certifier's language: Swedish from annual_report.sv.po beside this file.
+_ = plugin_translator(__file__)
 
 KIND = "annual-report"
 
@@ -264,14 +267,14 @@ def vocabulary(policy: object = None) -> Vocabulary:
     def words(key: str) -> list[str]:
         value = v[key]
         if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value) or not value:
-            raise ValueError(f"policy.annual_report.{key} must be a list of words")
+            raise ValueError(_("policy.annual_report.{key} must be a list of words", key=key))
         return [x.strip() for x in value]
 
     dist = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words("distribution_words"), key=len, reverse=True))
     received = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words("received_phrases"), key=len, reverse=True))
     share = v["min_sales_share_percent"]
     if isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= 100:
-        raise ValueError("policy.annual_report.min_sales_share_percent must be an integer from 0 to 100")
+        raise ValueError(_("policy.annual_report.min_sales_share_percent must be an integer from 0 to 100"))
     return Vocabulary(
         _label_pattern(words("net_sales_labels")), _label_pattern(words("income_total_labels")),
         _label_pattern(words("other_income_labels")),
@@ -419,7 +422,7 @@ class AnnualReportVerifier(BaseVerifier):
             vocab = vocabulary(getattr(context, "policy", None))
         except ValueError as exc:
             for requirement in self.requirements:
-                yield Result(requirement, "error", f"The criteria set's annual-report policy is unusable: {exc}.")
+                yield Result(requirement, "error", _("The criteria set's annual-report policy is unusable: {error}.", error=exc))
             return
         tagged = [d for d in docs if _is_ixbrl(d)]
         if tagged:
@@ -437,15 +440,16 @@ class AnnualReportVerifier(BaseVerifier):
             ev = [Evidence(document=d.sha256, page=1, excerpt="", note="no text layer") for d in scanned]
             names = ", ".join(d.path for d in scanned)
             for requirement in self.requirements:
-                yield Result(requirement, "review", f"The annual report {names} has no text layer (a scan?): a person must read it.", evidence=ev)
+                yield Result(requirement, "review", _("The annual report {names} has no text layer (a scan?): a person must read it.", names=names),
+                             evidence=ev)
             return
         market, accounts = self._market(readable, scanned, vocab), self._accounts(readable, scanned, vocab)
         # A report with some scanned pages: the figure may be on one of them, so say which.
-        blank = [f"{doc.path} p. {', '.join(str(i) for i, p in enumerate(pages, 1) if not p.strip())}"
+        blank = [_("{path} p. {pages}", path=doc.path, pages=", ".join(str(i) for i, p in enumerate(pages, 1) if not p.strip()))
                  for doc, pages in readable if not all(p.strip() for p in pages)]
         for result in (market, accounts):
             if result.outcome == "review" and blank:
-                result.summary += f" Pages without a text layer: {'; '.join(blank)}."
+                result.summary = _("{summary} Pages without a text layer: {pages}.", summary=result.summary, pages="; ".join(blank))
             yield result
 
     def _market(self, readable: Sequence[tuple[Document, list[str]]], scanned: Sequence[Document], vocab: Vocabulary) -> Result:
@@ -461,13 +465,14 @@ class AnnualReportVerifier(BaseVerifier):
                 totals = [t for t in find_net_sales(pages, vocab.income_total)[0]]
                 if totals:
                     t = totals[0]
-                    return Result("C3.market", "review", (
-                        f"The annual report shows income of {_fmt(t.kronor)} (\"{_excerpt(t.line, 60)}\") but no line for "
-                        f"sales (nettoomsättning, försäljning): how much of it is sales rather than grants a person must read."),
+                    return Result("C3.market", "review", _(
+                        "The annual report shows income of {amount} (\"{line}\") but no line for sales (nettoomsättning, "
+                        "försäljning): how much of it is sales rather than grants a person must read.",
+                        amount=_fmt(t.kronor), line=_excerpt(t.line, 60)),
                         [Evidence(document=doc.sha256, page=t.page, excerpt=_excerpt(t.line), rule="income-total")],
                         {"income_total_sek": t.kronor})
-            summary = "No net sales (nettoomsättning) figure was found in the annual report"
-            summary += ", only a line without a readable amount." if unreadable else "."
+            summary = (_("No net sales (nettoomsättning) figure was found in the annual report, only a line without a readable amount.")
+                       if unreadable else _("No net sales (nettoomsättning) figure was found in the annual report."))
             return Result("C3.market", "review", summary, evidence=unreadable[:3] or self._scan_note(scanned))
         doc, pages, sales = best
         evidence = [Evidence(document=doc.sha256, page=sales.page, excerpt=_excerpt(sales.line), rule="net-sales")]
@@ -484,14 +489,15 @@ class AnnualReportVerifier(BaseVerifier):
             facts = read_facts(doc.read_bytes())
         except IxbrlError as exc:
             for requirement in self.requirements:
-                yield Result(requirement, "error", f"{doc.path} looks like a digital annual report (iXBRL) but {exc}.")
+                yield Result(requirement, "error", _("{path} looks like a digital annual report (iXBRL) but {error}.", path=doc.path, error=exc))
             return
         def ev(fact: Fact, rule: str) -> Evidence:
             return Evidence(document=doc.sha256, excerpt=fact.quote(), rule=rule)
         sales = current(facts, "Nettoomsattning")
         if sales is None:
-            yield Result("C3.market", "review", f"The digital annual report {doc.path} has no tagged net sales "
-                         "(se-gen-base:Nettoomsattning): a person must read it.", [Evidence(document=doc.sha256, excerpt="no Nettoomsattning fact")])
+            yield Result("C3.market", "review", _("The digital annual report {path} has no tagged net sales "
+                         "(se-gen-base:Nettoomsattning): a person must read it.", path=doc.path),
+                         [Evidence(document=doc.sha256, excerpt="no Nettoomsattning fact")])
         else:
             total = current(facts, "RorelseintakterLagerforandringarMm") or current(facts, "Rorelseintakter")
             other = current(facts, "OvrigaRorelseintakter")
@@ -507,14 +513,14 @@ class AnnualReportVerifier(BaseVerifier):
         paid = [f for f in facts if _is_distribution_fact(f.local_name) and f.value != 0]
         carried = current(facts, "ForslagDispositionBalanserasINyRakning")
         if paid:
-            yield Result("C4.accounts", "fail", f"The digital annual report tags a distribution: {paid[0].quote()}.",
+            yield Result("C4.accounts", "fail", _("The digital annual report tags a distribution: {fact}.", fact=paid[0].quote()),
                          [ev(f, "dividend") for f in paid[:3]], {"dividend_mentions": len(paid)})
         elif carried is not None:
-            yield Result("C4.accounts", "pass", "The proposed appropriation of profit carries the result forward "
-                         f"({carried.quote()}); no distribution is tagged.", [ev(carried, "carried-forward")])
+            yield Result("C4.accounts", "pass", _("The proposed appropriation of profit carries the result forward "
+                         "({fact}); no distribution is tagged.", fact=carried.quote()), [ev(carried, "carried-forward")])
         else:
-            yield Result("C4.accounts", "review", f"The digital annual report {doc.path} tags no proposed appropriation "
-                         "of profit (se-gen-base:ForslagDisposition…): a person must read it.",
+            yield Result("C4.accounts", "review", _("The digital annual report {path} tags no proposed appropriation "
+                         "of profit (se-gen-base:ForslagDisposition…): a person must read it.", path=doc.path),
                          [Evidence(document=doc.sha256, excerpt="no ForslagDisposition fact")])
 
     def _accounts(self, readable: Sequence[tuple[Document, list[str]]], scanned: Sequence[Document],
@@ -536,21 +542,22 @@ class AnnualReportVerifier(BaseVerifier):
         if dividends:
             return Result(
                 "C4.accounts", "fail",
-                f"The annual report proposes or records a dividend: \"{dividends[0].excerpt}\".",
+                _("The annual report proposes or records a dividend: \"{excerpt}\".", excerpt=dividends[0].excerpt),
                 evidence=dividends[:3],
                 metrics={"dividend_mentions": len(dividends)},
             )
         if carried:
-            return Result("C4.accounts", "pass", "The proposed appropriation of profit carries the result forward (balanseras i ny räkning); no dividend.", evidence=carried[:2])
+            return Result("C4.accounts", "pass", _("The proposed appropriation of profit carries the result forward (balanseras i ny räkning); "
+                                                   "no dividend."), evidence=carried[:2])
         if sections:
             return Result(
                 "C4.accounts", "review",
-                "The appropriation of profit names no dividend but does not say the result is carried forward: a person must read it.",
+                _("The appropriation of profit names no dividend but does not say the result is carried forward: a person must read it."),
                 evidence=sections[:2],
             )
         return Result(
             "C4.accounts", "review",
-            "No proposed appropriation of profit (förslag till vinstdisposition) was found in the annual report.",
+            _("No proposed appropriation of profit (förslag till vinstdisposition) was found in the annual report."),
             evidence=self._scan_note(scanned),
         )
 
@@ -602,18 +609,21 @@ def _market_result(sales: int, income: int | None, min_share: int, evidence: lis
     """Pass when sales are positive and at least min_share % of the income; both figures reported."""
     metrics: dict[str, object] = {"net_sales_sek": sales, "min_sales_share_percent": min_share}
     if sales <= 0:
-        return Result("C3.market", "fail", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales)}: no revenue from sales.", evidence, metrics)
+        return Result("C3.market", "fail", _("The annual report shows net sales (nettoomsättning) of {sales}: no revenue from sales.",
+                                             sales=_fmt(sales)), evidence, metrics)
     if income is None or income <= 0:
-        return Result("C3.market", "pass", f"The annual report shows net sales (nettoomsättning) of {_fmt(sales)}; no other income is listed.", evidence, metrics)
+        return Result("C3.market", "pass", _("The annual report shows net sales (nettoomsättning) of {sales}; no other income is listed.",
+                                             sales=_fmt(sales)), evidence, metrics)
     share = sales * 100 // income
     metrics.update({"income_total_sek": income, "sales_share_percent": share})
-    said = f"net sales of {_fmt(sales)} of a total income of {_fmt(income)} ({share} %)"
+    amounts = {"sales": _fmt(sales), "income": _fmt(income), "share": share, "min_share": min_share}
     if share < min_share:
-        return Result("C3.market", "review", (
-            f"The annual report shows {said}, below the criteria policy's {min_share} % "
-            f"(annual_report.min_sales_share_percent): an organisation living mostly on grants; a person decides "
-            f"whether it works on an open market."), evidence, metrics)
-    return Result("C3.market", "pass", f"The annual report shows {said}; at least {min_share} % comes from sales.", evidence, metrics)
+        return Result("C3.market", "review", _(
+            "The annual report shows net sales of {sales} of a total income of {income} ({share} %), below the criteria "
+            "policy's {min_share} % (annual_report.min_sales_share_percent): an organisation living mostly on grants; "
+            "a person decides whether it works on an open market.", **amounts), evidence, metrics)
+    return Result("C3.market", "pass", _("The annual report shows net sales of {sales} of a total income of {income} ({share} %); "
+                                         "at least {min_share} % comes from sales.", **amounts), evidence, metrics)
 
 
 @hookimpl

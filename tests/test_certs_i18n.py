@@ -133,3 +133,33 @@ def test_a_malformed_did_key_is_said_in_swedish(tmp_path):
     assert result.stderr.strip().endswith("--trust did:key:zNOPE: ogiltigt base58btc-tecken 'O'")
     english = _run("verify", str(tmp_path / "x.json"), "--trust", "did:key:zNOPE", env={"ASFVERIFY_LANG": "en"})
     assert english.stderr.strip().endswith("--trust did:key:zNOPE: invalid base58btc character 'O'")
+
+
+def test_a_pdf_that_is_no_certificate_is_said_in_swedish(tmp_path):
+    from fpdf import FPDF
+
+    plain = FPDF()
+    plain.add_page()
+    plain.set_font("Helvetica", size=12)
+    plain.cell(0, 10, "Certifikat")
+    (tmp_path / "vanlig.pdf").write_bytes(bytes(plain.output()))
+    result = _run("verify", str(tmp_path / "vanlig.pdf"), "--trust", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(f"certifikat {tmp_path / 'vanlig.pdf'}: PDF-filen har ingen inbäddad "
+                                          "certifikat.json; den är inget PDF-certifikat från asfverify")
+
+
+def test_the_pdf_says_informative_in_both_languages(issued):
+    import pdfplumber
+
+    from asfverify.certs.pdf import PdfFacts, render_pdf
+
+    _ws, cert = issued
+    credential = json.loads(cert.read_text(encoding="utf-8"))
+    criteria = credential["credentialSubject"]["criteria"]
+    criteria.append({**criteria[0], "code": "Q1", "required": False})
+    pdf = cert.with_name("informativ.pdf")
+    pdf.write_bytes(render_pdf(credential, PdfFacts("Certifieringsorganet AB", "https://certifier.example/asf")))
+    with pdfplumber.open(pdf) as document:
+        text = " ".join(document.pages[0].extract_text().split())
+    assert "Q1 (informativt)" in text and "(informative)" in text

@@ -63,3 +63,17 @@ def test_the_owner_commands_refuse_in_swedish(scheme, tmp_path):  # noqa: F811
             in result.stderr)
     overlap = CliRunner().invoke(cli, ["trust-list", "add", owner, str(issuer), "--from", "2026-06-01"], env=SWEDISH)
     assert overlap.exit_code == 2 and "överlappar" in overlap.stderr and "ackreditering för asf-v1" in overlap.stderr
+
+
+def test_a_full_swedish_verification_has_no_english_sentence(scheme, tmp_path):  # noqa: F811
+    from test_i18n import ENGLISH
+
+    status = tmp_path / "statuslista.json"
+    written = CliRunner().invoke(cli, ["-w", str(scheme["ws"]), "status-list", "-o", str(status)],
+                                 env={"ASFVERIFY_LANG": "en"})
+    assert written.exit_code == 0, written.output
+    result = _verify(scheme, "--status", str(status))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 11 and lines[7].startswith("OK: 8 Inte återkallat: inte återkallat (statuslista från ")
+    assert [line for line in lines if ENGLISH.search(line)] == []

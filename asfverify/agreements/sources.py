@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
 from ..verifier import AgreementSource, Context
 from .model import Agreement
 
@@ -105,4 +106,5 @@ def _as_agreement(item: Any, source: str) -> Agreement:
         return item if item.source == source else replace(item, source=source)
     if isinstance(item, dict):
         return Agreement.from_mapping(item, source=source)
-    raise TypeError(f"agreement source {source!r} returned {type(item).__name__}, not Agreement or dict")
+    raise TypeError(_("agreement source {source!r} returned {error_type}, not Agreement or dict", source=source,
+                      error_type=type(item).__name__))

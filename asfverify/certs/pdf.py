@@ -210,7 +210,9 @@ def _criteria_table(page: _Page, criteria: list[dict[str, Any]]) -> None:
         pdf.set_font("Helvetica", "B", 9)
         pdf.cell(10, 4, _latin1(code))
         pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(width - 48, 4, _latin1(sv), new_x="LEFT", new_y="NEXT")
+        # Both languages say when a criterion is informative (as the HTML certificate does).
+        name_sv = sv + ("" if criterion.get("required", True) else " (informativt)")
+        pdf.multi_cell(width - 48, 4, _latin1(name_sv), new_x="LEFT", new_y="NEXT")
         note_en = en + ("" if criterion.get("required", True) else " (informative)")
         if reviewed:
             note_en += f"; decided by human review: {', '.join(reviewed)}"

@@ -12,6 +12,7 @@ import click
 
 from ..cli import workspace_from
 from ..errors import BadInput
+from ..i18n import _
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 MAX_NAME = 40
@@ -28,14 +29,14 @@ def render_plugin(name: str) -> dict[str, str]:
 
     if not _NAME.match(name) or len(name) > MAX_NAME:
         raise BadInput(
-            f"plugin name {name!r}: use lowercase letters, digits and single - or _ between them, "
-            f"starting with a letter, at most {MAX_NAME} characters (e.g. work-training)"
+            _("plugin name {name!r}: use lowercase letters, digits and single - or _ between them, "
+              "starting with a letter, at most {MAX_NAME} characters (e.g. work-training)", name=name, MAX_NAME=MAX_NAME)
         )
     module = name.replace("-", "_")
     if keyword.iskeyword(module) or module.startswith("test"):
-        raise BadInput(f"plugin name {name!r}: {module!r} cannot be a plugin module name")
+        raise BadInput(_("plugin name {name!r}: {module!r} cannot be a plugin module name", name=name, module=module))
     if name in known_kinds():
-        raise BadInput(f"plugin name {name!r} is a built-in document kind; choose another name")
+        raise BadInput(_("plugin name {name!r} is a built-in document kind; choose another name", name=name))
     values = {
         "name": name,
         "module": module,
@@ -58,7 +59,7 @@ def write_plugin(plugins_dir: Path, name: str, *, force: bool = False) -> list[P
     if not force:
         existing = [path for path in targets if path.exists()]
         if existing:
-            raise BadInput(f"{existing[0]} already exists (use --force to overwrite)")
+            raise BadInput(_("{existing} already exists (use --force to overwrite)", existing=existing[0]))
     for path, text in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -87,7 +88,7 @@ def new(ctx: click.Context, name: str, force: bool, as_json: bool) -> None:
     """
     ws = workspace_from(ctx)
     if ws.plugins_dir is None:
-        raise BadInput(f"{ws.root / 'asfverify.toml'} names no plugins folder; add: plugins = \"plugins\"")
+        raise BadInput(_("{value} names no plugins folder; add: plugins = \"plugins\"", value=ws.root / 'asfverify.toml'))
     written = write_plugin(ws.plugins_dir, name, force=force)
     if as_json:
         from .. import console
@@ -95,5 +96,5 @@ def new(ctx: click.Context, name: str, force: bool, as_json: bool) -> None:
         console.echo_json({"module": str(written[0]), "test": str(written[1])})
         return
     for path in written:
-        click.echo(f"Wrote {path}")
-    click.echo(f"Next: python -m pytest {written[1]}  and  asfverify plugins")
+        click.echo(_("Wrote {path}", path=path))
+    click.echo(_("Next: python -m pytest {test}  and  asfverify plugins", test=written[1]))
