@@ -17,8 +17,9 @@ from __future__ import annotations
 import ast
 import gettext
 import os
+import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -175,6 +176,29 @@ class Message(str):
         if text:
             RECENT.append(str(text))
         return self
+
+
+def compose(template: str, /, **fields: Any) -> str:
+    """Text put together from messages with a template that is the same in every language (only
+    placeholders and punctuation: "{requirement} {why}."), instead of an f-string, so a summary built
+    this way keeps its record and can be shown in another language (summaries.py)."""
+    if any(c.isalpha() for c in _PLACEHOLDER.sub("", template)):
+        raise ValueError(f"compose() templates hold no words (they are not translated): {template!r}")
+    return Message(template.format(**fields), template, fields, language(), VERBATIM)
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def join(separator: str, items: Iterable[Any]) -> str:
+    """`separator.join(items)` that keeps the record of each item (see compose)."""
+    parts = list(items)
+    names = {f"i{number}": item for number, item in enumerate(parts)}
+    return compose(separator.replace("{", "{{").replace("}", "}}").join("{" + name + "}" for name in names), **names)
+
+
+# The catalogue name of a compose() template: rendered as it is in every language.
+VERBATIM = ":verbatim"
 
 
 # The texts of the latest messages made in this process: a field of a summary that contains one was

@@ -31,7 +31,7 @@ from typing import Any
 from . import i18n
 
 MAX_RECORD = 4000  # characters of msgid and string fields together, nested messages included
-MAX_DEPTH = 4
+MAX_DEPTH = 8
 BUNDLED = Path(__file__).resolve().parent / "bundled_plugins"
 
 
@@ -112,9 +112,9 @@ def _template(message: Mapping[str, Any], lang: str) -> str | None:
     msgid = message["id"]
     if not isinstance(msgid, str):
         raise TypeError("message id")
-    if lang == "en":
-        return msgid
     name = message.get("catalogue")
+    if lang == "en" or name == i18n.VERBATIM:
+        return msgid
     if name is None:
         po: Path | None = i18n.catalogue_path(lang)
     else:

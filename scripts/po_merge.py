@@ -41,12 +41,16 @@ def ordered_ids(path: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    _base, ours_path, theirs_path = (Path(a) for a in argv[1:4])
+    base_path, ours_path, theirs_path = (Path(a) for a in argv[1:4])
     ours, theirs = read_po(ours_path), read_po(theirs_path)
+    base = read_po(base_path) if base_path.is_file() and base_path.stat().st_size else {}
     messages = ordered_ids(ours_path)
     messages += [m for m in ordered_ids(theirs_path) if m not in messages]
-    clash = [m for m in messages if ours.get(m) and theirs.get(m) and ours[m] != theirs[m]]
+    # A translation changed on one side only (the other still has the base's) is that side's: no clash.
+    changed = [m for m in messages if ours.get(m) and theirs.get(m) and ours[m] != theirs[m]]
+    clash = [m for m in changed if base.get(m) not in (ours[m], theirs[m])]
     merged = {**theirs, **ours}
+    merged.update({m: theirs[m] for m in changed if base.get(m) == ours[m]})
     lang = "sv"
     for line in ours_path.read_text(encoding="utf-8").splitlines():
         if line.startswith('"Language: '):

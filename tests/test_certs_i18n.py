@@ -45,6 +45,7 @@ def test_a_valid_certificate_is_verified_in_swedish(issued):
     result = _run("verify", str(cert), "--trust", str(ws / "keys" / "ledger.pub"))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
+    assert [int(STEP_LINE.match(line).group(2)) for line in lines] == list(range(1, 11))  # type: ignore[union-attr]
     assert lines[0].startswith("OK: 1 Läsning och format: certifikat urn:uuid:")
     assert lines[1].startswith("OK: 2 Signatur (eddsa-jcs-2022): eddsa-jcs-2022-signatur av did:key:")
     assert lines[3].startswith("OK: 4 Giltighetstid: giltigt från ")
@@ -163,3 +164,4 @@ def test_the_pdf_says_informative_in_both_languages(issued):
     with pdfplumber.open(pdf) as document:
         text = " ".join(document.pages[0].extract_text().split())
     assert "Q1 (informativt)" in text and "(informative)" in text
+

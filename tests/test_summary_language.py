@@ -180,3 +180,42 @@ def test_a_plugin_catalogue_that_is_gone_shows_the_stored_text() -> None:
         assert summaries.text(untranslated) == "A sentence no catalogue has"
     finally:
         i18n.set_language(None)
+
+
+def _lines(output: str) -> dict[str, str]:
+    return {line.split()[0]: line for line in output.splitlines()[1:] if line.split()}
+
+
+def test_an_english_run_read_in_swedish_matches_a_swedish_run(ws: Path) -> None:
+    # The bylaws summaries are composed (compose/join) from translated pieces and document quotes: their
+    # records hold every piece, so reading the English run in Swedish gives the Swedish run's very lines.
+    english, swedish = _run(ws, "en"), _run(ws, "sv")
+    read_sv = _lines(_cli("-w", str(ws), "status", english["run_id"]).stdout)
+    made_sv = _lines(_cli("-w", str(ws), "status", swedish["run_id"]).stdout)
+    for requirement in ("C1", "C3.identity", "C3.governance", "C4.bylaws", "C5", "C6.sam", "Q1.plan", "Q1.followup"):
+        assert read_sv[requirement] == made_sv[requirement], requirement
+    read_en = _lines(_cli("-w", str(ws), "status", "--lang", "en", swedish["run_id"]).stdout)
+    made_en = _lines(_cli("-w", str(ws), "status", "--lang", "en", english["run_id"]).stdout)
+    for requirement in ("C1", "C3.governance", "C4.bylaws", "C5"):
+        assert read_en[requirement] == made_en[requirement], requirement
+        assert " by rule " in read_en[requirement]
+
+
+def test_compose_and_join_keep_the_records_of_their_parts(plugin_module: Path) -> None:
+    _ = i18n.plugin_translator(str(plugin_module))
+    i18n.set_language("sv")
+    try:
+        parts = i18n.join(", ", [_("the bylaws"), "policy {x}"])  # braces in a plain part stay text
+        summary = i18n.compose("{requirement} {why}.", requirement="C9.x", why=_("Checked {what}.", what=parts))
+        assert str(summary) == "C9.x Kontrollerade stadgarna, policy {x}.."
+        made = _recorded(summary)
+        assert made is not None and made["catalogue"] == i18n.VERBATIM
+        i18n.set_language("en")
+        assert summaries.text({"summary": str(summary), "message": made}) == "C9.x Checked the bylaws, policy {x}.."
+    finally:
+        i18n.set_language(None)
+
+
+def test_compose_refuses_words() -> None:
+    with pytest.raises(ValueError, match="hold no words"):
+        i18n.compose("{a} passed", a="x")

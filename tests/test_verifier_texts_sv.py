@@ -43,7 +43,7 @@ def test_a_failing_bylaws_rule_is_explained_in_swedish(workspace: Path, tmp_path
     run = _run_json(workspace, package)
     explained = _swedish(workspace, "explain", run["run_id"], "C4.bylaws")
     assert explained.exit_code == 0, explained.output
-    assert "ingen mening träffade; regeln söker en uttrycklig bestämmelse om förbud mot vinstutdelning" in explained.stdout
+    assert "ingen mening träffade; regeln söker: en uttrycklig bestämmelse om förbud mot vinstutdelning" in explained.stdout
     assert "looks for" not in explained.stdout
     # English on request, unchanged.
     english = CliRunner().invoke(cli, ["--lang", "en", "-w", str(workspace), "run", "--jobs", "1", str(package)])

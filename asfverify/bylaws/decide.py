@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..i18n import _
+from ..i18n import _, compose, join
 from ..privacy import scrub
 from ..verifier import excerpt
 from .engine import Hit
@@ -32,7 +32,8 @@ def _where(hit: Hit, quote: bool = False) -> str:
         text = " ".join(hit.sentence.text.split())
         said = text if len(text) <= SHORT_EXCERPT else excerpt(hit.sentence.text, hit.start, hit.end, width=30)
         said = scrub(said)
-    return f"{hit.rule.id} ({page}{sec}: \u201c{said}\u201d)"
+    # compose, not an f-string: the summary keeps its record and reads in another language later (summaries.py).
+    return compose("{rule} ({page}{section}: \u201c{said}\u201d)", rule=hit.rule.id, page=page, section=sec, said=said)
 
 
 def _first_per_rule(hits: list[Hit]) -> list[Hit]:
@@ -61,12 +62,12 @@ def decide(req: Requirement, rules: list[Rule], hits: list[Hit]) -> Decision:
     needs = req.needs or ()
     if passes and all(f in facts for f in needs):
         chosen = _pick_for_facts(passes, needs) if needs else passes
-        names = ", ".join(_where(h, quote=len(chosen) == 1) for h in chosen)
+        names = join(", ", (_where(h, quote=len(chosen) == 1) for h in chosen))
         return Decision("pass", _("passes by rule {where}: {why}", where=names, why=_(req.pass_why)), chosen)
     set_aside = _first_per_rule([h for h in hits if not h.counted and h.rule.effect == "pass"])
     if passes:
         missing = [f for f in needs if f not in facts]
-        names = ", ".join(_where(h) for h in passes)
+        names = join(", ", (_where(h) for h in passes))
         return Decision("review", _("needs review: {rules} matched but nothing shows {facts}; {why}", rules=names,
                                     facts=", ".join(missing), why=_(req.partial_why)), passes + by_effect["doubt"])
     if by_effect["doubt"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..i18n import _, language
+from ..i18n import _, compose, language
 from ..outcomes import Outcome
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX, Evidence, Result
@@ -81,8 +81,9 @@ def trace(rules: list[Rule], hits: list[Hit], decision: Decision) -> list[dict[s
 
 
 def _summary(requirement: str, decision: Decision) -> str:
-    text = f"{requirement} {decision.why}"
-    return text if text.endswith(".") else text + "."
+    # compose, not an f-string: the summary keeps its record and reads in another language later (summaries.py).
+    end = "" if str(decision.why).endswith(".") else "."
+    return compose("{requirement} {why}" + end, requirement=requirement, why=decision.why)
 
 
 def document_form(rs: RuleSet, all_sentences: Sequence[Sentence]) -> str:

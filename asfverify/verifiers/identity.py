@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..idnumbers import MASK, is_personal_number, public_org_number
 from ..verifier import Application, BaseVerifier, Context, Evidence, Result
 
 VERSION = "1.0"
 
 # First digit of an organisationsnummer: the legal-form group (Skatteverket; domain.md §a1).
+# English msgids, translated where they are shown (_group below).
 GROUPS = {
-    "1": "dödsbo",
-    "2": "stat, region, kommun or församling",
-    "3": "foreign company",
-    "5": "aktiebolag",
-    "6": "enkelt bolag",
-    "7": "ekonomisk förening",
-    "8": "ideell förening or stiftelse",
-    "9": "handelsbolag or kommanditbolag",
+    "1": N_("dödsbo"),
+    "2": N_("stat, region, kommun or församling"),
+    "3": N_("foreign company"),
+    "5": N_("aktiebolag"),
+    "6": N_("enkelt bolag"),
+    "7": N_("ekonomisk förening"),
+    "8": N_("ideell förening or stiftelse"),
+    "9": N_("handelsbolag or kommanditbolag"),
 }
 # The group digit is a hint, not proof of form: 7 and 8 are both used by ekonomiska och ideella föreningar.
 EXPECTED_GROUPS = {
@@ -59,7 +60,7 @@ class IdentityVerifier(BaseVerifier):
         group = digits[0]
         if group == "2":
             return [result("fail", _("{number} is in group 2 ({group_name}): the applicant is part of the public sector.",
-                                     number=shown, group_name=GROUPS["2"]))]
+                                     number=shown, group_name=_(GROUPS["2"])))]
         if group not in GROUPS:
             return [result("fail", _("{number} has group digit {group}, which Skatteverket does not assign.", number=shown, group=group))]
         if group == "1":
@@ -67,9 +68,9 @@ class IdentityVerifier(BaseVerifier):
         expected = EXPECTED_GROUPS.get(org.legal_form or "")
         if expected is not None and group not in expected:
             return [result("review", _("{number} is in group {group} ({group_name}), which does not fit the declared legal form {legal_form}.",
-                                      number=shown, group=group, group_name=GROUPS[group], legal_form=org.legal_form))]
+                                      number=shown, group=group, group_name=_(GROUPS[group]), legal_form=org.legal_form))]
         if group in {"3", "6"}:
             return [result("review", _("{number} is in group {group} ({group_name}), unusual for an ASF.",
-                                       number=shown, group=group, group_name=GROUPS[group]))]
+                                       number=shown, group=group, group_name=_(GROUPS[group])))]
         return [result("pass", _("{number} is a valid organisationsnummer in group {group} ({group_name}), outside the public sector.",
-                                     number=shown, group=group, group_name=GROUPS[group]))]
+                                     number=shown, group=group, group_name=_(GROUPS[group])))]

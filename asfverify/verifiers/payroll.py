@@ -153,15 +153,15 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
             metrics["fte_percent"] = str(totals.rate_eligible * 100 // totals.rate_all)
 
     trace = [
-        {"rule": "columns", "matched": True, "page": ev.page, "excerpt": ev.excerpt, "effect": "read"}
+        {"rule": "columns", "matched": True, "page": ev.page, "excerpt": ev.excerpt, "effect": _("read")}
         for ev in evidence
     ]
     trace.append({
-        "rule": "employed on reference date", "matched": n > 0, "page": None,
+        "rule": _("employed on reference date"), "matched": n > 0, "page": None,
         "excerpt": _("{n} employed on {day}; {ended} rows ended before, {hired} rows hired after, {repeated} repeated "
                      "person rows", n=n, day=day, ended=tally.ended_before, hired=tally.hired_after,
                      repeated=tally.duplicate_rows),
-        "effect": "denominator",
+        "effect": _("denominator"),
     })
 
     problems = _problems(tally)
@@ -182,7 +182,7 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
             "like: check that it is the complete staff on {day} (or submit the decisions as `{kind}` beside the full "
             "employee list)", n=n, day=day, kind=DECISIONS_KIND))
     for text in problems:
-        trace.append({"rule": "needs a human", "matched": True, "page": None, "excerpt": text, "effect": "review"})
+        trace.append({"rule": _("needs a human"), "matched": True, "page": None, "excerpt": text, "effect": "review"})
 
     meets = n > 0 and e * 100 >= threshold * n
     required = _("{threshold} % required", threshold=_decimal(threshold))
