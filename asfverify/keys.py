@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .errors import BadInput
+from .i18n import _
 from .multibase import did_key
 
 PRIVATE_NAME = "ledger.key"
@@ -62,9 +63,9 @@ def public_from_pem(text: str | bytes) -> bytes:
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError:
-        raise BadInput("not a PEM public key") from None
+        raise BadInput(_("not a PEM public key")) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise BadInput("not an Ed25519 public key")
+        raise BadInput(_("not an Ed25519 public key"))
     return raw_public(key)
 
 
@@ -157,7 +158,7 @@ def _read_keyring(keys_dir: Path) -> list[dict]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return list(data["keys"])
     except (ValueError, KeyError, TypeError):
-        raise BadInput(f"{path}: not a valid keyring file") from None
+        raise BadInput(_("{path}: not a valid keyring file", path=path)) from None
 
 
 def _write_keyring(keys_dir: Path, keys: list[dict]) -> None:
@@ -190,10 +191,8 @@ def ensure_keypair(keys_dir: Path, passphrase: str | None = None) -> None:
 def _check_mode(path: Path) -> None:
     mode = path.stat().st_mode
     if os.name == "posix" and mode & 0o077:
-        raise BadInput(
-            f"{path}: private key is accessible by group or others (mode {stat.S_IMODE(mode):04o}); "
-            f"run 'chmod 600 {path}'"
-        )
+        raise BadInput(_("{path}: private key is accessible by group or others (mode {mode}); run 'chmod 600 {path}'",
+                         path=path, mode=f"{stat.S_IMODE(mode):04o}"))
 
 
 def _load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKey:
@@ -204,14 +203,14 @@ def _load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKe
         key = serialization.load_pem_private_key(data, password=secret)
     except TypeError:
         if secret is None:
-            raise BadInput(f"{path}: private key is encrypted; set {PASSPHRASE_ENV}") from None
-        raise BadInput(f"{path}: private key is not encrypted but a passphrase was given") from None
+            raise BadInput(_("{path}: private key is encrypted; set {variable}", path=path, variable=PASSPHRASE_ENV)) from None
+        raise BadInput(_("{path}: private key is not encrypted but a passphrase was given", path=path)) from None
     except ValueError:
         if secret is not None:
-            raise BadInput(f"{path}: cannot decrypt the private key (wrong {PASSPHRASE_ENV}?)") from None
-        raise BadInput(f"{path}: not a PEM private key") from None
+            raise BadInput(_("{path}: cannot decrypt the private key (wrong {variable}?)", path=path, variable=PASSPHRASE_ENV)) from None
+        raise BadInput(_("{path}: not a PEM private key", path=path)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise BadInput(f"{path}: not an Ed25519 private key")
+        raise BadInput(_("{path}: not an Ed25519 private key", path=path))
     return key
 
 
@@ -219,7 +218,7 @@ def load_signer(keys_dir: Path, passphrase: str | None = None) -> Signer:
     """The current signing key; refuses a key file readable by group or others."""
     path = Path(keys_dir) / PRIVATE_NAME
     if not path.exists():
-        raise BadInput(f"{path}: no private key; run 'asfverify init'")
+        raise BadInput(_("{path}: no private key; run 'asfverify init'", path=path))
     return Signer(_load_private(path, passphrase))
 
 
@@ -232,7 +231,7 @@ def public_keys(keys_dir: Path) -> list[KeyInfo]:
         try:
             public = base64.b64decode(item["public_key"], validate=True)
         except (KeyError, ValueError):
-            raise BadInput(f"{keys_dir / KEYRING_NAME}: bad public key for {item.get('key_id')}") from None
+            raise BadInput(_("{path}: bad public key for {key_id}", path=keys_dir / KEYRING_NAME, key_id=item.get("key_id"))) from None
         out.append(KeyInfo(key_id_of(public), public, item.get("valid_from"), item.get("valid_until")))
     public_path = keys_dir / PUBLIC_NAME
     if public_path.exists():
@@ -265,7 +264,7 @@ def install_next(keys_dir: Path, old_public: bytes, when: str) -> Signer:
     keys_dir = Path(keys_dir)
     new = load_next(keys_dir)
     if new is None:
-        raise BadInput(f"{keys_dir / NEXT_NAME}: no pending key to install")
+        raise BadInput(_("{path}: no pending key to install", path=keys_dir / NEXT_NAME))
     archive = keys_dir / ARCHIVE_DIR
     archive.mkdir(exist_ok=True)
     old_id = key_id_of(old_public)

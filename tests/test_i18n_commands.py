@@ -104,7 +104,7 @@ def test_certify_confirms_in_swedish(ws: Path, run_id: str, tmp_path: Path) -> N
     assert lines[3].startswith(f"  kontrollera: asfverify verify {out} --trust did:key:")
     missing = sv("-w", str(ws), "certify", run_id, "-o", str(tmp_path / "nej" / "x.json"))
     assert missing.exit_code == 2
-    assert missing.stderr == (f"Fel: -o {tmp_path / 'nej' / 'x.json'}: katalogen {tmp_path / 'nej'} finns inte; "
+    assert missing.stderr == (f"Fel: -o {tmp_path / 'nej' / 'x.json'}: mappen {tmp_path / 'nej'} finns inte; "
                               f"skapa den först (mkdir -p {tmp_path / 'nej'})\n")
     # verify's frame: a failing certificate ends on the Swedish summary line.
     bad = sv("verify", str(out))
@@ -125,4 +125,20 @@ def test_report_confirms_in_swedish_and_stays_bilingual(ws: Path, run_id: str, t
     assert 'Referensdag <span class="en" lang="en">reference date</span>' in english
     assert 'Referensdag <span class="en" lang="en">reference date</span>' in page
     folder = sv("-w", str(ws), "report", run_id, "-o", str(tmp_path))
-    assert folder.exit_code == 2 and folder.stderr == f"Fel: {tmp_path}: är en katalog; ange ett filnamn som rapport.html\n"
+    assert folder.exit_code == 2 and folder.stderr == f"Fel: {tmp_path}: är en mapp; ange ett filnamn som rapport.html\n"
+
+
+def test_init_agreements_and_keys_speak_swedish(tmp_path: Path) -> None:
+    ws = tmp_path / "ny"
+    init = sv("init", str(ws))
+    assert init.exit_code == 0, init.output
+    assert init.stdout.splitlines()[0] == f"Arbetsytan är klar i {ws.resolve()}"
+    assert "  liggaren" in init.stdout and "  nycklar" in init.stdout
+    empty = sv("-w", str(ws), "agreements", "list")
+    assert empty.stdout == "Avtalsregistret är tomt; lägg till avtal med 'asfverify agreements import FIL'\n"
+    imported = sv("-w", str(ws), "agreements", "import", str(ROOT / "examples" / "registry.csv"))
+    assert imported.exit_code == 0 and imported.stdout.startswith("Importerade ")
+    none = sv("-w", str(ws), "agreements", "lookup", "556036-0793")
+    assert none.exit_code == 1 and none.stdout == "Inget kollektivavtal är känt för 556036-0793\n"
+    shown = sv("-w", str(ws), "keys", "show")
+    assert shown.stdout.startswith("nyckel ") and "(aktuell; " in shown.stdout.splitlines()[0]

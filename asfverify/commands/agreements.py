@@ -10,6 +10,7 @@ import click
 
 from ..cli import workspace_from
 from ..errors import NegativeOutcome
+from ..i18n import _
 
 
 def _echo_json(value: Any) -> None:
@@ -45,12 +46,15 @@ def import_(ctx: click.Context, file: str, as_json: bool) -> None:
     if as_json:
         _echo_json(report.to_dict())
     elif report.already_imported:
-        click.echo(f"{report.file_name} was already imported (ledger entry {report.ledger_index}); nothing written")
+        click.echo(_("{file} was already imported (ledger entry {entry}); nothing written", file=report.file_name,
+                     entry=report.ledger_index))
     else:
-        click.echo(
-            f"Imported {report.rows} agreement{'s' if report.rows != 1 else ''} from {report.file_name}"
-            f" (sha256 {report.file_sha256[:16]}…) as ledger entry {report.ledger_index}"
-        )
+        fields = {"file": report.file_name, "sha256": report.file_sha256[:16], "entry": report.ledger_index}
+        if report.rows == 1:
+            click.echo(_("Imported 1 agreement from {file} (sha256 {sha256}…) as ledger entry {entry}", **fields))
+        else:
+            click.echo(_("Imported {n} agreements from {file} (sha256 {sha256}…) as ledger entry {entry}", n=report.rows,
+                         **fields))
 
 
 @agreements.command()
@@ -72,7 +76,7 @@ def lookup(ctx: click.Context, orgnr: str, on: dt.datetime | None, all_sources: 
     org = normalise(orgnr)
     if org is None:
         # The value is not echoed: it may be a personnummer.
-        raise BadInput(f"ORGNR is not a valid organisation number ({why_invalid(orgnr)})")
+        raise BadInput(_("ORGNR is not a valid organisation number ({why})", why=why_invalid(orgnr)))
     day = on.date() if on else None
     errors: list[tuple[str, str]] = []
     if all_sources:
@@ -86,12 +90,14 @@ def lookup(ctx: click.Context, orgnr: str, on: dt.datetime | None, all_sources: 
     if day is not None:
         found = [a for a in found if a.valid_on(day)]
     for name, why in errors:
-        click.echo(f"Warning: agreement source {name} failed: {why}", err=True)
+        click.echo(_("Warning: agreement source {name} failed: {why}", name=name, why=why), err=True)
     if as_json:
         _echo_json([a.to_dict() for a in found])
     elif not found:
-        when = f" in force on {day.isoformat()}" if day else ""
-        click.echo(f"No collective agreement{when} known for {org}")
+        if day:
+            click.echo(_("No collective agreement in force on {day} known for {org}", day=day.isoformat(), org=org))
+        else:
+            click.echo(_("No collective agreement known for {org}", org=org))
     else:
         for a in found:
             click.echo(_line(a))
@@ -113,7 +119,7 @@ def _all_sources(ws: Any, org: str, day: dt.date) -> tuple[list[Any], list[tuple
 
 def _line(a: Any) -> str:
     ref = a.reference
-    where = f"import {ref.get('import')}, row {ref.get('row')}" if a.source == "registry" else a.source
+    where = _("import {n}, row {row}", n=ref.get("import"), row=ref.get("row")) if a.source == "registry" else a.source
     return f"{a.org_number}  {a.kind:<10}  {a.validity:<25}  {a.counterparty}: {a.agreement}  [{where}]"
 
 
@@ -133,6 +139,6 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         _echo_json([a.to_dict() for a in rows])
         return
     if not rows:
-        click.echo("The registry is empty; add agreements with 'asfverify agreements import FILE'")
+        click.echo(_("The registry is empty; add agreements with 'asfverify agreements import FILE'"))
     for a in rows:
         click.echo(_line(a))

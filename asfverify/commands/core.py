@@ -11,6 +11,7 @@ import click
 
 from .. import console
 from ..errors import BadInput, NegativeOutcome
+from ..i18n import _
 from ..outcomes import Decision
 from . import current_workspace, optional_workspace
 
@@ -49,12 +50,13 @@ def init(directory: str, certifier: str | None, org_number: str | None, publish_
         console.echo_json({"root": str(ws.root), "config": str(ws.root / workspace.CONFIG_NAME), "keys": str(ws.keys_dir),
                            "ledger": str(ws.db_path), "plugins": str(ws.plugins_dir) if ws.plugins_dir else None})
         return
-    click.echo(f"Workspace ready in {ws.root}")
-    click.echo(f"  config   {ws.root / workspace.CONFIG_NAME}")
-    click.echo(f"  keys     {ws.keys_dir}")
-    click.echo(f"  ledger   {ws.db_path}")
+    click.echo(_("Workspace ready in {root}", root=ws.root))
+    rows = [(_("config"), ws.root / workspace.CONFIG_NAME), (_("keys"), ws.keys_dir), (_("ledger"), ws.db_path)]
     if ws.plugins_dir:
-        click.echo(f"  plugins  {ws.plugins_dir}")
+        rows.append((_("plugins"), ws.plugins_dir))
+    pad = max(9, *(len(name) + 2 for name, _path in rows))
+    for name, path in rows:
+        click.echo(f"  {name:<{pad}}{path}")
 
 
 @click.command()
@@ -80,7 +82,7 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     sources = expand_sources(list(packages))
     host = load_host(ws.plugins_dir)
     for warning in host.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(_("Warning: {warning}", warning=warning), err=True)
     limits = Limits.from_config(ws.config)
     jobs = jobs or default_jobs()
     # The signing key first (a missing passphrase fails here): nothing, not even cache.db, is
@@ -94,13 +96,13 @@ def run(ctx: click.Context, packages: tuple[str, ...], as_json: bool, jobs: int 
     reports: list[Run] = []
     errors: list[tuple[str, str]] = []
     show_progress = not single and sys.stderr.isatty()
-    bar = click.progressbar(length=len(sources), label="Verifying", file=sys.stderr) if show_progress else None
+    bar = click.progressbar(length=len(sources), label=_("Verifying"), file=sys.stderr) if show_progress else None
     try:
         for outcome in verify_many(sources, ws=ws, host=host, limits=limits, jobs=jobs):
             if outcome.report is None:
                 if single:
-                    raise BadInput(outcome.error or f"{outcome.source}: failed")
-                errors.append((outcome.source, outcome.error or "failed"))
+                    raise BadInput(outcome.error or _("{source}: failed", source=outcome.source))
+                errors.append((outcome.source, outcome.error or _("failed")))
             else:
                 if ledger is None:
                     ledger = open_ledger(ws)
@@ -154,9 +156,10 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
         return
     for row in rows:
         kinds = ", ".join(row["document_kinds"]) or "-"
-        click.echo(f"{row['verifier']:<18}{row['version']:<8}{', '.join(row['requirements']):<55}kinds: {kinds:<28}{row['source']}")
+        click.echo(f"{row['verifier']:<18}{row['version']:<8}{', '.join(row['requirements']):<55}"
+                   + _("kinds: {kinds}", kinds=f"{kinds:<28}") + str(row["source"]))
     for warning in host.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(_("Warning: {warning}", warning=warning), err=True)
 
 
 @click.command()
@@ -190,8 +193,8 @@ def criteria(ctx: click.Context, set_id: str, as_json: bool) -> None:
         return
     click.echo(f"{cset.id}: {cset.title}")
     for c in cset.criteria:
-        click.echo(f"\n{c.id}{'' if c.required else ' (informative)'}  {c.sv}")
+        click.echo(f"\n{c.id}{'' if c.required else ' ' + _('(informative)')}  {c.sv}")
         click.echo(f"     {c.en}")
         for q in c.requirements:
-            who = ", ".join(covered.get(q.id, [])) or "NO VERIFIER INSTALLED"
-            click.echo(f"     - {q.id:<15} {q.evidence}  [{who}]")
+            who = ", ".join(covered.get(q.id, [])) or _("NO VERIFIER INSTALLED")
+            click.echo(f"     - {q.id:<15} {_(q.evidence)}  [{who}]")  # the shipped texts are catalogue msgids

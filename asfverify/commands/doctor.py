@@ -6,6 +6,8 @@ import json
 
 import click
 
+from ..i18n import _
+
 
 @click.command()
 @click.option("--site", metavar="DIR", type=click.Path(), help="The published site (or its issuer.json) to compare "
@@ -41,4 +43,6 @@ def doctor(site: str | None, trust_list_path: str | None, trust_list_key: str | 
             click.echo(check.line())
     failed = [c.name for c in checks if c.status == "FAIL"]
     if failed:
-        raise NegativeOutcome(f"{len(failed)} check{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}")
+        names = ", ".join(failed)
+        raise NegativeOutcome(_("1 check failed: {names}", names=names) if len(failed) == 1 else
+                              _("{n} checks failed: {names}", n=len(failed), names=names))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
+
 
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write issuer.json here (default: stdout).")
@@ -33,5 +35,9 @@ def issuer(output: str | None, as_json: bool) -> None:
 
         echo_json({"output": output, "did": description.did, "name": description.name, "keys": len(description.keys)})
     elif output and output != "-":
-        click.echo(f"issuer.json for {description.name} ({len(description.keys)} key"
-                   f"{'s' if len(description.keys) != 1 else ''}, current {description.did}) written to {output}")
+        fields = {"name": description.name, "did": description.did, "output": output}
+        if len(description.keys) == 1:
+            click.echo(_("issuer.json for {name} (1 key, current {did}) written to {output}", **fields))
+        else:
+            click.echo(_("issuer.json for {name} ({n} keys, current {did}) written to {output}", n=len(description.keys),
+                         **fields))

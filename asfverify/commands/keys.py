@@ -6,6 +6,8 @@ import json
 
 import click
 
+from ..i18n import _
+
 
 @click.group()
 def keys() -> None:
@@ -45,7 +47,7 @@ def show(show_all: bool, as_json: bool) -> None:
     ws = workspace_from(click.get_current_context())
     infos = keystore.public_keys(ws.keys_dir)
     if not infos:
-        raise BadInput(f"{ws.keys_dir}: no public key; run 'asfverify init'")
+        raise BadInput(_("{folder}: no public key; run 'asfverify init'", folder=ws.keys_dir))
     chosen = infos if show_all else [k for k in infos if k.current][-1:] or infos[-1:]
     register_origin = ws.register_origin if ws.publish_prefix else None
     described = [_describe(k, ws.origin, register_origin) for k in chosen]
@@ -55,12 +57,15 @@ def show(show_all: bool, as_json: bool) -> None:
     for i, item in enumerate(described):
         if i:
             click.echo()
-        period = f"{item['valid_from'] or '?'} .. {item['valid_until'] or 'now'}"
-        click.echo(f"key {item['key_id']} ({'current' if item['current'] else 'rotated out'}; {period})")
-        click.echo(f"vkey: {item['vkey']}")
+        period = f"{item['valid_from'] or '?'} .. {item['valid_until'] or _('now')}"
+        if item["current"]:
+            click.echo(_("key {key_id} (current; {period})", key_id=item["key_id"], period=period))
+        else:
+            click.echo(_("key {key_id} (rotated out; {period})", key_id=item["key_id"], period=period))
+        click.echo(f"vkey: {item['vkey']}")  # not for translation: the key format's name and the key
         if "register_vkey" in item:
-            click.echo(f"register vkey: {item['register_vkey']}")
-        click.echo(f"did:  {item['did']}")
+            click.echo(_("register vkey: {vkey}", vkey=item["register_vkey"]))
+        click.echo(f"did:  {item['did']}")  # not for translation: the key format's name and the key
         click.echo(item["pem"].rstrip("\n"))
 
 
@@ -85,7 +90,7 @@ def rotate(as_json: bool) -> None:
         console.echo_json({"old_key_id": result.old_key_id, "new_key_id": result.new_key_id, "ledger_entry": result.index,
                            "vkey": signer.vkey(ws.origin), "did": signer.did})
         return
-    click.echo(f"rotated key {result.old_key_id} -> {result.new_key_id} (ledger entry {result.index}, "
-               "signed by the old key)")
-    click.echo(f"vkey: {signer.vkey(ws.origin)}")
-    click.echo(f"did:  {signer.did}")
+    click.echo(_("rotated key {old} -> {new} (ledger entry {entry}, signed by the old key)", old=result.old_key_id,
+                 new=result.new_key_id, entry=result.index))
+    click.echo(f"vkey: {signer.vkey(ws.origin)}")  # not for translation: the key format's name and the key
+    click.echo(f"did:  {signer.did}")  # not for translation: the key format's name and the key

@@ -44,11 +44,11 @@ def monitor(site: str, org: str | None, state_path: str | None, policy_path: str
             try:
                 policy = parse_policy(text, "witness-policy.txt")
             except Exception as exc:  # noqa: BLE001 - a malformed policy on the site is the site's fault
-                raise SiteError(f"witness-policy.txt: {exc}") from None
+                raise SiteError(f"witness-policy.txt: {exc}") from None  # not for translation: file: translated error
     try:
         report = monitor_site(site, state, policy, org)
     except SiteError as exc:
-        raise SiteError(f"FAIL: {exc}") from None
+        raise SiteError(f"FAIL: {exc}") from None  # not for translation: the status word monitors grep for
     for event in report.events:
         click.echo(event.line)
     click.echo(report.summary())

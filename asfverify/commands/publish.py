@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from ..publish.statements import REASON_CATEGORIES
 
 
@@ -62,7 +63,8 @@ def suspend(cert_id: str, reason: str, category: str) -> None:
     ws = workspace_from(click.get_current_context())
     cert_id = _cert_id(cert_id)
     index = change_status(ws, cert_id, "suspension", reason, category)
-    click.echo(f"Suspended {normalise_cert_id(cert_id)} (register entry {index}); publish: asfverify publish DIR")
+    click.echo(_("Suspended {id} (register entry {entry}); publish: asfverify publish DIR", id=normalise_cert_id(cert_id),
+                 entry=index))
 
 
 @click.command()
@@ -81,4 +83,5 @@ def reinstate(cert_id: str, note: str) -> None:
     ws = workspace_from(click.get_current_context())
     cert_id = _cert_id(cert_id)
     index = change_status(ws, cert_id, "reinstatement", note, "reinstated")
-    click.echo(f"Reinstated {normalise_cert_id(cert_id)} (register entry {index}); publish: asfverify publish DIR")
+    click.echo(_("Reinstated {id} (register entry {entry}); publish: asfverify publish DIR", id=normalise_cert_id(cert_id),
+                 entry=index))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
+
 
 @click.group(name="trust-list")
 def trust_list() -> None:
@@ -37,9 +39,9 @@ def init(directory: str, name: str, org_number: str | None, as_json: bool) -> No
 
         echo_json({"root": str(owner.root), "name": owner.name, "org_number": owner.org_number, "did": owner.did})
         return
-    click.echo(f"Trust-list owner {owner.name} ready in {owner.root}")
-    click.echo(f"  key      {owner.keys_dir / 'owner.key'} (private, 0600)")
-    click.echo("  owner key (give verifiers this as --trust-list-key):")
+    click.echo(_("Trust-list owner {name} ready in {root}", name=owner.name, root=owner.root))
+    click.echo("  " + _("key      {path} (private, 0600)", path=owner.keys_dir / "owner.key"))
+    click.echo("  " + _("owner key (give verifiers this as --trust-list-key):"))
     click.echo(owner.did)
 
 
@@ -78,12 +80,14 @@ def add(directory: str, issuer_json: str, criteria: tuple[str, ...], valid_from:
 
         echo_json({"added": new, "certifier": certifier.as_json()})
         return
-    verb = "Added" if new else "Updated"
-    click.echo(f"{verb} {certifier.label}: {len(certifier.keys)} key{'s' if len(certifier.keys) != 1 else ''}, "
-               f"{len(certifier.accreditations)} accreditation period{'s' if len(certifier.accreditations) != 1 else ''}")
+    keys = _("1 key") if len(certifier.keys) == 1 else _("{n} keys", n=len(certifier.keys))
+    periods = (_("1 accreditation period") if len(certifier.accreditations) == 1 else
+               _("{n} accreditation periods", n=len(certifier.accreditations)))
+    click.echo(_("Added {certifier}: {keys}, {periods}", certifier=certifier.label, keys=keys, periods=periods) if new else
+               _("Updated {certifier}: {keys}, {periods}", certifier=certifier.label, keys=keys, periods=periods))
     for accreditation in certifier.accreditations:
         click.echo(f"  {', '.join(accreditation.criteria_sets)}: {accreditation.period.describe()}")
-    click.echo(f"Sign a new version to publish it: asfverify trust-list sign {directory} -o FILE")
+    click.echo(_("Sign a new version to publish it: {command}", command=f"asfverify trust-list sign {directory} -o FILE"))
 
 
 @trust_list.command()
@@ -104,8 +108,9 @@ def remove(directory: str, issuer: str, when: str | None, as_json: bool) -> None
 
         echo_json({"ended": end, "certifier": certifier.as_json()})
         return
-    click.echo(f"Ended the accreditation of {certifier.label} at {end}; certificates created before stay valid")
-    click.echo(f"Sign a new version to publish it: asfverify trust-list sign {directory} -o FILE")
+    click.echo(_("Ended the accreditation of {certifier} at {end}; certificates created before stay valid",
+                 certifier=certifier.label, end=end))
+    click.echo(_("Sign a new version to publish it: {command}", command=f"asfverify trust-list sign {directory} -o FILE"))
 
 
 @trust_list.command()
@@ -123,21 +128,24 @@ def show(directory: str, as_json: bool) -> None:
                                "lastSequence": sequence, "certifiers": [c.as_json() for c in certifiers]},
                               indent=2, ensure_ascii=False))
         return
-    click.echo(f"Scheme owner: {owner.name}{f' ({owner.org_number})' if owner.org_number else ''}")
-    click.echo(f"Owner key:    {owner.did}")
-    click.echo(f"Signed:       {f'#{sequence} (versions/{sequence:06d}.json)' if sequence else 'no version yet'}")
-    click.echo(f"Certifiers:   {len(certifiers)}")
+    heads = [_("Scheme owner:"), _("Owner key:"), _("Signed:"), _("Certifiers:")]
+    pad = max(14, *(len(h) + 1 for h in heads))
+    signed = f"#{sequence} (versions/{sequence:06d}.json)" if sequence else _("no version yet")
+    values = [owner.name + (f" ({owner.org_number})" if owner.org_number else ""), owner.did, signed, len(certifiers)]
+    for head, value in zip(heads, values, strict=True):
+        click.echo(f"{head:<{pad}}{value}")
     for certifier in certifiers:
         click.echo()
         click.echo(f"{certifier.label}")
         for accreditation in certifier.accreditations:
-            click.echo(f"  accredited {', '.join(accreditation.criteria_sets)}: {accreditation.period.describe()}")
+            click.echo("  " + _("accredited {sets}: {period}", sets=", ".join(accreditation.criteria_sets),
+                                period=accreditation.period.describe()))
         for key in certifier.keys:
-            click.echo(f"  key {key.did}: {key.period.describe()}")
-        for label, log in (("ledger", certifier.ledger), ("register", certifier.register)):
+            click.echo("  " + _("key {did}: {period}", did=key.did, period=key.period.describe()))
+        for label, log in ((_("ledger"), certifier.ledger), (_("register"), certifier.register)):
             if log is not None:
                 click.echo(f"  {label} {log.origin}")
-        click.echo(f"  witness policy: {'given' if certifier.witness_policy else 'none'}")
+        click.echo("  " + (_("witness policy: given") if certifier.witness_policy else _("witness policy: none")))
 
 
 @trust_list.command()
@@ -164,6 +172,9 @@ def sign(directory: str, output: str | None, valid_days: int, as_json: bool) -> 
                    "certifiers": len(signed["credentialSubject"]["certifiers"])})
     elif output and output != "-":
         subject = signed["credentialSubject"]
-        click.echo(f"Trust list #{subject['sequence']} with {len(subject['certifiers'])} certifier"
-                   f"{'s' if len(subject['certifiers']) != 1 else ''}, valid until {signed['validUntil']}; "
-                   f"written to {output} (kept as {kept})")
+        count = len(subject["certifiers"])
+        fields = {"sequence": subject["sequence"], "until": signed["validUntil"], "output": output, "kept": kept}
+        click.echo(_("Trust list #{sequence} with 1 certifier, valid until {until}; written to {output} (kept as {kept})",
+                     **fields) if count == 1 else
+                   _("Trust list #{sequence} with {n} certifiers, valid until {until}; written to {output} (kept as {kept})",
+                     n=count, **fields))

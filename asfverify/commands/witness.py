@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
+
 
 @click.group()
 def witness() -> None:
@@ -32,7 +34,7 @@ def init(folder: str, name: str) -> None:
     from ..witness.state import init_witness
 
     cosigner = init_witness(folder, name)
-    click.echo(f"Witness {cosigner.name} created in {folder}; its cosigner vkey:", err=True)
+    click.echo(_("Witness {name} created in {folder}; its cosigner vkey:", name=cosigner.name, folder=folder), err=True)
     click.echo(cosigner.vkey)
 
 
@@ -53,8 +55,9 @@ def add_log(folder: str, vkey: str, origin: str | None) -> None:
         verifier, added = state.add_log(vkey, origin)
     finally:
         state.close()
-    verb = "Accepting" if added else "Already accepting"
-    click.echo(f"{verb} checkpoints of {origin or verifier.name} signed by {verifier.name}+{verifier.key_id.hex()}")
+    fields = {"origin": origin or verifier.name, "key": f"{verifier.name}+{verifier.key_id.hex()}"}
+    click.echo(_("Accepting checkpoints of {origin} signed by {key}", **fields) if added else
+               _("Already accepting checkpoints of {origin} signed by {key}", **fields))
 
 
 @witness.command("logs")
@@ -68,15 +71,16 @@ def logs(folder: str) -> None:
 
     state = Witness(folder)
     try:
-        click.echo(f"Witness {state.cosigner.name}  {state.cosigner.vkey}")
+        click.echo(_("Witness {name}  {vkey}", name=state.cosigner.name, vkey=state.cosigner.vkey))
         for origin in state.origins():
             latest = state.latest(origin)
             keys = ", ".join(k.key_id.hex() for k in state.log_keys(origin))
-            seen = f"size {latest.size}, updated {latest.updated}" if latest else "no checkpoint yet"
-            click.echo(f"  {origin}  key {keys}  {seen}")
+            seen = _("size {size}, updated {time}", size=latest.size, time=latest.updated) if latest else _("no checkpoint yet")
+            click.echo("  " + _("{origin}  key {keys}  {seen}", origin=origin, keys=keys, seen=seen))
         evidence = state.evidence_count()
         if evidence:
-            click.echo(f"  {evidence} inconsistent checkpoint{'s' if evidence != 1 else ''} kept as evidence in witness.db")
+            click.echo("  " + (_("1 inconsistent checkpoint kept as evidence in witness.db") if evidence == 1 else
+                               _("{n} inconsistent checkpoints kept as evidence in witness.db", n=evidence)))
     finally:
         state.close()
 
@@ -103,13 +107,14 @@ def serve(folder: str, host: str, port: int, timeout: float, verbose: bool) -> N
     try:
         server = WitnessServer(state, host, port, request_timeout=timeout, verbose=verbose)
     except OSError as exc:
-        raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise BadInput(_("cannot listen on {host}:{port}: {reason}", host=host, port=port, reason=exc.strerror)) from None
     origins = state.origins()
     if host not in ("127.0.0.1", "::1", "localhost"):
-        click.echo(f"Note: listening on {host}; the standard-library server is not hardened, "
-                   "put a reverse proxy (TLS, rate limits) in front of it", err=True)
-    click.echo(f"Witness {state.cosigner.name} listening on {server.url} "
-               f"({len(origins)} log{'s' if len(origins) != 1 else ''}); Ctrl-C stops it", err=True)
+        click.echo(_("Note: listening on {host}; the standard-library server is not hardened, "
+                     "put a reverse proxy (TLS, rate limits) in front of it", host=host), err=True)
+    fields = {"name": state.cosigner.name, "url": server.url}
+    click.echo(_("Witness {name} listening on {url} (1 log); Ctrl-C stops it", **fields) if len(origins) == 1 else
+               _("Witness {name} listening on {url} ({n} logs); Ctrl-C stops it", n=len(origins), **fields), err=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -117,4 +122,4 @@ def serve(folder: str, host: str, port: int, timeout: float, verbose: bool) -> N
     finally:
         server.server_close()
         state.close()
-    click.echo("Witness stopped", err=True)
+    click.echo(_("Witness stopped"), err=True)
