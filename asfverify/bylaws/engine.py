@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..i18n import N_, _
+from ..i18n import N_, _, catalogue_path, language, read_po_cached
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX
 from .patterns import any_possible, match_at, search
@@ -35,8 +35,15 @@ KIND_NAMES = {
 
 
 def kind_name(kind: str) -> str:
-    """A kind id in the current language ("meeting" -> "stämma"); an id of one's own rule file as it is."""
-    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+    """A kind id in the current language ("meeting" -> "stämma"); an id of one's own rule file as it is.
+
+    A plain catalogue lookup, not _(): these short words are not messages of their own, and as messages
+    they would mark every summary holding "board" as composed from translated pieces (summaries.py).
+    """
+    lang = language()
+    if lang == "en" or kind not in KIND_NAMES:
+        return kind
+    return read_po_cached(catalogue_path(lang)).get(KIND_NAMES[kind]) or kind
 
 
 # Clauses end at ";" and at a colon followed by text; "men" starts a new clause (see clause_breaks).
