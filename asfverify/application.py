@@ -308,7 +308,7 @@ def _load_folder(
         documents.append(
             DocumentFile(
                 path=rel, kind=schema.name, abs_path=file_path, sha256=sha256_file(file_path), size=size,
-                options=options, limits=limits, cache=cache,
+                options=options, limits=limits, cache=cache, personal_data=schema.personal_data,
             )
         )
     return Application(

@@ -14,9 +14,6 @@ from .idnumbers import mask_personal_numbers
 from .limits import Limits
 from .textcache import TextCache
 
-# Payroll lists hold personal data: their text is never written to the cache.
-UNCACHED_KINDS = frozenset({"payroll"})
-
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     """Streamed SHA-256 (hex) of a file."""
@@ -39,6 +36,9 @@ class DocumentFile:
     options: dict[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     cache: TextCache | None = None
+    # Its kind holds personal data (asfverify.kinds.DocumentKind.personal_data, a payroll list): its text
+    # is never written to the cache.
+    personal_data: bool = False
     _pages: list[str] | None = field(default=None, repr=False)
     _tables: list[tuple[int, list[list[str | None]]]] | None = field(default=None, repr=False)
     _pages_error: str | None = field(default=None, repr=False)
@@ -71,7 +71,7 @@ class DocumentFile:
 
     def _load_pages(self) -> list[str]:
         pages = self._extract_pages()
-        if self.kind in UNCACHED_KINDS:
+        if self.personal_data:
             return pages  # payroll ids are validated and pseudonymised by the payroll reader itself
         # Bylaws, annual reports, …: no verifier needs a person's number, so none is kept (cached or not).
         return [mask_personal_numbers(p, keep_identifiers=False) for p in pages]
@@ -84,7 +84,7 @@ class DocumentFile:
                 return [self.abs_path.read_text(encoding="utf-8")]
             except UnicodeDecodeError:
                 raise DocumentError(_("{path}: neither a PDF nor UTF-8 text", path=self.path)) from None
-        cache = self.cache if self.kind not in UNCACHED_KINDS else None
+        cache = self.cache if not self.personal_data else None
         if cache is not None:
             cached = cache.get(self.sha256, pdftext.EXTRACTOR)
             if cached is not None:

@@ -75,6 +75,9 @@ class DocumentKind:
     description: str = ""
     options: tuple[DocumentOption, ...] = field(default_factory=tuple)
     plugin: str = ""  # who registered it ("" for a core kind)
+    # A list of employees whose own reader validates and pseudonymises the identifiers (core kinds only):
+    # its text is never written to the text cache and personal numbers in it are not masked for it.
+    personal_data: bool = False
 
     @property
     def keys(self) -> frozenset[str]:
@@ -120,7 +123,7 @@ def core_kinds() -> tuple[DocumentKind, ...]:
     return (
         DocumentKind("bylaws", "stadgar or bolagsordning"),
         DocumentKind("policy", "a board's policy decision"),
-        DocumentKind("payroll", "employee list from the payroll system", lists),
+        DocumentKind("payroll", "employee list from the payroll system", lists, personal_data=True),
         DocumentKind("subsidy-decisions",
                      "list of Arbetsförmedlingen subsidy decisions (employee id + form), joined to the payroll", lists),
         DocumentKind("collective-agreement", "membership certificate or hängavtal"),

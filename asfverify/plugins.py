@@ -277,6 +277,8 @@ def load_host(
                 registered = as_kind(kind, description or _("added by {plugin}", plugin=_plugin), options, _plugin)
             except TypeError as exc:
                 raise BadInput(_("plugin {plugin}: {exc}", plugin=_plugin, exc=exc)) from None
+            if registered.personal_data:
+                raise BadInput(_("plugin {plugin}: only a built-in document kind may be marked personal_data", plugin=_plugin))
             if registered.name in core:
                 if registered.options:
                     raise BadInput(_("plugin {plugin}: document kind {name!r} is built in; its options cannot be changed",

@@ -160,3 +160,19 @@ def test_the_asf_v1_kinds_are_known_without_the_example_plugins() -> None:
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_only_a_core_kind_holds_unmasked_personal_data() -> None:
+    # A payroll list is read by the payroll reader, which pseudonymises the identifiers itself: its text
+    # is neither cached nor masked. A plugin cannot claim that for its own kind.
+    assert [k.name for k in known_kinds().values() if k.personal_data] == ["payroll"]
+
+    class Claims:
+        from asfverify import hookimpl
+
+        @hookimpl
+        def register_document_kinds(self, register):
+            register(DocumentKind("roster", "staff", personal_data=True))
+
+    with pytest.raises(BadInput, match="plugin Claims: only a built-in document kind may be marked personal_data"):
+        testing.load_test_host(Claims())

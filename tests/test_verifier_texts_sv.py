@@ -88,3 +88,23 @@ def test_a_missing_collective_agreement_is_swedish(workspace: Path, tmp_path: Pa
     result = _swedish(workspace, "run", "--jobs", "1", str(package))
     line = next(x for x in result.stdout.splitlines() if "C6.agreement" in x.split()[:1])
     assert "Inget kollektivavtal: ingen post i registret för" in line and "och inget avtalsdokument." in line, line
+
+
+def test_explain_of_the_example_has_no_english_sentence(workspace: Path) -> None:
+    import re
+
+    english = re.compile(r"\b(the|is|are|was|were|of|and|no|not|has|have|with|for|by|from|this|which)\b")
+    ids = re.compile(r"\b[CQ]\d+(?:\.[\w-]+)?")  # requirement and rule ids are identifiers, not prose
+    root = Path(__file__).resolve().parents[1]
+    imported = _swedish(workspace, "agreements", "import", str(root / "examples" / "registry.csv"))
+    assert imported.exit_code == 0, imported.output
+    run = _run_json(workspace, EXAMPLE)
+    assert run["decision"] == "certifiable"
+    checked = 0
+    for requirement in ("C1.purpose", "C2.ratio", "C3.identity", "C3.governance", "C4.bylaws", "C5.democracy", "C6.agreement"):
+        explained = _swedish(workspace, "explain", run["run_id"], requirement)
+        assert explained.exit_code == 0, explained.output
+        for line in explained.stdout.splitlines():
+            assert not english.search(ids.sub("", line)), line
+            checked += 1
+    assert checked > 60  # every rule tried, its excerpt, why, clause and subject
