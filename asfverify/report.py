@@ -116,6 +116,8 @@ def _both(render: Callable[[], str]) -> str:
         sv = render()
     with in_language("en"):
         en = render()
+    if sv == en:  # a text without a translation (a certifier's own criteria file): once
+        return esc(sv)
     return f'{esc(sv)} <span class="en" lang="en">{esc(en)}</span>'
 
 
@@ -222,7 +224,10 @@ def _requirement_html(requirement: RequirementOutcome, state: Run, evidence_text
                     f" {bi('ersatt efter granskning', 'replaced by review')}</span>")
     parts = [f'<section class="requirement" id="req-{esc(rid)}">', heading + "</h3>"]
     if evidence_text:
-        parts.append(f'<div class="meta">{bi("underlag", "evidence expected")}: {esc(evidence_text)}</div>')
+        from .i18n import _
+
+        # The shipped requirement texts are catalogue msgids (asfverify/data/*.toml).
+        parts.append(f'<div class="meta">{bi("underlag", "evidence expected")}: {_both(lambda: _(evidence_text))}</div>')
     results = state.results_for(rid)
     if not results:
         from .i18n import _

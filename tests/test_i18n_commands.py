@@ -142,3 +142,11 @@ def test_init_agreements_and_keys_speak_swedish(tmp_path: Path) -> None:
     assert none.exit_code == 1 and none.stdout == "Inget kollektivavtal är känt för 556036-0793\n"
     shown = sv("-w", str(ws), "keys", "show")
     assert shown.stdout.startswith("nyckel ") and "(aktuell; " in shown.stdout.splitlines()[0]
+
+
+def test_doctor_lines_are_swedish_and_json_keeps_codes(ws: Path) -> None:
+    result = sv("-w", str(ws), "doctor")
+    assert "OK: certifierarens namn: Certifieringsorganet AB" in result.stdout
+    assert "VARNING: förtroendelista: inte kontrollerat: ange --trust-list FIL --trust-list-key NYCKEL" in result.stdout
+    data = json.loads(sv("-w", str(ws), "doctor", "--json").stdout)
+    assert {"check": "certifier name", "status": "OK", "detail": "Certifieringsorganet AB"} in data
