@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..i18n import _
+from ..i18n import N_, _, catalogue_path, language, read_po_cached
 from ..privacy import scrub
 from ..verifier import EXCERPT_MAX
 from .patterns import any_possible, match_at, search
@@ -13,6 +13,38 @@ from .rules import Rule, RuleSet
 from .structure import Appointment, appointments, barriers, noun_negation, subject_of
 from .text import Sentence
 from .words import Token, tokens
+
+# Actor and appointment kinds (structure.py, the rule file's [actors]) as shown in a trace: the English
+# id is the msgid, so English output shows the id and Swedish its word.
+KIND_NAMES = {
+    "meeting": N_("meeting"),
+    "owners": N_("owners"),
+    "board": N_("board"),
+    "public": N_("public"),
+    "public-office": N_("public-office"),
+    "delegates": N_("delegates"),
+    "founder": N_("founder"),
+    "other-body": N_("other-body"),
+    "named": N_("named"),
+    "foundation-meeting": N_("foundation-meeting"),
+    "unknown": N_("unknown"),
+    "self": N_("self"),
+    "other": N_("other"),
+    "internal": N_("internal"),
+}
+
+
+def kind_name(kind: str) -> str:
+    """A kind id in the current language ("meeting" -> "stämma"); an id of one's own rule file as it is.
+
+    A plain catalogue lookup, not _(): these short words are not messages of their own, and as messages
+    they would mark every summary holding "board" as composed from translated pieces (summaries.py).
+    """
+    lang = language()
+    if lang == "en" or kind not in KIND_NAMES:
+        return kind
+    return read_po_cached(catalogue_path(lang)).get(KIND_NAMES[kind]) or kind
+
 
 # Clauses end at ";" and at a colon followed by text; "men" starts a new clause (see clause_breaks).
 _CLAUSE_PUNCT = re.compile(r";|:\s")
@@ -192,14 +224,14 @@ def _appointment_hit(rule: Rule, sentence: Sentence, toks: list[Token], appts: l
         lo = min(a.start, a.verb)
         start, end = toks[lo].start, toks[a.end - 1].end
         words = tuple(w for w in (a.appointed_words, toks[a.verb].surface, a.appointer_words) if w)
-        who = f"{a.appointer}: {a.appointer_words}" if a.appointer_words else a.appointer
+        who = f"{kind_name(a.appointer)}: {a.appointer_words}" if a.appointer_words else kind_name(a.appointer)
         clause = _tok_span_text(sentence, toks, lo, a.end)
         if a.negated_by and rule.negatable:
             found = found or Hit(rule, sentence, "negated", words,
                                  _("set aside: negated by {word!r} in the same clause", word=a.negated_by), start, end,
                                  clause, who)
             continue
-        why = _("{kind} '{words}' appointed by {who} — {why}", kind=a.appointed, words=a.appointed_words, who=who,
+        why = _("{kind} '{words}' appointed by {who} — {why}", kind=kind_name(a.appointed), words=a.appointed_words, who=who,
                 why=_(rule.explanation))
         return Hit(rule, sentence, "matched", words, why, start, end, clause, who)
     return found
@@ -235,11 +267,11 @@ def _scan_rule(rs: RuleSet, rule: Rule, sentence: Sentence, whole: _Words, claus
                     lead = tokens(sentence.lead, rs.spelling)
                     kind, word = subject_of(g, lead, [rs.lexicon.ids(t) for t in lead], len(lead))
                 kind = kind or "self"
-                subject = f"{kind}: {word}" if word else _("self (no other subject named)")
+                subject = f"{kind_name(kind)}: {word}" if word else _("self (no other subject named)")
                 if kind not in rule.subject:
                     return Hit(rule, sentence, "excepted", words,
                                _("set aside: the clause is about {word!r} ({kind}), not the organisation itself",
-                                 word=word, kind=kind),
+                                 word=word, kind=kind_name(kind)),
                                start, end, clause_text, subject)
             inside = _spans(rule, whole) if rule.compiled_unless_not_within else []
             for p, c in zip(rule.unless, rule.compiled_unless):
