@@ -348,3 +348,29 @@ def test_concurrent_issuances_get_distinct_status_indexes(ws, tmp_path):
     assert indexes == {"0", "1", "2", "3"}
     for out in outs:
         assert CliRunner().invoke(cli, ["verify", str(out), "--trust", str(ws / "keys" / "ledger.pub")]).exit_code == 0
+
+
+def test_a_certificate_proves_its_entry_against_the_checkpoint_it_carries(ws, tmp_path, monkeypatch):
+    # Another issuance commits and checkpoints a larger register between this one's commit and its
+    # proof (two certifiers' commands at once): the proof must still be for the embedded checkpoint.
+    # certs/issue.py imports witness_logs when it issues, so patching the module reaches it.
+    from asfverify.publish import witnessing
+
+    real = witnessing.witness_logs
+    state = {"inner": False}
+
+    def meanwhile(*args, **kwargs):
+        note = real(*args, **kwargs)
+        if not state["inner"]:
+            state["inner"] = True
+            inner = _invoke("certify", "run0001", "-o", str(tmp_path / "other.json"), ws=ws)
+            assert inner.exit_code == 0, inner.output
+        return note
+
+    monkeypatch.setattr(witnessing, "witness_logs", meanwhile)
+    out = tmp_path / "first.json"
+    result = _invoke("certify", "run0001", "-o", str(out), ws=ws)
+    assert result.exit_code == 0, result.output
+    for cert in (out, tmp_path / "other.json"):
+        check = CliRunner().invoke(cli, ["verify", str(cert), "--trust", str(ws / "keys" / "ledger.pub")])
+        assert check.exit_code == 0, check.output

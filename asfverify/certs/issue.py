@@ -119,7 +119,9 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
         # and published (certificates/<uuid>.json must hash to the entry); it is not handed out.
         refused, note = exc, register.checkpoint()
     stored = register.get(index).entry  # as stored: the register adds time and actor
-    proof = format_tlog_proof(index, register.inclusion_proof(index, register.size()), note)
+    # The proof must be for the tree the note signs: another issuance may have committed and
+    # checkpointed a larger tree since (concurrent certify), so register.size() can be past the note.
+    proof = format_tlog_proof(index, register.inclusion_proof(index, _note_size(note)), note)
     sealed = attach_ledger_proof(credential, stored, proof)
     signed = sign_credential(sealed, signer.sign, signer.did, valid_from)
     import json
@@ -130,6 +132,14 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     if refused is not None:
         raise refused
     return signed
+
+
+def _note_size(note: str) -> int:
+    """The tree size a signed checkpoint note commits to."""
+    from ..ledger.note import parse_checkpoint, split_note
+
+    text, _signatures = split_note(note)
+    return parse_checkpoint(text).size
 
 
 def _next_status_index(ledger: Any, register: Any) -> int:
