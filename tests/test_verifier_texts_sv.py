@@ -116,3 +116,9 @@ def test_an_english_payroll_summary_reads_in_swedish_later(workspace: Path) -> N
     status = _swedish(workspace, "status", run["run_id"])
     line = next(x for x in status.stdout.splitlines() if x.split()[:1] == ["C2"])
     assert "8 av 12 anställda den 2026-10-31 (66 %) var berättigade till lönestöd vid anställningen; 51 % krävs." in line
+    imported = _swedish(workspace, "agreements", "import", str(EXAMPLE.parent / "registry.csv"))
+    assert imported.exit_code == 0, imported.output
+    english = CliRunner().invoke(cli, ["--lang", "en", "-w", str(workspace), "run", "--json", "--jobs", "1", str(EXAMPLE)])
+    status = _swedish(workspace, "status", json.loads(english.stdout)["run_id"])
+    line = next(x for x in status.stdout.splitlines() if x.split()[:1] == ["C6.agreement"])
+    assert "Medlemskap i Fremia gäller den 2026-10-31 (källa: registret) — Fremia–Kommunal ASF-avtalet." in line, line

@@ -158,7 +158,7 @@ class AgreementVerifier(BaseVerifier):
             best = next((a for a in valid if self._is_asf(a, known)), valid[0])
             evidence = [self._agreement_evidence(a) for a in valid]
             evidence += [e for r in readings if r.status == CANDIDATE for e in r.evidence]
-            summary = _("{agreement} is in force on {day} (source: {source}){asf}.", agreement=_capital(self._describe(best, known)),
+            summary = _("{agreement} is in force on {day} (source: {source}){asf}.", agreement=self._describe(best, known, first=True),
                         day=day.isoformat(), source=_source_name(best.source), asf=asf_note)
             return Result(REQUIREMENT, "pass", summary, evidence, metrics, trace)
 
@@ -217,12 +217,14 @@ class AgreementVerifier(BaseVerifier):
         return known.asf_agreement(agreement.agreement) is not None
 
     @staticmethod
-    def _describe(agreement: Agreement, known: Parties) -> str:
+    def _describe(agreement: Agreement, known: Parties, first: bool = False) -> str:
+        """'membership of Fremia'; `first`: at the start of a sentence, a message of its own (so the
+        summary keeps its record and reads in another language later)."""
         party = known.by_name(agreement.counterparty)
         who = party.name if party else agreement.counterparty
         if agreement.kind == "hängavtal":
-            return _("hängavtal with {who}", who=who)
-        return _("membership of {who}", who=who)
+            return _("Hängavtal with {who}", who=who) if first else _("hängavtal with {who}", who=who)
+        return _("Membership of {who}", who=who) if first else _("membership of {who}", who=who)
 
     @staticmethod
     def _agreement_evidence(agreement: Agreement) -> Evidence:
@@ -271,5 +273,3 @@ def _source_name(source: str) -> str:
     return _("registry") if source == "registry" else source
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
