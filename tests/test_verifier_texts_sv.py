@@ -108,3 +108,11 @@ def test_explain_of_the_example_has_no_english_sentence(workspace: Path) -> None
             assert not english.search(ids.sub("", line)), line
             checked += 1
     assert checked > 60  # every rule tried, its excerpt, why, clause and subject
+
+
+def test_an_english_payroll_summary_reads_in_swedish_later(workspace: Path) -> None:
+    english = CliRunner().invoke(cli, ["--lang", "en", "-w", str(workspace), "run", "--json", "--jobs", "1", str(EXAMPLE)])
+    run = json.loads(english.stdout)
+    status = _swedish(workspace, "status", run["run_id"])
+    line = next(x for x in status.stdout.splitlines() if x.split()[:1] == ["C2"])
+    assert "8 av 12 anställda den 2026-10-31 (66 %) var berättigade till lönestöd vid anställningen; 51 % krävs." in line

@@ -11,7 +11,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import DocumentError
-from ..i18n import _, language
+from ..i18n import _, compose, language
+from ..i18n import join as join_messages
 from ..payroll.sources import NeedsHuman, open_source
 from ..payroll.subsidy import SubsidyMatcher
 from ..payroll.tally import Decisions, DocumentTally, Join, Tally, Totals
@@ -210,10 +211,10 @@ def _result(tally: Tally, totals: Totals, threshold: Fraction, lou_share: Fracti
             hint = _(" (the ratio is met either way)") if meets else ("" if best else _(" (not met either way)"))
         else:
             hint = ""
-        summary = _("{base}; a human must check {problems}{hint}.", base=base, problems="; ".join(problems), hint=hint)
+        summary = _("{base}; a human must check {problems}{hint}.", base=base, problems=join_messages("; ", problems), hint=hint)
     else:
         outcome = "pass" if meets else "fail"
-        summary = f"{base}."
+        summary = compose("{base}.", base=base)  # keeps its record: readable in another language later
     if join is not None:
         summary = summary[:-1] + _("; joined to the subsidy-decisions list by employee id: {matched} matched, "
                                    "{without} employee(s) without a decision, {unmatched} decision(s) for nobody "
