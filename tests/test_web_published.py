@@ -87,8 +87,16 @@ def test_the_published_site_verifies_in_the_browser(published, tmp_path):
 
     try:
         driver.get(server.url)
+        # The directory fills its table from register.json after load, and clicks load new pages:
+        # wait for what the next step needs instead of racing the scripts (flaky under load).
+        driver.implicitly_wait(10)
         driver.find_element("id", "q").send_keys("vägen")
-        rows = [r for r in driver.find_elements("css selector", "#orgs tbody tr") if r.is_displayed()]
+
+        def shown(d) -> list:
+            return [r for r in d.find_elements("css selector", "#orgs tbody tr") if r.is_displayed()]
+
+        WebDriverWait(driver, 20).until(lambda d: len(shown(d)) == 1)
+        rows = shown(driver)
         assert len(rows) == 1
         rows[0].find_element("tag name", "a").click()
         driver.find_element("css selector", "#now-h ~ .actions a.button").click()
