@@ -56,6 +56,10 @@ class Workspace:
         value = self.config.get(section, {}).get(key) if isinstance(self.config.get(section), dict) else None
         return value.strip() if isinstance(value, str) and value.strip() else None
 
+    def setting(self, section: str, key: str) -> str | None:
+        """An optional string setting of asfverify.toml (None when absent or blank)."""
+        return self._setting(section, key)
+
     @property
     def certifier_name(self) -> str | None:
         return self._setting("certifier", "name")

@@ -14,7 +14,13 @@ from ..publish.statements import REASON_CATEGORIES
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
 @click.option("--unwitnessed", is_flag=True,
               help="Write the site even when the register checkpoint misses the witness quorum.")
-def publish(directory: str, unwitnessed: bool) -> None:
+@click.option("--trust-list", "trust_list", metavar="FILE",
+              help="The scheme owner's signed trust list to publish as trust-list.json; the web verifier then "
+                   "trusts it instead of issuer.json (default: [publish] trust_list).")
+@click.option("--trust-list-key", "trust_list_key", metavar="KEY",
+              help="The scheme owner's key the list must be signed by: did:key or PEM file "
+                   "(default: [publish] trust_list_key).")
+def publish(directory: str, unwitnessed: bool, trust_list: str | None, trust_list_key: str | None) -> None:
     """Write the public site into DIR: the register as C2SP tlog tiles, both logs' checkpoints,
     the signed status lists, issuer.json, every certificate and register.json/csv.
 
@@ -25,6 +31,9 @@ def publish(directory: str, unwitnessed: bool) -> None:
     not cosign is not published (exit 1) unless --unwitnessed. Files are written atomically; a second run with
     nothing new changes no file. Serve DIR at [publish] prefix with any static web server.
 
+    With --trust-list and --trust-list-key the site carries the scheme owner's list (checked first: signed
+    by that key, current, naming this certifier's key) and its web verifier trusts that list only.
+
     \b
     Example:
         asfverify publish out/site && python -m http.server -d out/site 8000
@@ -33,7 +42,8 @@ def publish(directory: str, unwitnessed: bool) -> None:
     from ..publish.site import publish_site
 
     ws = workspace_from(click.get_current_context())
-    report = publish_site(ws, Path(directory), unwitnessed=unwitnessed)
+    report = publish_site(ws, Path(directory), unwitnessed=unwitnessed, trust_list=trust_list,
+                          trust_list_key=trust_list_key)
     click.echo(report.summary())
 
 

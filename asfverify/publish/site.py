@@ -350,8 +350,46 @@ def _register_tables(register: Ledger, view: RegisterView, files: SiteFiles) -> 
 
 # ---- the command --------------------------------------------------------------------------------------
 
-def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
-                 unwitnessed: bool = False) -> PublishReport:
+@dataclass(frozen=True)
+class SiteTrustList:
+    """The scheme owner's signed trust list the site carries, checked before anything is written."""
+
+    data: bytes
+    owner_did: str
+
+
+def site_trust_list(ws: Workspace, signer_key: bytes, path: str | None, key: str | None,
+                    now: datetime) -> SiteTrustList | None:
+    """--trust-list/--trust-list-key, else [publish] trust_list/trust_list_key: verified, and listing us.
+
+    A list the page cannot use would make every certificate on the site fail step 3 in the browser,
+    so publish refuses it (exit 1) instead of writing it: wrong owner key, expired, or not naming
+    this certifier's signing key.
+    """
+    path = path or ws.setting("publish", "trust_list")
+    key = key or ws.setting("publish", "trust_list_key")
+    if not path and not key:
+        return None
+    if not path or not key:
+        raise BadInput(_("a trust list for the site needs both --trust-list FILE and --trust-list-key KEY "
+                         "(or [publish] trust_list and trust_list_key)"))
+    from ..certs.trust import parse_trust
+    from ..multibase import did_key
+    from ..trustlist.check import TrustFailure, TrustListInput, verify_list
+    from ..trustlist.model import read_trust_list_file
+
+    data, listing = read_trust_list_file(path)
+    owner = parse_trust(key)
+    verify_list(TrustListInput(listing, owner.public_key, "--trust-list-key"), now)
+    if listing.certifier_for(signer_key) is None:
+        raise TrustFailure(_("the trust list #{sequence} does not list this certifier's key {did}: the web "
+                             "verifier would refuse every certificate on the site", sequence=listing.sequence,
+                             did=did_key(signer_key)))
+    return SiteTrustList(data, did_key(owner.public_key))
+
+
+def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None, unwitnessed: bool = False,
+                 trust_list: str | None = None, trust_list_key: str | None = None) -> PublishReport:
     """Append the ledger-anchor and status-list entries due, witness, and write the site into directory."""
     ws.require_publishing()
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -361,6 +399,7 @@ def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
     ledger, register = open_logs(ws)
     ledger.check_origin()
     register.check_origin()
+    scheme_list = site_trust_list(ws, ledger.signer.public_key, trust_list, trust_list_key, now)
     # A rolled-back or forked log is refused before anything is appended or written.
     site = _site_checkpoint(files, "register/checkpoint", register.origin)
     if site is not None:
@@ -413,6 +452,7 @@ def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
                           register.origin, signer.vkey(register.origin), ledger.origin, signer.vkey(ledger.origin)),
         size=size, checkpoint=register_note, published_size=published_size, now=now,
         **reader.view_functions(),
+        trust_list_key=scheme_list.owner_did if scheme_list else None,
     )
     # 1. immutable: tiles, bundles, certificates. A site whose checkpoint is not ours gets every file checked.
     _write_tiles(register, files, size, published_size, trusted=site is not None)
@@ -428,6 +468,8 @@ def publish_site(ws: Workspace, directory: Path, *, now: datetime | None = None,
     if policy_text is not None:
         files.write("witness-policy.txt", policy_text)
     _write_issuer(ws, files)
+    if scheme_list is not None:
+        files.write("trust-list.json", scheme_list.data)
     as_json, as_csv = _register_tables(register, view, files)
     files.write("register.json", as_json)
     files.write("register.csv", as_csv)

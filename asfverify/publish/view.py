@@ -106,6 +106,9 @@ class RegisterView:
     _read_credential: Callable[[str], str | None] = field(repr=False)
     _read_certificates: Callable[[int], Iterator[tuple]] = field(repr=False, default=lambda size: iter(()))
     _read_events: Callable[[int], Iterator[tuple]] = field(repr=False, default=lambda size: iter(()))
+    # The scheme owner's did:key when the site carries its signed trust-list.json (publish --trust-list):
+    # the web verifier then trusts that list only, never the site's own issuer.json.
+    trust_list_key: str | None = None
 
     def url(self, relpath: str) -> str:
         """The public URL of a site path."""

@@ -303,10 +303,15 @@ def parse_trust_list(data: bytes) -> TrustList:
 
 
 def read_trust_list(path: str, option: str = "--trust-list") -> TrustList:
+    return read_trust_list_file(path, option)[1]
+
+
+def read_trust_list_file(path: str, option: str = "--trust-list") -> tuple[bytes, TrustList]:
+    """The file's bytes and the list parsed from exactly those bytes (publish copies what it checked)."""
     from ..inputfile import read_bounded
 
     data = read_bounded(path, MAX_LIST_BYTES, f"{option} {path}", _fail(_("{path}: larger than {mb} MB", path=path, mb=MAX_LIST_BYTES // 1_000_000)))
     try:
-        return parse_trust_list(data)
+        return data, parse_trust_list(data)
     except TrustListError as exc:
         raise TrustListError(_("{option} {path}: {reason}", option=option, path=path, reason=exc), exc.detail) from None
