@@ -154,3 +154,19 @@ def test_the_html_certificate_leads_to_the_certificate_page(ws, tmp_path):
     cert = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     assert f"{PREFIX}/c/{cert['id'].removeprefix('urn:uuid:')}/" in text
     assert 'src="data:image/svg+xml' in text and "Papperet ensamt bevisar ingenting" in text
+
+
+def test_the_printed_qr_code_decodes_to_the_certificate_page(issued):
+    # Decoded by ZXing (zxing-cpp), a reader we did not write, from the page as pdfium renders it:
+    # what a phone camera pointed at the printed certificate would open.
+    import zxingcpp  # a test extra (pyproject [test])
+    out, pdf = issued
+    cert = json.loads(out.read_text(encoding="utf-8"))
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        image = document[0].render(scale=3).to_pil().convert("L")
+    finally:
+        document.close()
+    found = [b for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    assert [b.text for b in found] == [certificate_page_url(PREFIX, cert["id"])]
+    assert found[0].text == f"{PREFIX}/c/{cert['id'].removeprefix('urn:uuid:')}/"
