@@ -30,6 +30,7 @@ from asfverify.jcs import canonical
 from asfverify.ledger import merkle
 from asfverify.ledger.note import format_checkpoint, format_vkey, sign_note
 from asfverify.ledger.tlogproof import format_tlog_proof
+from asfverify.publish.view import CertificateRecord, StatusEvent
 from asfverify.web import verifier_page, write_verifier
 from asfverify.web.directory import write_directory, write_pdfs
 from asfverify.witness.cosignature import cosign, format_cosigner_vkey
@@ -226,31 +227,6 @@ class DirFiles:
         return True
 
 
-@dataclass(frozen=True)
-class _Record:
-    cert_id: str
-    uuid: str
-    register_index: int
-    org_name: str
-    org_number: str
-    criteria_set: str
-    valid_from: str
-    valid_until: str
-    status_index: int
-    status: str
-    issued_at: str
-
-
-@dataclass(frozen=True)
-class _Event:
-    register_index: int
-    kind: str
-    cert_id: str
-    status_index: int
-    reason_category: str
-    time: str
-
-
 class FakeView:
     """The register view publish hands its writers, made from certificates (until publish builds the site)."""
 
@@ -260,11 +236,12 @@ class FakeView:
         self.issuer = type("Issuer", (), {"name": certifier})()
         self._credentials = {c["id"]: c for c, _ in certs}
         self.certificates = tuple(
-            _Record(c["id"], c["id"].removeprefix("urn:uuid:"), i, c["credentialSubject"]["name"],
-                    c["credentialSubject"]["orgNumber"], c["credentialSubject"]["criteriaSet"], c["validFrom"],
-                    c["validUntil"], i, status, c["validFrom"])
+            CertificateRecord(c["id"], c["id"].removeprefix("urn:uuid:"), i, c["credentialSubject"]["name"],
+                              c["credentialSubject"]["orgNumber"], c["credentialSubject"]["criteriaSet"], c["validFrom"],
+                              c["validUntil"], i, status, c["validFrom"],
+                              f"{prefix}/certificates/{c['id'].removeprefix('urn:uuid:')}.json")
             for i, (c, status) in enumerate(certs))
-        self.events = tuple(_Event(100 + i, kind, cert_id, 0, reason, when)
+        self.events = tuple(StatusEvent(100 + i, kind, cert_id, 0, reason, when)
                             for i, (kind, cert_id, reason, when) in enumerate(events))
 
     def credential(self, cert_id: str) -> dict | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import BadInput, NegativeOutcome
 from ..i18n import _, label
+from ..ledger.note import read_checkpoint
 from ..ledger.tlogproof import format_tlog_proof
 from ..outcomes import Decision
 from .credential import build_credential, certificate_entry, credential_digest, format_time, issuer_value
@@ -121,7 +122,7 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     stored = register.get(index).entry  # as stored: the register adds time and actor
     # The proof must be for the tree the note signs: another issuance may have committed and
     # checkpointed a larger tree since (concurrent certify), so register.size() can be past the note.
-    proof = format_tlog_proof(index, register.inclusion_proof(index, _note_size(note)), note)
+    proof = format_tlog_proof(index, register.inclusion_proof(index, read_checkpoint(note).size), note)
     sealed = attach_ledger_proof(credential, stored, proof)
     signed = sign_credential(sealed, signer.sign, signer.did, valid_from)
     import json
@@ -132,14 +133,6 @@ def issue_certificate(ws: Any, run_id: str, *, valid_days: int = DEFAULT_VALID_D
     if refused is not None:
         raise refused
     return signed
-
-
-def _note_size(note: str) -> int:
-    """The tree size a signed checkpoint note commits to."""
-    from ..ledger.note import parse_checkpoint, split_note
-
-    text, _signatures = split_note(note)
-    return parse_checkpoint(text).size
 
 
 def _next_status_index(ledger: Any, register: Any) -> int:

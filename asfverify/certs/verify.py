@@ -259,7 +259,7 @@ def _checkpoint_keys(note: str, keys: Sequence[bytes]):
 
 def _inclusion(state: _State) -> str:
     from ..ledger.merkle import leaf_hash, verify_inclusion
-    from ..ledger.note import NoteError, parse_checkpoint, split_note
+    from ..ledger.note import NoteError, read_checkpoint
     from ..ledger.tlogproof import parse_tlog_proof
 
     proof = state.cert["ledgerProof"]
@@ -267,7 +267,7 @@ def _inclusion(state: _State) -> str:
     _expect(isinstance(text, str), _("ledgerProof has no tlogProof text"))
     try:
         index, path, note = parse_tlog_proof(text)
-        checkpoint = parse_checkpoint(split_note(note)[0])
+        checkpoint = read_checkpoint(note)
         leaf = leaf_hash(canonical(proof["entry"]))
     except (NoteError, CanonicalJSONError) as exc:
         raise StepFailed(_("tlog-proof: {reason}", reason=exc)) from None

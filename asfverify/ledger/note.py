@@ -215,6 +215,12 @@ def parse_checkpoint(text: str) -> Checkpoint:
     return Checkpoint(origin, int(size_text), root, tuple(lines[3:]))
 
 
+def read_checkpoint(note: str) -> Checkpoint:
+    """The checkpoint a signed note carries, its signatures NOT checked (open_checkpoint checks them):
+    for a note that was verified elsewhere, or whose size or origin is only read."""
+    return parse_checkpoint(split_note(note)[0])
+
+
 def open_checkpoint(note: str, verifiers: Iterable[NoteVerifier], origin: str | None = None) -> tuple[Checkpoint, list[NoteVerifier]]:
     """Verify a signed checkpoint and parse it; optionally require its origin."""
     text, signers = open_note(note, verifiers)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ..errors import BadInput, NegativeOutcome, VerificationError
 from ..i18n import _
 from ..jcs import canonical
-from ..ledger.note import NoteError, parse_checkpoint, split_note
+from ..ledger.note import NoteError, read_checkpoint
 from ..ledger.schema import ROWS, STATUS_LISTS
 from .files import SiteFiles
 from .registry import open_logs, register_transaction
@@ -96,7 +96,7 @@ def _site_checkpoint(files: SiteFiles, relpath: str, origin: str) -> tuple[int, 
     if data is None or len(data) > 64 * 1024:
         return None
     try:
-        checkpoint = parse_checkpoint(split_note(data.decode("utf-8"))[0])
+        checkpoint = read_checkpoint(data.decode("utf-8"))
     except (NoteError, UnicodeDecodeError):
         return None
     return (checkpoint.size, checkpoint.root) if checkpoint.origin == origin else None

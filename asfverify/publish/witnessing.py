@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, NegativeOutcome
 from ..i18n import _
-from ..ledger.note import parse_checkpoint, split_note, verifier_for
+from ..ledger.note import read_checkpoint, verifier_for
 from ..ledger.schema import COSIGNED
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def witness_log(log: Ledger, policy: Any) -> tuple[str, Any]:
     result = request_cosignatures(policy, note, proof_for=log.consistency_proof, known_sizes=known,
                                   log_keys=[verifier_for(log.origin, log.signer.public_key)])
     if result.cosignatures:
-        checkpoint = parse_checkpoint(split_note(note)[0])
+        checkpoint = read_checkpoint(note)
         with conn:
             conn.execute(f"INSERT INTO {COSIGNED} (log, size, root, witnesses, note) VALUES (?, ?, ?, ?, ?)",
                          (log.tables.name, checkpoint.size, checkpoint.root, len(result.cosignatures), result.note))
