@@ -90,6 +90,11 @@ class Catalogue(gettext.NullTranslations):
 def _unquote(token: str, where: str) -> str:
     if not (token.startswith('"') and token.endswith('"') and len(token) >= 2):
         raise ValueError(f"{where}: expected a quoted string, found {token[:40]!r}")
+    body = token[1:-1]
+    if "\\" not in body and '"' not in body:
+        # Most entries have no escape at all; reading them without the parser keeps the catalogue's
+        # load (every Swedish command, verify included) at a few ms instead of ~20 ms.
+        return body
     value = ast.literal_eval(token)  # a .po string is a C string: the escapes are Python's too
     if not isinstance(value, str):
         raise ValueError(f"{where}: not a string")
